@@ -1,0 +1,88 @@
+package emit
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/podgen/podgen/schema"
+)
+
+// static holds the fixed helper files. Each folder is a real Go package of
+// podgen, compiled and tested here; its files are copied into the app:
+//
+//	static/models → pod/ and client/ (JSON reader, UUID)
+//	static/pod    → pod/             (session, config)
+//	static/server → server/          (HTTP plumbing)
+//	static/client → client/          (transport, errors)
+//
+// Test files and files whose name starts with "zz_" (test-only shims) stay behind.
+//
+//go:embed static
+var static embed.FS
+
+// staticFiles copies the files of static/<from> into <to>/, renaming their
+// package to name.
+func staticFiles(from, to, name string) ([]File, error) {
+	dir := path.Join("static", from)
+	entries, err := fs.ReadDir(static, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []File
+	for _, e := range entries {
+		n := e.Name()
+		if !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") || strings.HasPrefix(n, "zz_") {
+			continue
+		}
+		src, err := fs.ReadFile(static, path.Join(dir, n))
+		if err != nil {
+			return nil, err
+		}
+		body, err := renamePackage(src, name)
+		if err != nil {
+			return nil, fmt.Errorf("static %s/%s: %w", from, n, err)
+		}
+		out = append(out, File{Path: to + "/" + n, Raw: body})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}
+
+// renamePackage puts the podgen header first and replaces the package clause
+// (and anything above it, such as the static package's own doc comment).
+func renamePackage(src []byte, name string) ([]byte, error) {
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.PackageClauseOnly)
+	if err != nil {
+		return nil, err
+	}
+	end := int(f.Name.End()) - 1 // token.Pos is 1-based
+	var b bytes.Buffer
+	b.WriteString("// " + Header + "\n\npackage " + name)
+	b.Write(src[end:])
+	return b.Bytes(), nil
+}
+
+func podStatic(*schema.Protocol, Options) ([]File, error) {
+	models, err := staticFiles("models", "pod", "pod")
+	if err != nil {
+		return nil, err
+	}
+	own, err := staticFiles("pod", "pod", "pod")
+	return append(models, own...), err
+}
+
+func clientStatic(*schema.Protocol, Options) ([]File, error) {
+	models, err := staticFiles("models", "client", "client")
+	if err != nil {
+		return nil, err
+	}
+	own, err := staticFiles("client", "client", "client")
+	return append(models, own...), err
+}

@@ -1,0 +1,173 @@
+// Package schema reads protocol YAML files and endpoint Go files into one
+// validated, resolved model (the IR) that the emitters turn into code.
+//
+// The IR is immutable once Load returns: references between nodes are
+// pointers, Go and SQL names are computed once (see names.go), and every
+// slice is sorted so that output never depends on file or map order.
+// Emitters never see YAML, go/ast or the file system; a user error that an
+// emitter discovers means validation here missed it.
+package schema
+
+// Protocol is everything podgen knows about one app.
+type Protocol struct {
+	Classes     []*Class      // models and table classes, sorted by Name
+	Exceptions  []*Class      // exception classes (IsException), sorted by Name
+	Enums       []*Enum       // sorted by Name
+	Endpoints   []*Endpoint   // sorted by WireName
+	FutureCalls []*FutureCall // sorted by Name
+
+	// EndpointsPkg is the package name of the endpoint files ("endpoints"),
+	// empty when there are no endpoint files.
+	EndpointsPkg string
+}
+
+// Tables returns the classes that are mapped to a table, sorted by Name.
+func (p *Protocol) Tables() []*Class {
+	var ts []*Class
+	for _, c := range p.Classes {
+		if c.Table != "" {
+			ts = append(ts, c)
+		}
+	}
+	return ts
+}
+
+// Class is a `class:` or `exception:` definition.
+type Class struct {
+	Pos         Pos
+	Name        string // as written; also the Go type name ("Company")
+	Doc         string // optional documentation from the YAML comment above `class:`
+	Table       string // table name, "" when the class is not stored
+	IsException bool
+	Fields      []*Field // in YAML order; for a table class ID comes first
+	Indexes     []*Index // sorted by Name
+}
+
+// IDField returns the implicit id field of a table class, nil otherwise.
+func (c *Class) IDField() *Field {
+	if c.Table == "" || len(c.Fields) == 0 {
+		return nil
+	}
+	return c.Fields[0]
+}
+
+// Field is one entry of a class's `fields:`.
+type Field struct {
+	Pos    Pos
+	Name   string // JSON key as written in YAML ("userUrl")
+	GoName string // exported Go field name ("UserURL")
+	Column string // snake_case column name ("user_url"), "" when not stored
+	Type   *Type
+	Doc    string // optional documentation from the YAML comment above the field
+
+	// ServerOnly fields (`, database` or `scope=serverOnly`) are stored but
+	// never sent to clients; the client copy of the class lacks them.
+	ServerOnly bool
+	// Persist is false for api-only fields (`, api` or `!persist`) and for
+	// every field of a class without a table.
+	Persist bool
+	// IsID marks the implicit `id` of a table class (Go `ID int64`).
+	IsID bool
+}
+
+// Kind is the shape of a Type.
+type Kind int
+
+// The kinds of SPEC §2.
+const (
+	Bool Kind = iota + 1
+	Int
+	Double
+	String
+	DateTime
+	Duration
+	ByteData
+	UUID
+	EnumKind
+	ClassKind
+	List
+	Map
+)
+
+// Type is a resolved field, parameter or result type.
+type Type struct {
+	Kind     Kind
+	Nullable bool   // `T?` in YAML, a pointer in Go
+	Elem     *Type  // element type of List, value type of Map (keys are always String)
+	Class    *Class // for ClassKind
+	Enum     *Enum  // for EnumKind
+}
+
+// NilAble reports whether the Go type of the kind already has a nil value
+// ([]T, map[string]T, []byte), so that `T?` does not add a pointer.
+func (t *Type) NilAble() bool {
+	return t.Kind == List || t.Kind == Map || t.Kind == ByteData
+}
+
+// Pointer reports whether the Go type is *T: nullable and not nil-able.
+func (t *Type) Pointer() bool { return t.Nullable && !t.NilAble() }
+
+// Enum is an `enum:` definition.
+type Enum struct {
+	Pos    Pos
+	Name   string // Go type name ("Status")
+	Doc    string
+	Values []*EnumValue // in YAML order
+}
+
+// EnumValue is one of an enum's `values:`.
+type EnumValue struct {
+	Pos    Pos
+	Name   string // as written and as sent on the wire ("archived")
+	GoName string // the Go constant ("StatusArchived")
+}
+
+// Index is one entry of a table class's `indexes:`.
+type Index struct {
+	Pos    Pos
+	Name   string
+	Fields []*Field // in the order written
+	Type   string   // btree, hash, gin, gist or brin
+	Unique bool
+}
+
+// Endpoint is an exported struct type of the endpoints package whose name
+// ends in "Endpoint".
+type Endpoint struct {
+	Pos      Pos
+	GoName   string    // "ExampleEndpoint"
+	WireName string    // "example"
+	Doc      string    // the type's doc comment, without directives
+	Methods  []*Method // sorted by WireName
+}
+
+// Method is a served method of an endpoint.
+type Method struct {
+	Pos      Pos
+	GoName   string // "Hello"
+	WireName string // "hello"
+	Doc      string
+	Params   []*Param // after the *pod.Session, in declaration order
+	Result   *Type    // nil for methods that return only error
+}
+
+// Param is one parameter of a served method. A parameter whose Type is
+// Nullable (a pointer, or a nil-able slice or map) is optional on the wire.
+type Param struct {
+	Pos  Pos
+	Name string // as written in Go; also the JSON key
+	Type *Type
+}
+
+// Optional reports whether the parameter may be absent or null.
+func (p *Param) Optional() bool { return p.Type.Nullable }
+
+// FutureCall is an exported type of the endpoints package whose name ends
+// in "FutureCall" and that has `Invoke(s *pod.Session, arg T) error`.
+type FutureCall struct {
+	Pos    Pos
+	GoName string // "SendReminderFutureCall"
+	Name   string // "SendReminder": the accessor s.FutureCalls.SendReminder and the stored name
+	Doc    string
+	Arg    *Type // the argument's type
+}
