@@ -1,0 +1,245 @@
+package schema
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// All name derivation of podgen lives in this file, so that a name is
+// computed the same way for the model, the table, the server and the client.
+
+// commonInitialisms are the words Go spells in capitals (golint's list).
+var commonInitialisms = map[string]bool{
+	"ACL": true, "API": true, "ASCII": true, "CPU": true, "CSS": true,
+	"DNS": true, "EOF": true, "GUID": true, "HTML": true, "HTTP": true,
+	"HTTPS": true, "ID": true, "IP": true, "JSON": true, "LHS": true,
+	"QPS": true, "RAM": true, "RHS": true, "RPC": true, "SLA": true,
+	"SMTP": true, "SQL": true, "SSH": true, "TCP": true, "TLS": true,
+	"TTL": true, "UDP": true, "UI": true, "UID": true, "UUID": true,
+	"URI": true, "URL": true, "UTF8": true, "VM": true, "XML": true,
+	"XMPP": true, "XSRF": true, "XSS": true,
+}
+
+// splitWords cuts a camelCase, PascalCase or snake_case name into words.
+// A run of capitals is one word, except that its last capital starts the
+// next word when a lower-case letter follows; digits stay with the word
+// before them:
+//
+//	userUrl    → user Url        HTTPServer → HTTP Server
+//	http_id    → http id         utf8Data   → utf8 Data
+func splitWords(name string) []string {
+	var words []string
+	rs := []rune(name)
+	start := 0
+	flush := func(end int) {
+		if end > start {
+			words = append(words, string(rs[start:end]))
+		}
+		start = end
+	}
+	for i, r := range rs {
+		switch {
+		case r == '_':
+			flush(i)
+			start = i + 1
+		case i == start || !unicode.IsUpper(r):
+		case !unicode.IsUpper(rs[i-1]) && rs[i-1] != '_':
+			flush(i) // aB: a new word starts at B
+		case i+1 < len(rs) && unicode.IsLower(rs[i+1]):
+			flush(i) // ABc: the run AB ends before B
+		}
+	}
+	flush(len(rs))
+	return words
+}
+
+// exportedName is the Go field name of a YAML field name: each word gets a
+// capital, and Go's common initialisms are all capitals:
+//
+//	userUrl → UserURL     id       → ID         http_id   → HTTPID
+//	apiKey  → APIKey      jsonData → JSONData   uuidValue → UUIDValue
+//	type    → Type        err      → Err
+func exportedName(name string) string {
+	var b strings.Builder
+	for _, w := range splitWords(name) {
+		if up := strings.ToUpper(w); commonInitialisms[up] {
+			b.WriteString(up)
+			continue
+		}
+		rs := []rune(w)
+		b.WriteRune(unicode.ToUpper(rs[0]))
+		b.WriteString(string(rs[1:]))
+	}
+	return b.String()
+}
+
+// columnName is the Postgres column of a YAML field name: its words in
+// lower case, joined by underscores:
+//
+//	authorId → author_id   userURL → user_url   id → id   httpId → http_id
+//
+// Column names may be SQL keywords ("type", "default", "select"): emitters
+// always quote them.
+func columnName(name string) string {
+	words := splitWords(name)
+	for i, w := range words {
+		words[i] = strings.ToLower(w)
+	}
+	return strings.Join(words, "_")
+}
+
+// wireName is the name on the wire of an endpoint (without its "Endpoint"
+// suffix) or a method: the leading capital, or the leading initialism, in
+// lower case:
+//
+//	Example → example   HTTPStatus → httpStatus   HTTP → http
+//	GetURL  → getURL    Hello      → hello        HTTP2Info → http2Info
+func wireName(name string) string {
+	rs := []rune(name)
+	n := 0
+	for n < len(rs) && unicode.IsUpper(rs[n]) {
+		n++
+	}
+	if n > 1 && n < len(rs) && unicode.IsLower(rs[n]) {
+		n-- // the last capital starts the next word: HTTPStatus → http|Status
+	}
+	for i := 0; i < n; i++ {
+		rs[i] = unicode.ToLower(rs[i])
+	}
+	return string(rs)
+}
+
+var goKeywords = map[string]bool{
+	"break": true, "case": true, "chan": true, "const": true, "continue": true,
+	"default": true, "defer": true, "else": true, "fallthrough": true,
+	"for": true, "func": true, "go": true, "goto": true, "if": true,
+	"import": true, "interface": true, "map": true, "package": true,
+	"range": true, "return": true, "select": true, "struct": true,
+	"switch": true, "type": true, "var": true,
+}
+
+var goPredeclared = map[string]bool{
+	"any": true, "bool": true, "byte": true, "comparable": true,
+	"complex64": true, "complex128": true, "error": true, "float32": true,
+	"float64": true, "int": true, "int8": true, "int16": true, "int32": true,
+	"int64": true, "rune": true, "string": true, "uint": true, "uint8": true,
+	"uint16": true, "uint32": true, "uint64": true, "uintptr": true,
+	"true": true, "false": true, "iota": true, "nil": true,
+	"append": true, "cap": true, "clear": true, "close": true, "complex": true,
+	"copy": true, "delete": true, "imag": true, "len": true, "make": true,
+	"max": true, "min": true, "new": true, "panic": true, "print": true,
+	"println": true, "real": true, "recover": true,
+}
+
+// isGoKeyword reports whether name is one of Go's 25 keywords ("type").
+func isGoKeyword(name string) bool { return goKeywords[name] }
+
+// isPredeclared reports whether name is a predeclared Go identifier
+// ("string", "len", "nil", "error").
+func isPredeclared(name string) bool { return goPredeclared[name] }
+
+// isClassName reports whether name is a valid class, enum or exception
+// name: ^[A-Z][A-Za-z0-9]*$ ("Company", "HTTPServer", not "company").
+func isClassName(name string) bool {
+	return name != "" && name[0] >= 'A' && name[0] <= 'Z' && isAlnum(name[1:])
+}
+
+// isFieldName reports whether name is a valid field name or enum value:
+// ^[a-z][A-Za-z0-9]*$ ("userUrl", "type", not "user_url" or "Name").
+func isFieldName(name string) bool {
+	return name != "" && name[0] >= 'a' && name[0] <= 'z' && isAlnum(name[1:])
+}
+
+func isAlnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// isTableName reports whether name is a valid table name: a lower-case
+// SQL identifier ^[a-z_][a-z0-9_]*$ of at most 63 bytes (Postgres' limit).
+func isTableName(name string) bool {
+	if name == "" || len(name) > 63 || name[0] >= '0' && name[0] <= '9' {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// reservedClassNames are the names podgen itself generates into package
+// pod (or client); a class, enum or exception must not take them.
+var reservedClassNames = map[string]bool{
+	"DB": true, "Session": true, "UUID": true, "JSONDecoder": true,
+	"JSONError": true, "Config": true, "Client": true, "Error": true,
+	"Caches": true, "FutureCalls": true, "Server": true,
+}
+
+// reservedFieldGoNames are the methods generated on every class; a field
+// whose Go name is one of them would not compile. "Error" is reserved on
+// exceptions only (they implement error).
+var reservedFieldGoNames = map[string]bool{
+	"AppendJSON": true, "DecodeJSON": true, "MarshalJSON": true,
+	"UnmarshalJSON": true,
+}
+
+// suggest returns the candidate closest to name for a "did you mean" hint:
+// a case-insensitive match first, else the nearest one within edit
+// distance 2 (and shorter than name, so "x" suggests nothing), ties broken
+// by the candidate's order; "" when none is close.
+//
+//	suggest("Strin", types) → "String"   suggest("string", types) → "String"
+func suggest(name string, candidates []string) string {
+	for _, c := range candidates {
+		if strings.EqualFold(c, name) && c != name {
+			return c
+		}
+	}
+	best, bestDist := "", 3
+	for _, c := range candidates {
+		d := editDistance(name, c)
+		if d > 0 && d < bestDist && d < len(name) {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// didYouMean formats suggest's answer as a hint to append to a message:
+// ` (did you mean "String"?)`, or "" when nothing is close.
+func didYouMean(name string, candidates []string) string {
+	if s := suggest(name, candidates); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
+}

@@ -1,0 +1,177 @@
+package schema
+
+import "sort"
+
+// builtinKinds maps the YAML names of SPEC §2's scalar types to their kind.
+var builtinKinds = map[string]Kind{
+	"bool": Bool, "int": Int, "double": Double, "String": String,
+	"DateTime": DateTime, "Duration": Duration, "ByteData": ByteData,
+	"UuidValue": UUID,
+}
+
+var builtinNames = []string{"bool", "int", "double", "String", "DateTime", "Duration", "ByteData", "UuidValue", "List", "Map"}
+
+// resolver turns parsed definitions into the IR.
+type resolver struct {
+	defs      []*def          // registered definitions, in file order
+	names     map[string]*def // by name
+	typeNames []string        // every name a field type may use, for hints
+	errs      *ErrorList
+}
+
+// resolve registers every definition's name, resolves field types and
+// index fields, validates across definitions and returns the sorted IR.
+func resolve(defs []*def, errs *ErrorList) *Protocol {
+	r := &resolver{names: map[string]*def{}, errs: errs}
+	for _, d := range defs {
+		r.register(d)
+	}
+	r.typeNames = r.hintNames()
+
+	p := &Protocol{}
+	for _, d := range r.defs {
+		switch {
+		case d.enum != nil:
+			p.Enums = append(p.Enums, d.enum)
+		case d.class.IsException:
+			p.Exceptions = append(p.Exceptions, r.class(d))
+		default:
+			p.Classes = append(p.Classes, r.class(d))
+		}
+	}
+	r.validate()
+	sortByName(p.Classes, func(c *Class) string { return c.Name })
+	sortByName(p.Exceptions, func(c *Class) string { return c.Name })
+	sortByName(p.Enums, func(e *Enum) string { return e.Name })
+	return p
+}
+
+// hintNames lists the names a field type may use, built-ins first, for
+// "did you mean" hints; sorted, so the hint never depends on file order.
+func (r *resolver) hintNames() []string {
+	var user []string
+	for _, d := range r.defs {
+		if d.kind != "exception" {
+			user = append(user, d.name)
+		}
+	}
+	sort.Strings(user)
+	return append(append([]string(nil), builtinNames...), user...)
+}
+
+// register adds d under its name unless another definition has it; the
+// later one is reported and left out.
+func (r *resolver) register(d *def) {
+	if d.name == "" {
+		return
+	}
+	if first := r.names[d.name]; first != nil {
+		if first.kind == d.kind {
+			r.errs.Add(d.pos, "%s %q is defined twice (first at %s)", d.kind, d.name, first.pos)
+		} else {
+			r.errs.Add(d.pos, "%s %q has the same name as the %s at %s", d.kind, d.name, first.kind, first.pos)
+		}
+		return
+	}
+	r.names[d.name] = d
+	r.defs = append(r.defs, d)
+}
+
+// class fills d.class's fields (the implicit id first for a table class)
+// and indexes.
+func (r *resolver) class(d *def) *Class {
+	c := d.class
+	if c.Table != "" {
+		c.Fields = append(c.Fields, &Field{
+			Pos: d.tablePos, Name: "id", GoName: "ID", Column: "id",
+			Type: &Type{Kind: Int}, IsID: true, Persist: true,
+		})
+	}
+	for _, fs := range d.fields {
+		if c.Table != "" && fs.field.Name == "id" {
+			r.errs.Add(fs.field.Pos, "table class %q has an implicit \"id\" field (an int set by the database): remove this one", c.Name)
+			continue
+		}
+		t := r.typ(fs.typ)
+		if t == nil {
+			continue
+		}
+		f := fs.field
+		f.Type = t
+		f.GoName = exportedName(f.Name)
+		f.ServerOnly = fs.flags.serverOnly
+		f.Persist = c.Table != "" && !fs.flags.apiOnly
+		if f.Persist {
+			f.Column = columnName(f.Name)
+		}
+		c.Fields = append(c.Fields, f)
+	}
+	r.checkFields(c)
+	r.resolveIndexes(d)
+	return c
+}
+
+// typ resolves a parsed type, or reports why it cannot and returns nil.
+func (r *resolver) typ(e *typeExpr) *Type {
+	if kind, ok := builtinKinds[e.name]; ok {
+		return r.noArgs(e, &Type{Kind: kind, Nullable: e.nullable})
+	}
+	switch e.name {
+	case "List":
+		return r.list(e)
+	case "Map":
+		return r.mapType(e)
+	}
+	d := r.names[e.name]
+	switch {
+	case d == nil:
+		r.errs.Add(e.pos, "unknown type %q%s", e.name, didYouMean(e.name, r.typeNames))
+		return nil
+	case d.enum != nil:
+		return r.noArgs(e, &Type{Kind: EnumKind, Enum: d.enum, Nullable: e.nullable})
+	case d.class.IsException:
+		r.errs.Add(e.pos, "exception %q cannot be used as a field type: endpoints return exceptions as errors", e.name)
+		return nil
+	}
+	return r.noArgs(e, &Type{Kind: ClassKind, Class: d.class, Nullable: e.nullable})
+}
+
+func (r *resolver) noArgs(e *typeExpr, t *Type) *Type {
+	if e.args != nil {
+		r.errs.Add(e.argsPos, "type %q takes no type arguments", e.name)
+		return nil
+	}
+	return t
+}
+
+func (r *resolver) list(e *typeExpr) *Type {
+	if len(e.args) != 1 {
+		r.errs.Add(e.pos, "%q takes one type argument: List<T>", "List")
+		return nil
+	}
+	elem := r.typ(e.args[0])
+	if elem == nil {
+		return nil
+	}
+	return &Type{Kind: List, Elem: elem, Nullable: e.nullable}
+}
+
+func (r *resolver) mapType(e *typeExpr) *Type {
+	if len(e.args) != 2 {
+		r.errs.Add(e.pos, "%q takes two type arguments: Map<String, T>", "Map")
+		return nil
+	}
+	if k := e.args[0]; k.name != "String" || k.nullable || k.args != nil {
+		r.errs.Add(k.pos, "map keys must be String, not %q", k.String())
+		return nil
+	}
+	elem := r.typ(e.args[1])
+	if elem == nil {
+		return nil
+	}
+	return &Type{Kind: Map, Elem: elem, Nullable: e.nullable}
+}
+
+func sortByName[T any](s []T, name func(T) string) {
+	sort.SliceStable(s, func(i, j int) bool { return name(s[i]) < name(s[j]) })
+}

@@ -1,0 +1,215 @@
+package schema
+
+import (
+	"fmt"
+	"strings"
+)
+
+// maxTypeDepth bounds the nesting of a type such as List<List<...>>; no
+// real model comes near it, and it keeps the recursive parser shallow.
+const maxTypeDepth = 32
+
+// typeExpr is a type as written in a field value, before names are
+// resolved: `List<Map<String, Reminder?>>?`.
+type typeExpr struct {
+	name     string
+	pos      Pos // of the name
+	args     []*typeExpr
+	argsPos  Pos // of the `<`, for "takes no type arguments"
+	nullable bool
+}
+
+// String spells the type back in canonical form, for messages.
+func (e *typeExpr) String() string {
+	var b strings.Builder
+	b.WriteString(e.name)
+	if len(e.args) > 0 {
+		b.WriteByte('<')
+		for i, a := range e.args {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(a.String())
+		}
+		b.WriteByte('>')
+	}
+	if e.nullable {
+		b.WriteByte('?')
+	}
+	return b.String()
+}
+
+// fieldFlags are the comma-separated words after a field's type.
+type fieldFlags struct {
+	serverOnly bool // `database` or `scope=serverOnly`
+	apiOnly    bool // `api` or `!persist`
+}
+
+// knownFlags maps each accepted flag (spaces around `=` removed) to its
+// effect. `scope=all` and `persist` spell out the defaults.
+var knownFlags = map[string]func(*fieldFlags){
+	"database":         func(f *fieldFlags) { f.serverOnly = true },
+	"scope=serverOnly": func(f *fieldFlags) { f.serverOnly = true },
+	"api":              func(f *fieldFlags) { f.apiOnly = true },
+	"!persist":         func(f *fieldFlags) { f.apiOnly = true },
+	"scope=all":        func(*fieldFlags) {},
+	"persist":          func(*fieldFlags) {},
+}
+
+var flagNames = []string{"!persist", "api", "database", "persist", "scope=all", "scope=serverOnly"}
+
+// splitTopLevel cuts s at the commas outside <...>, returning each part's
+// byte offset; `Map<String, int>, api` is two parts.
+func splitTopLevel(s string) (parts []string, offs []int) {
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '<':
+			depth++
+		case '>':
+			depth--
+		case ',':
+			if depth == 0 {
+				parts, offs = append(parts, s[start:i]), append(offs, start)
+				start = i + 1
+			}
+		}
+	}
+	return append(parts, s[start:]), append(offs, start)
+}
+
+// parseFieldValue parses `Type[, flag]...`; at maps a byte offset of s to a
+// position. It returns a nil type after reporting a syntax error.
+func parseFieldValue(s string, at func(int) Pos, errs *ErrorList) (*typeExpr, fieldFlags) {
+	parts, offs := splitTopLevel(s)
+	var flags fieldFlags
+	for i := 1; i < len(parts); i++ {
+		word := strings.TrimSpace(parts[i])
+		off := offs[i] + strings.Index(parts[i], word)
+		key := strings.ReplaceAll(strings.ReplaceAll(word, " ", ""), "\t", "")
+		if set, ok := knownFlags[key]; ok {
+			set(&flags)
+			continue
+		}
+		if word == "" {
+			errs.Add(at(offs[i]), "empty field flag after %q", ",")
+			continue
+		}
+		errs.Add(at(off), "unknown field flag %q%s", word, flagHint(key))
+	}
+	p := &typeParser{s: parts[0], at: at, errs: errs}
+	e := p.parse()
+	if e != nil {
+		p.space()
+		if p.i < len(p.s) {
+			hint := ""
+			if isNameByte(p.s[p.i], true) {
+				hint = " (flags follow a comma)"
+			}
+			e = p.fail("unexpected %q after the type%s", shorten(strings.TrimSpace(p.s[p.i:])), hint)
+		}
+	}
+	return e, flags
+}
+
+func flagHint(key string) string {
+	if h := didYouMean(key, flagNames); h != "" {
+		return h
+	}
+	return ` (known flags: "database", "api", "scope=serverOnly", "!persist")`
+}
+
+// typeParser is a recursive-descent parser of the type grammar:
+//
+//	type = name [ "<" type { "," type } ">" ] [ "?" ]
+type typeParser struct {
+	s     string
+	i     int
+	depth int
+	at    func(int) Pos
+	errs  *ErrorList
+}
+
+func (p *typeParser) space() {
+	for p.i < len(p.s) && strings.IndexByte(" \t\r\n", p.s[p.i]) >= 0 {
+		p.i++
+	}
+}
+
+// fail reports a syntax error at the current offset and returns nil.
+func (p *typeParser) fail(format string, args ...any) *typeExpr {
+	p.errs.Add(p.at(p.i), "invalid type %q: %s", shorten(strings.TrimSpace(p.s)), fmt.Sprintf(format, args...))
+	return nil
+}
+
+func (p *typeParser) parse() *typeExpr {
+	if p.depth++; p.depth > maxTypeDepth {
+		return p.fail("nested deeper than %d levels", maxTypeDepth)
+	}
+	defer func() { p.depth-- }()
+	p.space()
+	start := p.i
+	for p.i < len(p.s) && isNameByte(p.s[p.i], p.i == start) {
+		p.i++
+	}
+	if p.i == start {
+		if p.i == len(p.s) {
+			return p.fail("missing type name")
+		}
+		return p.fail("unexpected %q, want a type name", p.s[p.i:p.i+1])
+	}
+	e := &typeExpr{name: p.s[start:p.i], pos: p.at(start)}
+	p.space()
+	if p.i < len(p.s) && p.s[p.i] == '<' {
+		e.argsPos = p.at(p.i)
+		if !p.args(e) {
+			return nil
+		}
+		p.space()
+	}
+	if p.i < len(p.s) && p.s[p.i] == '?' {
+		e.nullable = true
+		p.i++
+	}
+	return e
+}
+
+// args parses `<T, ...>` into e.args.
+func (p *typeParser) args(e *typeExpr) bool {
+	p.i++ // '<'
+	for {
+		a := p.parse()
+		if a == nil {
+			return false
+		}
+		e.args = append(e.args, a)
+		p.space()
+		switch {
+		case p.i == len(p.s):
+			p.fail("missing %q", ">")
+			return false
+		case p.s[p.i] == ',':
+			p.i++
+		case p.s[p.i] == '>':
+			p.i++
+			return true
+		default:
+			p.fail("unexpected %q, want %q or %q", p.s[p.i:p.i+1], ",", ">")
+			return false
+		}
+	}
+}
+
+func isNameByte(c byte, first bool) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || !first && c >= '0' && c <= '9'
+}
+
+// shorten cuts a long type for an error message; the position already
+// points into it.
+func shorten(s string) string {
+	const max = 40
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + "..."
+}

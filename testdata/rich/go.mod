@@ -1,0 +1,3 @@
+module example.com/rich
+
+go 1.26
