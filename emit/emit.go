@@ -55,6 +55,12 @@ type Artifact struct {
 var Artifacts = []Artifact{
 	{Name: "pod models", Files: podModels},
 	{Name: "pod static helpers", Files: podStatic},
+	{Name: "pod caches", Files: podCaches},
+	{Name: "pod database", Files: podDB},
+	{Name: "tables.pgsql", Files: tablesSQL},
 	{Name: "client models", Files: clientModels},
 	{Name: "client static helpers", Files: clientStatic},
+	{Name: "client API", Files: clientAPI},
+	{Name: "server", Files: serverAPI},
+	{Name: "cmd/server", Files: cmdServer},
 }

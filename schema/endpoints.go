@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/scanner"
@@ -268,8 +269,28 @@ func (ep *endpointParser) addEndpoint(seen map[string]*Endpoint, e *Endpoint) {
 			e.GoName, e.WireName, first.GoName, first.Pos)
 		return
 	}
+	if what, pos, ok := ep.protocolType(e.GoName); ok {
+		// The client declares a type per endpoint next to its model copies.
+		ep.errs.Add(e.Pos, "endpoint %q has the name of the %s at %s; both would be types of package client: rename one",
+			e.GoName, what, pos)
+		return
+	}
 	seen[e.WireName] = e
 	ep.p.Endpoints = append(ep.p.Endpoints, e)
+}
+
+// protocolType finds the class, exception or enum called name.
+func (ep *endpointParser) protocolType(name string) (what string, pos Pos, ok bool) {
+	if c := ep.classes[name]; c != nil {
+		return fmt.Sprintf("class %q", name), c.Pos, true
+	}
+	if c := ep.exceptions[name]; c != nil {
+		return fmt.Sprintf("exception %q", name), c.Pos, true
+	}
+	if e := ep.enums[name]; e != nil {
+		return fmt.Sprintf("enum %q", name), e.Pos, true
+	}
+	return "", Pos{}, false
 }
 
 func (ep *endpointParser) addFutureCall(seen map[string]*FutureCall, c *FutureCall) {

@@ -22,6 +22,7 @@ func (ep *endpointParser) endpoint(t goTypeDecl) *Endpoint {
 		Pos:      ep.pos(t.spec.Name.Pos()),
 		GoName:   name,
 		WireName: wireName(strings.TrimSuffix(name, endpointSuffix)),
+		File:     fileStem(name),
 		Doc:      docText(t.doc),
 	}
 	seen := map[string]*Method{}

@@ -36,11 +36,17 @@ func (p *Protocol) Tables() []*Class {
 type Class struct {
 	Pos         Pos
 	Name        string // as written; also the Go type name ("Company")
+	File        string // file name stem in pod/ and client/ ("company")
 	Doc         string // optional documentation from the YAML comment above `class:`
 	Table       string // table name, "" when the class is not stored
 	IsException bool
 	Fields      []*Field // in YAML order; for a table class ID comes first
 	Indexes     []*Index // sorted by Name
+
+	// HoldsServerOnly is set when the class, or a class it holds (through
+	// any nesting), has a server-only field: its stored JSON (caches, json
+	// columns) then differs from the JSON sent to clients.
+	HoldsServerOnly bool
 }
 
 // IDField returns the implicit id field of a table class, nil otherwise.
@@ -111,6 +117,7 @@ func (t *Type) Pointer() bool { return t.Nullable && !t.NilAble() }
 type Enum struct {
 	Pos    Pos
 	Name   string // Go type name ("Status")
+	File   string // file name stem in pod/ and client/ ("status")
 	Doc    string
 	Values []*EnumValue // in YAML order
 }
@@ -137,6 +144,7 @@ type Endpoint struct {
 	Pos      Pos
 	GoName   string    // "ExampleEndpoint"
 	WireName string    // "example"
+	File     string    // file name stem in server/ and client/ ("example_endpoint")
 	Doc      string    // the type's doc comment, without directives
 	Methods  []*Method // sorted by WireName
 }

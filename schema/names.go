@@ -182,6 +182,33 @@ var reservedClassNames = map[string]bool{
 	"DB": true, "Session": true, "UUID": true, "JSONDecoder": true,
 	"JSONError": true, "Config": true, "Client": true, "Error": true,
 	"Caches": true, "FutureCalls": true, "Server": true,
+	// The JSON helpers and UUID (static/models), in pod and client.
+	"NewJSONDecoder": true, "AppendJSONString": true, "AppendJSONFloat": true,
+	"AppendJSONTime": true, "AppendJSONDuration": true, "AppendJSONBytes": true,
+	"AppendJSONUUID": true, "ExtendJSONSlice": true, "SortedKeys": true,
+	"JSONFieldError": true, "JSONIndexError": true, "JSONMissingError": true,
+	"JSONEnumError": true, "ParseUUID": true,
+	// Session, runtime and configuration (static/pod).
+	"Runtime": true, "NewSession": true, "LogLevel": true, "LogLevelDebug": true,
+	"LogLevelInfo": true, "LogLevelWarning": true, "LogLevelError": true, "LogLevelFatal": true,
+	"ServerConfig": true, "DatabaseConfig": true, "RedisConfig": true,
+	"DefaultConfig": true, "LoadConfig": true,
+	// The client (static/client and the generated client.go).
+	"New": true, "Option": true, "WithAuthKey": true, "WithHTTPClient": true,
+	// The database layer (static/pod/db*.go).
+	"DBPool": true, "NewDB": true, "OpenDBPool": true, "WatchDB": true, "QueryEvent": true,
+	"DatabaseUnavailableError": true, "Expr": true, "Not": true, "OrderTerm": true, "OrderBy": true,
+	"QueryOption": true, "Limit": true, "Offset": true,
+	"BoolColumn": true, "IntColumn": true, "DoubleColumn": true, "StringColumn": true,
+	"DateTimeColumn": true, "DurationColumn": true, "BytesColumn": true, "UUIDColumn": true,
+	"EnumColumn": true, "JSONColumn": true, "NullBoolColumn": true, "NullIntColumn": true,
+	"NullDoubleColumn": true, "NullStringColumn": true, "NullDateTimeColumn": true,
+	"NullDurationColumn": true, "NullBytesColumn": true, "NullUUIDColumn": true,
+	"NullEnumColumn": true, "NullJSONColumn": true,
+	// The caches (static/pod/cache*.go, config.go).
+	"Cache": true, "CacheLoad": true, "CacheStats": true, "LocalCache": true, "GlobalCache": true,
+	"NewCaches": true, "NewLocalCache": true, "NewGlobalCache": true, "ErrRedisDisabled": true,
+	"CachesConfig": true, "LocalCacheConfig": true, "GlobalCacheConfig": true,
 }
 
 // reservedFieldGoNames are the methods generated on every class; a field
@@ -243,3 +270,44 @@ func didYouMean(name string, candidates []string) string {
 	}
 	return ""
 }
+
+// IsReservedName reports whether name is taken by code podgen generates
+// into package pod or client, so that no class, enum or exception may use
+// it. emit's tests check that every exported name of the static helper
+// files is listed here.
+func IsReservedName(name string) bool { return reservedClassNames[name] }
+
+// fileStem is the snake_case file name (without .go) of a generated type;
+// a run of capitals is one word:
+//
+//	NotFound → not_found   HTTPServer → http_server   ExampleEndpoint → example_endpoint
+func fileStem(name string) string {
+	rs := []rune(name)
+	var b strings.Builder
+	for i, r := range rs {
+		if i > 0 && unicode.IsUpper(r) &&
+			(!unicode.IsUpper(rs[i-1]) || (i+1 < len(rs) && unicode.IsLower(rs[i+1]))) {
+			b.WriteByte('_')
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// reservedFileStems are the files of pod/ and client/ that podgen writes
+// for itself (static helpers and per-app files); a definition whose
+// fileStem is one of them would overwrite it. emit's tests check that every
+// static file is listed.
+var reservedFileStems = map[string]bool{
+	"json_decode": true, "json_encode": true, "json_error": true, "json_number": true,
+	"json_skip": true, "json_string": true, "json_time": true, "uuid": true,
+	"banner": true, "config": true, "config_yaml": true, "session": true,
+	"cache": true, "cache_global": true, "cache_load": true, "cache_local": true, "cache_classes": true,
+	"db": true, "db_columns": true, "db_crud": true, "db_expr": true, "db_pool": true,
+	"db_values": true, "db_tables": true,
+	"client": true, "errors": true, "transport": true,
+}
+
+// IsReservedFile reports whether pod/<stem>.go or client/<stem>.go is a
+// file podgen writes for itself.
+func IsReservedFile(stem string) bool { return reservedFileStems[stem] }

@@ -108,3 +108,15 @@ func TestSuggest(t *testing.T) {
 		t.Errorf("didYouMean = %q", got)
 	}
 }
+
+func TestFileStem(t *testing.T) {
+	for in, want := range map[string]string{
+		"Company": "company", "NotFound": "not_found", "HTTPServer": "http_server",
+		"AllTypes": "all_types", "Item2Go": "item2_go", "A": "a", "URLInfo": "url_info",
+		"ExampleEndpoint": "example_endpoint", "HTTPServiceEndpoint": "http_service_endpoint",
+	} {
+		if got := fileStem(in); got != want {
+			t.Errorf("fileStem(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -119,9 +119,9 @@ func (f *yamlFile) newDef(head *pair, doc string) *def {
 	name, _ := f.scalar(head.v, head.key+" name")
 	d := &def{kind: head.key, name: name, pos: f.pos(head.v)}
 	if d.kind == "enum" {
-		d.enum = &Enum{Pos: d.pos, Name: name, Doc: doc}
+		d.enum = &Enum{Pos: d.pos, Name: name, File: fileStem(name), Doc: doc}
 	} else {
-		d.class = &Class{Pos: d.pos, Name: name, Doc: doc, IsException: d.kind == "exception"}
+		d.class = &Class{Pos: d.pos, Name: name, File: fileStem(name), Doc: doc, IsException: d.kind == "exception"}
 	}
 	switch {
 	case name == "":

@@ -69,7 +69,7 @@ func TestLoadRich(t *testing.T) {
 	for _, c := range p.Classes {
 		names = append(names, c.Name)
 	}
-	if want := []string{"Address", "AllTypes", "Company", "Employee", "Flat", "Reminder"}; !slices.Equal(names, want) {
+	if want := []string{"Address", "AllTypes", "Company", "Employee", "Flat", "Reminder", "Secret", "Vault"}; !slices.Equal(names, want) {
 		t.Errorf("classes = %v, want %v (sorted)", names, want)
 	}
 	if len(p.Exceptions) != 2 || p.Exceptions[0].Name != "InvalidInput" || !p.Exceptions[1].IsException {
@@ -78,8 +78,8 @@ func TestLoadRich(t *testing.T) {
 	if len(p.Enums) != 2 || p.Enums[0].Name != "Role" || p.Enums[1].Values[1].GoName != "StatusArchived" {
 		t.Errorf("enums = %v", p.Enums)
 	}
-	if got := len(p.Tables()); got != 3 {
-		t.Errorf("%d tables, want 3", got)
+	if got := len(p.Tables()); got != 4 {
+		t.Errorf("%d tables, want 4", got)
 	}
 
 	c := findClass(t, p.Classes, "Company")
@@ -188,6 +188,24 @@ func TestTypePositions(t *testing.T) {
 		_, err := LoadFiles([]File{{Path: "a.yaml", Data: []byte(tt.yaml)}}, nil)
 		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 			t.Errorf("%q: got %v, want prefix %q", tt.yaml, err, tt.want)
+		}
+	}
+}
+
+func TestHoldsServerOnly(t *testing.T) {
+	p, err := LoadFiles([]File{
+		{Path: "a.yaml", Data: []byte("class: A\nfields:\n  secret: String, database\n")},
+		{Path: "b.yaml", Data: []byte("class: B\nfields:\n  as: Map<String, List<A?>>\n")},
+		{Path: "c.yaml", Data: []byte("class: C\nfields:\n  b: B?\n  self: C?\n")},
+		{Path: "d.yaml", Data: []byte("class: D\nfields:\n  d: D?\n  note: String, api\n")},
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"A": true, "B": true, "C": true, "D": false}
+	for _, c := range p.Classes {
+		if c.HoldsServerOnly != want[c.Name] {
+			t.Errorf("%s.HoldsServerOnly = %v, want %v", c.Name, c.HoldsServerOnly, want[c.Name])
 		}
 	}
 }

@@ -40,6 +40,7 @@ func resolve(defs []*def, errs *ErrorList) *Protocol {
 		}
 	}
 	r.validate()
+	markServerOnly(p.Classes)
 	sortByName(p.Classes, func(c *Class) string { return c.Name })
 	sortByName(p.Exceptions, func(c *Class) string { return c.Name })
 	sortByName(p.Enums, func(e *Enum) string { return e.Name })
@@ -174,4 +175,31 @@ func (r *resolver) mapType(e *typeExpr) *Type {
 
 func sortByName[T any](s []T, name func(T) string) {
 	sort.SliceStable(s, func(i, j int) bool { return name(s[i]) < name(s[j]) })
+}
+
+// markServerOnly sets HoldsServerOnly. Classes may hold each other in
+// cycles (through ?, List or Map), hence the fixpoint.
+func markServerOnly(classes []*Class) {
+	for changed := true; changed; {
+		changed = false
+		for _, c := range classes {
+			if !c.HoldsServerOnly && holdsServerOnly(c) {
+				c.HoldsServerOnly, changed = true, true
+			}
+		}
+	}
+}
+
+func holdsServerOnly(c *Class) bool {
+	for _, f := range c.Fields {
+		if f.ServerOnly {
+			return true
+		}
+		for t := f.Type; t != nil; t = t.Elem {
+			if t.Kind == ClassKind && t.Class.HoldsServerOnly {
+				return true
+			}
+		}
+	}
+	return false
 }

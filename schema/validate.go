@@ -52,6 +52,7 @@ func (r *resolver) resolveIndexes(d *def) {
 	}
 	for _, ix := range d.indexes {
 		if r.indexFields(ix, byName, names, d.declared) {
+			r.checkIndex(ix.index)
 			c.Indexes = append(c.Indexes, ix.index)
 		}
 	}
@@ -203,6 +204,15 @@ func (r *resolver) checkGeneratedNames() {
 		taken[name] = what + " at " + pos.String()
 	}
 	for _, d := range r.defs {
+		if reservedClassNames[d.name] {
+			continue // already reported as a reserved name
+		}
+		r.claimFile(d.name, "", d.pos, d.kind, taken)
+		if d.class != nil && d.class.Table != "" {
+			r.claimFile(d.name, "_table", d.tablePos, "table class", taken)
+		}
+	}
+	for _, d := range r.defs {
 		switch {
 		case d.enum != nil:
 			claim("Parse"+d.name, d.pos, fmt.Sprintf("the parser of enum %q", d.name))
@@ -211,6 +221,24 @@ func (r *resolver) checkGeneratedNames() {
 			}
 		case d.class.Table != "":
 			claim(d.name+"T", d.tablePos, fmt.Sprintf("the table descriptor of class %q", d.name))
+			claim(d.name+"Table", d.tablePos, fmt.Sprintf("the table accessor of class %q", d.name))
+			claim(d.name+"Columns", d.tablePos, fmt.Sprintf("the column set of class %q", d.name))
 		}
+	}
+}
+
+// claimFile reserves the file pod/<stem><suffix>.go that the definition
+// name gets, against podgen's own files and the files of other
+// definitions ("HTTPServer" and "HttpServer" would both be http_server.go).
+func (r *resolver) claimFile(name, suffix string, pos Pos, what string, taken map[string]string) {
+	stem := fileStem(name) + suffix
+	key := "file " + stem
+	switch other, ok := taken[key]; {
+	case reservedFileStems[stem]:
+		r.errs.Add(pos, "%s %q would be generated into %s.go, a file podgen uses for its own code: rename it", what, name, stem)
+	case ok:
+		r.errs.Add(pos, "%s %q would be generated into %s.go, which is already used by %s", what, name, stem, other)
+	default:
+		taken[key] = fmt.Sprintf("%s %q at %s", what, name, pos)
 	}
 }

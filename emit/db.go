@@ -1,0 +1,231 @@
+package emit
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/podgen/podgen/schema"
+)
+
+// podDB writes the typed database layer of every table class (SPEC §5),
+// on top of the static query builder and CRUD code of static/pod/db*.go:
+//
+//	pod/company_table.go:
+//	type CompanyColumns struct{ ID IntColumn[Company]; Name StringColumn[Company]; ... }
+//	var CompanyT = CompanyColumns{...}            // the table descriptor
+//	type CompanyTable struct{ db *DB }            // s.DB.Company
+//	func (t CompanyTable) Insert(v *Company) error { return insertRow(t.db, companyTable, v) }
+//	var companyTable = &table[Company]{selectSQL: `SELECT "id", "name" FROM "company"`, ...}
+//	func scanCompany(r pgx.Rows, v *Company, sc *scratch) error  // positional
+//	func companyValues(v *Company, args []any, sc *scratch) ([]any, error)
+//
+//	pod/db_tables.go: type dbTables struct{ Company CompanyTable; ... } and its bind
+func podDB(p *schema.Protocol, o Options) ([]File, error) {
+	var out []File
+	for _, c := range p.Tables() {
+		f := jen.NewFilePathName(o.Pod(), "pod")
+		f.ImportName(pgxPkg, "pgx")
+		t := newDBTable(c, o.Pod())
+		t.columns(f)
+		t.accessor(f)
+		t.descriptor(f)
+		t.scanFunc(f)
+		t.valuesFunc(f)
+		out = append(out, File{Path: "pod/" + c.File + "_table.go", Jen: f})
+	}
+	return append(out, dbTablesFile(p, o)), nil
+}
+
+// dbTable is one table class with the names its generated code uses.
+type dbTable struct {
+	c      *schema.Class
+	pod    string
+	stored []*schema.Field // stored fields, id first
+	lower  string          // "company": prefix of unexported names
+}
+
+func newDBTable(c *schema.Class, pod string) *dbTable {
+	t := &dbTable{c: c, pod: pod, lower: strings.ToLower(c.Name[:1]) + c.Name[1:]}
+	for _, f := range c.Fields {
+		if f.Persist && f.Column != "" {
+			t.stored = append(t.stored, f)
+		}
+	}
+	return t
+}
+
+func (t *dbTable) model() *jen.Statement { return jen.Id(t.c.Name) }
+func (t *dbTable) info() string          { return t.lower + "Table" }
+
+// dbTablesFile gives DB one field per table and the scratch its JSON
+// decoder; it is written even without tables, since DB embeds dbTables.
+func dbTablesFile(p *schema.Protocol, o Options) File {
+	f := jen.NewFilePathName(o.Pod(), "pod")
+	f.Comment("dbTables are the tables of DB: s.DB.Company, ...")
+	f.Type().Id("dbTables").StructFunc(func(g *jen.Group) {
+		for _, c := range p.Tables() {
+			g.Comment(c.Name + " is table " + strconv.Quote(c.Table) + ".")
+			g.Id(c.Name).Id(c.Name + "Table")
+		}
+	})
+	f.Comment("bind points every table at db.")
+	f.Func().Params(jen.Id("t").Op("*").Id("dbTables")).Id("bind").Params(jen.Id("db").Op("*").Id("DB")).BlockFunc(func(g *jen.Group) {
+		for _, c := range p.Tables() {
+			g.Id("t").Dot(c.Name).Dot("db").Op("=").Id("db")
+		}
+	})
+	f.Comment("decoder is the scratch's JSON decoder for json columns, reset to b.")
+	f.Func().Params(jen.Id("sc").Op("*").Id("scratch")).Id("decoder").Params(jen.Id("b").Index().Byte()).Op("*").Id("JSONDecoder").Block(
+		jen.If(jen.List(jen.Id("d"), jen.Id("ok")).Op(":=").Id("sc").Dot("dec").Assert(jen.Op("*").Id("JSONDecoder")), jen.Id("ok")).Block(
+			jen.Id("d").Dot("Reset").Call(jen.Id("b")),
+			jen.Return(jen.Id("d")),
+		),
+		jen.Id("d").Op(":=").Id("NewJSONDecoder").Call(jen.Id("b")),
+		jen.Id("sc").Dot("dec").Op("=").Id("d"),
+		jen.Return(jen.Id("d")),
+	)
+	return File{Path: "pod/db_tables.go", Jen: f}
+}
+
+// accessor writes CompanyTable and its methods, which delegate to the
+// generic CRUD code with the table's info.
+func (t *dbTable) accessor(f *jen.File) {
+	name, m := t.c.Name+"Table", t.model()
+	q := strconv.Quote(t.c.Table)
+	f.Comment(name + " is s.DB." + t.c.Name + ": the queries on table " + q + ".")
+	f.Type().Id(name).Struct(jen.Id("db").Op("*").Id("DB"))
+	recv := func() *jen.Statement { return jen.Params(jen.Id("t").Id(name)) }
+	db, info := jen.Id("t").Dot("db"), jen.Id(t.info())
+	where := jen.Id("where").Op("*").Id("Expr").Types(m.Clone())
+	opts := jen.Id("opts").Op("...").Id("QueryOption")
+	ptr := jen.Op("*").Add(m.Clone())
+	methods := []struct {
+		doc     string
+		name    string
+		params  []jen.Code
+		results []jen.Code
+		call    jen.Code
+	}{
+		{"Insert stores v as a new row and sets v.ID.", "Insert",
+			[]jen.Code{jen.Id("v").Add(ptr.Clone())}, []jen.Code{jen.Error()},
+			jen.Id("insertRow").Call(db.Clone(), info.Clone(), jen.Id("v"))},
+		{"InsertMany stores vs in one round trip (all or none) and sets their IDs.", "InsertMany",
+			[]jen.Code{jen.Id("vs").Index().Add(ptr.Clone())}, []jen.Code{jen.Error()},
+			jen.Id("insertMany").Call(db.Clone(), info.Clone(), jen.Id("vs"))},
+		{"FindByID returns the row with id, or nil and no error when there is none.", "FindByID",
+			[]jen.Code{jen.Id("id").Int64()}, []jen.Code{ptr.Clone(), jen.Error()},
+			jen.Id("findByID").Call(db.Clone(), info.Clone(), jen.Id("id"))},
+		{"FindFirst returns the first row where matches (nil: any row), or nil when none does.", "FindFirst",
+			[]jen.Code{where.Clone(), opts.Clone()}, []jen.Code{ptr.Clone(), jen.Error()},
+			jen.Id("findFirst").Call(db.Clone(), info.Clone(), jen.Id("where"), jen.Id("opts"))},
+		{"Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.", "Find",
+			[]jen.Code{where.Clone(), opts.Clone()}, []jen.Code{jen.Index().Add(ptr.Clone()), jen.Error()},
+			jen.Id("findRows").Call(db.Clone(), info.Clone(), jen.Id("where"), jen.Id("opts"))},
+		{"Update stores every field of v in the row with v.ID; no such row is an error.", "Update",
+			[]jen.Code{jen.Id("v").Add(ptr.Clone())}, []jen.Code{jen.Error()},
+			jen.Id("updateRow").Call(db.Clone(), info.Clone(), jen.Id("v"))},
+		{"DeleteRow deletes the row with v.ID; no such row is an error.", "DeleteRow",
+			[]jen.Code{jen.Id("v").Add(ptr.Clone())}, []jen.Code{jen.Error()},
+			jen.Id("deleteRow").Call(db.Clone(), info.Clone(), jen.Id("v"))},
+		{"Delete deletes the rows where matches (nil: every row) and returns how many.", "Delete",
+			[]jen.Code{where.Clone()}, []jen.Code{jen.Int64(), jen.Error()},
+			jen.Id("deleteWhere").Call(db.Clone(), info.Clone(), jen.Id("where"))},
+		{"Count counts the rows where matches (nil: every row).", "Count",
+			[]jen.Code{where.Clone()}, []jen.Code{jen.Int64(), jen.Error()},
+			jen.Id("countRows").Call(db.Clone(), info.Clone(), jen.Id("where"))},
+	}
+	for _, md := range methods {
+		f.Comment(md.doc)
+		f.Func().Add(recv()).Id(md.name).Params(md.params...).Params(md.results...).Block(jen.Return(md.call))
+	}
+}
+
+// descriptor writes CompanyColumns and var CompanyT.
+func (t *dbTable) descriptor(f *jen.File) {
+	name := t.c.Name + "Columns"
+	f.Comment(name + " are the columns of table " + strconv.Quote(t.c.Table) + ", for queries on it (pod." + t.c.Name + "T).")
+	f.Type().Id(name).StructFunc(func(g *jen.Group) {
+		for _, fl := range t.stored {
+			g.Id(fl.GoName).Add(t.columnType(fl.Type))
+		}
+	})
+	f.Comment(t.c.Name + "T is the table descriptor of " + t.c.Name + ": its columns make the conditions and orders of s.DB." + t.c.Name + " queries.")
+	f.Var().Id(t.c.Name + "T").Op("=").Id(name).ValuesFunc(func(g *jen.Group) {
+		for _, fl := range t.stored { // in field order (a jen.Dict would sort)
+			col := jen.Id("newCol").Call(jen.Lit(t.c.Table), jen.Lit(fl.Column), jen.Lit(fl.Type.Nullable))
+			g.Line().Id(fl.GoName).Op(":").Add(t.columnCtor(fl.Type).Call(col))
+		}
+		g.Line()
+	})
+}
+
+// columnKind is the static column type (and constructor) name of a kind.
+func columnKind(k schema.Kind) string {
+	switch k {
+	case schema.Bool:
+		return "Bool"
+	case schema.Int:
+		return "Int"
+	case schema.Double:
+		return "Double"
+	case schema.String:
+		return "String"
+	case schema.DateTime:
+		return "DateTime"
+	case schema.Duration:
+		return "Duration"
+	case schema.ByteData:
+		return "Bytes"
+	case schema.UUID:
+		return "UUID"
+	case schema.EnumKind:
+		return "Enum"
+	}
+	return "JSON"
+}
+
+// typeArgs are the column type's type arguments: the model, and the UUID
+// or enum type where the column has one.
+func (t *dbTable) typeArgs(ty *schema.Type) []jen.Code {
+	args := []jen.Code{t.model()}
+	switch ty.Kind {
+	case schema.UUID:
+		args = append(args, jen.Id("UUID"))
+	case schema.EnumKind:
+		args = append(args, jen.Id(ty.Enum.Name))
+	}
+	return args
+}
+
+func (t *dbTable) columnType(ty *schema.Type) *jen.Statement {
+	name := columnKind(ty.Kind) + "Column"
+	if ty.Nullable {
+		name = "Null" + name
+	}
+	return jen.Id(name).Types(t.typeArgs(ty)...)
+}
+
+// columnCtor is the static constructor of the column type:
+// intColumn[Company], nullEnumColumn[Company, Role], ...
+func (t *dbTable) columnCtor(ty *schema.Type) *jen.Statement {
+	k := columnKind(ty.Kind)
+	name := k + "Column"
+	if ty.Nullable {
+		name = "null" + name
+	} else {
+		name = strings.ToLower(ctorPrefix[k]) + name[len(ctorPrefix[k]):]
+	}
+	return jen.Id(name).Types(t.typeArgs(ty)...)
+}
+
+// ctorPrefix is the part of a column kind that is lower-cased in its
+// constructor's name (uuidColumn, jsonColumn, dateTimeColumn).
+var ctorPrefix = map[string]string{"Bool": "B", "Int": "I", "Double": "D", "String": "S",
+	"DateTime": "D", "Duration": "D", "Bytes": "B", "UUID": "UUID", "Enum": "E", "JSON": "JSON"}
+
+// isJSON reports whether the kind is stored as json.
+func isJSON(ty *schema.Type) bool {
+	return ty.Kind == schema.ClassKind || ty.Kind == schema.List || ty.Kind == schema.Map
+}

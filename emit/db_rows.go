@@ -1,0 +1,244 @@
+package emit
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/podgen/podgen/schema"
+)
+
+// The fixed SQL of a table and the functions that move one row between the
+// model and pgx, in column order:
+//
+//	var companyTable = &table[Company]{name: "company", selectSQL: `SELECT ...`, ...}
+//	func scanCompany(r pgx.Rows, v *Company, sc *scratch) error {
+//		j := sc.jsonBufs(1)
+//		sc.dest = append(sc.dest[:0], &v.ID, &v.Name, jsonScan{&j[0]}, enumScan[Status]{&v.Status})
+//		if err := r.Scan(sc.dest...); err != nil { return err }
+//		if err := decodeCompanyTags(sc.decoder(jsonOrNull(j[0])), v); err != nil { ... }
+//	}
+//	func companyValues(v *Company, args []any, sc *scratch) ([]any, error)
+
+const pgxPkg = "github.com/jackc/pgx/v5"
+
+// quoteIdent quotes a SQL identifier, as the static quoteIdent does.
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// columns writes the table info: every statement that does not depend on a
+// query's shape, built once here.
+func (t *dbTable) columns(f *jen.File) {
+	tbl := quoteIdent(t.c.Table)
+	var all, ins, params, sets []string
+	for _, fl := range t.stored {
+		all = append(all, quoteIdent(fl.Column))
+		if fl.IsID {
+			continue
+		}
+		ins = append(ins, quoteIdent(fl.Column))
+		params = append(params, "$"+strconv.Itoa(len(ins)))
+		sets = append(sets, quoteIdent(fl.Column)+" = $"+strconv.Itoa(len(ins)))
+	}
+	sel := "SELECT " + strings.Join(all, ", ") + " FROM " + tbl
+	insert := "INSERT INTO " + tbl + " DEFAULT VALUES RETURNING \"id\""
+	update := "UPDATE " + tbl + ` SET "id" = "id" WHERE "id" = $1`
+	if len(ins) > 0 {
+		insert = "INSERT INTO " + tbl + " (" + strings.Join(ins, ", ") + ") VALUES (" +
+			strings.Join(params, ", ") + `) RETURNING "id"`
+		update = "UPDATE " + tbl + " SET " + strings.Join(sets, ", ") + ` WHERE "id" = $` + strconv.Itoa(len(ins)+1)
+	}
+	m := t.model()
+	f.Comment(t.info() + " is the fixed SQL of table " + strconv.Quote(t.c.Table) + " and its row functions.")
+	kv := func(k string, v jen.Code) jen.Code { return jen.Line().Id(k).Op(":").Add(v) }
+	f.Var().Id(t.info()).Op("=").Op("&").Id("table").Types(m).Values(
+		kv("name", jen.Lit(t.c.Table)),
+		kv("selectSQL", sqlLit(sel)),
+		kv("byIDSQL", sqlLit(sel+` WHERE "id" = $1`)),
+		kv("insertSQL", sqlLit(insert)),
+		kv("updateSQL", sqlLit(update)),
+		kv("deleteSQL", sqlLit("DELETE FROM "+tbl+` WHERE "id" = $1`)),
+		kv("countSQL", sqlLit("SELECT count(*) FROM "+tbl)),
+		kv("wipeSQL", sqlLit("DELETE FROM "+tbl)),
+		kv("scan", jen.Id("scan"+t.c.Name)),
+		kv("values", jen.Id(t.lower+"Values")),
+		kv("id", jen.Func().Params(jen.Id("v").Op("*").Add(t.model())).Op("*").Int64().Block(
+			jen.Return(jen.Op("&").Id("v").Dot("ID")))),
+		jen.Line(),
+	)
+}
+
+// sqlLit is SQL text as a raw string when it can be one (it has quotes).
+func sqlLit(s string) *jen.Statement {
+	if strings.Contains(s, "`") {
+		return jen.Lit(s)
+	}
+	return jen.Op("`" + s + "`")
+}
+
+// jsonFields are the stored fields kept as json, in column order.
+func (t *dbTable) jsonFields() []*schema.Field {
+	var out []*schema.Field
+	for _, fl := range t.stored {
+		if isJSON(fl.Type) {
+			out = append(out, fl)
+		}
+	}
+	return out
+}
+
+// scanFunc writes scanCompany and the decoders of its json columns.
+func (t *dbTable) scanFunc(f *jen.File) {
+	js := t.jsonFields()
+	var dest []jen.Code
+	n := 0
+	for _, fl := range t.stored {
+		dest = append(dest, scanTarget(fl, &n))
+	}
+	body := []jen.Code{}
+	if len(js) > 0 {
+		body = append(body, jen.Id("j").Op(":=").Id("sc").Dot("jsonBufs").Call(jen.Lit(len(js))))
+	}
+	body = append(body,
+		jen.Id("sc").Dot("dest").Op("=").Append(append([]jen.Code{jen.Id("sc").Dot("dest").Index(jen.Empty(), jen.Lit(0))}, dest...)...),
+		jen.If(jen.Err().Op(":=").Id("r").Dot("Scan").Call(jen.Id("sc").Dot("dest").Op("...")), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Err())),
+	)
+	for i, fl := range js {
+		body = append(body, jen.If(
+			jen.Err().Op(":=").Id(t.decodeName(fl)).Call(
+				jen.Id("sc").Dot("decoder").Call(jen.Id("jsonOrNull").Call(jen.Id("j").Index(jen.Lit(i)))), jen.Id("v")),
+			jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Id("columnError").Call(jen.Lit(t.c.Table), jen.Lit(fl.Column), jen.Err()))))
+	}
+	body = append(body, jen.Return(jen.Nil()))
+	f.Comment("scan" + t.c.Name + " reads the current row, in the column order of selectSQL.")
+	f.Func().Id("scan"+t.c.Name).Params(jen.Id("r").Qual(pgxPkg, "Rows"), jen.Id("v").Op("*").Add(t.model()),
+		jen.Id("sc").Op("*").Id("scratch")).Error().Block(body...)
+	for _, fl := range js {
+		f.Comment(t.decodeName(fl) + " decodes the json column " + strconv.Quote(fl.Column) + " into v." + fl.GoName + ".")
+		code := decodeValue(jen.Id("d"), fl.Type, jen.Id("v").Dot(fl.GoName), t.pod)
+		code = append(code, jen.Return(jen.Id("d").Dot("End").Call()))
+		f.Func().Id(t.decodeName(fl)).Params(jen.Id("d").Op("*").Id("JSONDecoder"), jen.Id("v").Op("*").Add(t.model())).Error().Block(code...)
+	}
+}
+
+func (t *dbTable) decodeName(fl *schema.Field) string { return "decode" + t.c.Name + fl.GoName }
+func (t *dbTable) encodeName(fl *schema.Field) string { return "encode" + t.c.Name + fl.GoName }
+
+// scanTarget is what rows.Scan gets for a field; n counts json columns.
+func scanTarget(fl *schema.Field, n *int) jen.Code {
+	field := jen.Op("&").Id("v").Dot(fl.GoName)
+	ty := fl.Type
+	adapter := func(name string, types ...jen.Code) jen.Code {
+		if ty.Nullable {
+			name = "null" + name // nullTimeScan, nullUUIDScan, ...
+		}
+		if !ty.Nullable {
+			name = map[string]string{"DurationScan": "durationScan", "UUIDScan": "uuidScan", "EnumScan": "enumScan"}[name]
+		}
+		s := jen.Id(name)
+		if len(types) > 0 {
+			s = s.Types(types...)
+		}
+		return s.Values(field)
+	}
+	switch ty.Kind {
+	case schema.Duration:
+		return adapter("DurationScan")
+	case schema.UUID:
+		return adapter("UUIDScan", jen.Id("UUID"))
+	case schema.EnumKind:
+		return adapter("EnumScan", jen.Id(ty.Enum.Name))
+	case schema.DateTime:
+		if ty.Nullable {
+			return adapter("TimeScan")
+		}
+	case schema.ClassKind, schema.List, schema.Map:
+		*n++
+		return jen.Id("jsonScan").Values(jen.Op("&").Id("j").Index(jen.Lit(*n - 1)))
+	}
+	return field
+}
+
+// valuesFunc writes companyValues and the encoders of its json columns.
+func (t *dbTable) valuesFunc(f *jen.File) {
+	js := t.jsonFields()
+	var body, vals []jen.Code
+	if len(js) > 0 {
+		body = append(body, jen.Id("b").Op(":=").Id("sc").Dot("buf"), jen.Var().Err().Error())
+	}
+	for i, fl := range js {
+		ji := jen.Id("j" + strconv.Itoa(i))
+		enc := jen.If(jen.List(ji.Clone(), jen.Id("b"), jen.Err()).Op("=").Id("encodeColumn").Call(
+			jen.Id("b"), jen.Id("v"), jen.Id(t.encodeName(fl))), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Nil(), jen.Id("columnError").Call(jen.Lit(t.c.Table), jen.Lit(fl.Column), jen.Err())))
+		body = append(body, jen.Var().Add(ji.Clone()).Index().Byte())
+		if fl.Type.Nullable {
+			body = append(body, jen.If(jen.Id("v").Dot(fl.GoName).Op("!=").Nil()).Block(enc))
+		} else {
+			body = append(body, enc)
+		}
+	}
+	if len(js) > 0 {
+		body = append(body, jen.Id("sc").Dot("buf").Op("=").Id("b"))
+	}
+	n := 0
+	for _, fl := range t.stored {
+		if !fl.IsID {
+			vals = append(vals, bindValue(fl, &n))
+		}
+	}
+	body = append(body, jen.Return(jen.Append(append([]jen.Code{jen.Id("args")}, vals...)...), jen.Nil()))
+	f.Comment(t.lower + "Values appends the stored fields of v but ID, in the column order of insertSQL.")
+	f.Func().Id(t.lower+"Values").Params(jen.Id("v").Op("*").Add(t.model()), jen.Id("args").Index().Any(),
+		jen.Id("sc").Op("*").Id("scratch")).Params(jen.Index().Any(), jen.Error()).Block(body...)
+	for _, fl := range js {
+		f.Comment(t.encodeName(fl) + " appends v." + fl.GoName + " as JSON for its json column.")
+		src := jen.Id("v").Dot(fl.GoName)
+		ty := fl.Type
+		if ty.Pointer() {
+			// The caller checked for nil: the column holds the value.
+			src = jen.Parens(jen.Op("*").Id("v").Dot(fl.GoName))
+			c := *ty
+			c.Nullable = false
+			ty = &c
+		}
+		code := []jen.Code{}
+		if appendFails(ty) {
+			code = append(code, jen.Var().Err().Error())
+		}
+		code = append(code, appendStoredValue(jen.Id("b"), ty, src, t.pod)...)
+		code = append(code, jen.Return(jen.Id("b"), jen.Nil()))
+		f.Func().Id(t.encodeName(fl)).Params(jen.Id("b").Index().Byte(), jen.Id("v").Op("*").Add(t.model())).
+			Params(jen.Index().Byte(), jen.Error()).Block(code...)
+	}
+}
+
+// bindValue is the argument a field is bound as; n counts json columns.
+func bindValue(fl *schema.Field, n *int) jen.Code {
+	ty := fl.Type
+	field := jen.Id("v").Dot(fl.GoName)
+	ref := jen.Op("&").Id("v").Dot(fl.GoName)
+	if ty.Pointer() {
+		ref = jen.Id("v").Dot(fl.GoName)
+	}
+	switch ty.Kind {
+	case schema.DateTime:
+		return jen.Id("timeValue").Values(ref)
+	case schema.Duration:
+		return jen.Id("durationValue").Values(ref)
+	case schema.UUID:
+		return jen.Id("uuidValue").Types(jen.Id("UUID")).Values(ref)
+	case schema.EnumKind:
+		return jen.Id("enumValue").Types(jen.Id(ty.Enum.Name)).Values(ref)
+	case schema.ByteData:
+		if !ty.Nullable {
+			return jen.Id("nonNilBytes").Call(field)
+		}
+	case schema.ClassKind, schema.List, schema.Map:
+		*n++
+		return jen.Id("j" + strconv.Itoa(*n-1))
+	}
+	return field
+}

@@ -1,0 +1,100 @@
+package emit
+
+import (
+	"github.com/dave/jennifer/jen"
+
+	"github.com/podgen/podgen/schema"
+)
+
+// decoderMethods maps the scalar kinds to their JSONDecoder method.
+var decoderMethods = map[schema.Kind]string{
+	schema.Bool:     "Bool",
+	schema.Int:      "Int",
+	schema.Double:   "Float",
+	schema.String:   "String",
+	schema.DateTime: "Time",
+	schema.Duration: "Duration",
+	schema.ByteData: "Bytes",
+}
+
+// decodeCode reads a value of type t into dst; sc is the nesting level
+// for loop variable names and wrap adds the value's path to errors.
+func decodeCode(d *jen.Statement, t *schema.Type, dst target, models string, sc scope, wrap wrapFunc) []jen.Code {
+	if t.Nullable {
+		return decodeNullable(d, t, dst, models, sc, wrap)
+	}
+	switch t.Kind {
+	case schema.UUID, schema.EnumKind, schema.ClassKind:
+		return []jen.Code{ifErr(dst.recv().Dot("DecodeJSON").Call(d.Clone()), wrap)}
+	case schema.List:
+		return decodeList(d, t, dst, models, sc, wrap)
+	case schema.Map:
+		return decodeMap(d, t, dst, models, sc, wrap)
+	}
+	return []jen.Code{ifErr(d.Clone().Dot(decoderMethods[t.Kind]).Call(dst.addr()), wrap)}
+}
+
+// decodeNullable turns a null into nil and otherwise decodes the value,
+// allocating the pointee of a `T?` value kind first (and reusing one that
+// is there, as encoding/json does).
+func decodeNullable(d *jen.Statement, t *schema.Type, dst target, models string, sc scope, wrap wrapFunc) []jen.Code {
+	inner := *t
+	inner.Nullable = false
+	loc := dst.val()
+	var body []jen.Code
+	if t.Pointer() {
+		body = append(body, jen.If(loc.Clone().Op("==").Nil()).Block(
+			loc.Clone().Op("=").New(baseType(t, models))))
+		dst = target{expr: loc, ptr: true}
+	}
+	body = append(body, decodeCode(d, &inner, dst, models, sc, wrap)...)
+	return []jen.Code{jen.If(d.Clone().Dot("Null").Call()).Block(
+		loc.Clone().Op("=").Nil()).Else().Block(body...)}
+}
+
+// decodeList reads an array, reusing dst's backing array and decoding each
+// element in place; an empty array gives an empty, non-nil slice, as with
+// encoding/json.
+func decodeList(d *jen.Statement, t *schema.Type, dst target, models string, sc scope, wrap wrapFunc) []jen.Code {
+	i, s := sc.name("i"), dst.val()
+	elemWrap := func(err jen.Code) jen.Code {
+		return wrap(jen.Qual(models, "JSONIndexError").Call(err, i.Clone()))
+	}
+	body := []jen.Code{
+		jen.List(jen.Id("ok"), jen.Err()).Op(":=").Add(d.Clone()).Dot("More").Call(),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(wrap(jen.Err()))),
+		jen.If(jen.Op("!").Id("ok")).Block(jen.Break()),
+		s.Clone().Op("=").Qual(models, "ExtendJSONSlice").Call(s.Clone()),
+	}
+	elem := target{expr: s.Clone().Index(i.Clone())}
+	body = append(body, decodeCode(d, t.Elem, elem, models, sc+1, elemWrap)...)
+	return []jen.Code{
+		ifErr(d.Clone().Dot("BeginArray").Call(), wrap),
+		s.Clone().Op("=").Add(s.Clone()).Index(jen.Empty(), jen.Lit(0)),
+		jen.For(i.Clone().Op(":=").Lit(0), jen.Empty(), i.Clone().Op("++")).Block(body...),
+		jen.If(s.Clone().Op("==").Nil()).Block(s.Clone().Op("=").Add(goType(t, models)).Values()),
+	}
+}
+
+// decodeMap reads an object into dst, adding to a map that is already
+// there as encoding/json does.
+func decodeMap(d *jen.Statement, t *schema.Type, dst target, models string, sc scope, wrap wrapFunc) []jen.Code {
+	k, e, m := sc.name("k"), sc.name("e"), dst.val()
+	elemWrap := func(err jen.Code) jen.Code {
+		return wrap(jen.Qual(models, "JSONFieldError").Call(err, jen.Lit(""), k.Clone()))
+	}
+	body := []jen.Code{
+		jen.List(jen.Id("key"), jen.Id("ok"), jen.Err()).Op(":=").Add(d.Clone()).Dot("Key").Call(),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(wrap(jen.Err()))),
+		jen.If(jen.Op("!").Id("ok")).Block(jen.Break()),
+		k.Clone().Op(":=").String().Call(jen.Id("key")), // copy: the key bytes are reused by the next read
+		jen.Var().Add(e.Clone()).Add(goType(t.Elem, models)),
+	}
+	body = append(body, decodeCode(d, t.Elem, target{expr: e.Clone()}, models, sc+1, elemWrap)...)
+	body = append(body, m.Clone().Index(k.Clone()).Op("=").Add(e.Clone()))
+	return []jen.Code{
+		ifErr(d.Clone().Dot("BeginObject").Call(), wrap),
+		jen.If(m.Clone().Op("==").Nil()).Block(m.Clone().Op("=").Add(goType(t, models)).Values()),
+		jen.For().Block(body...),
+	}
+}

@@ -1,0 +1,120 @@
+package emit
+
+import (
+	"github.com/dave/jennifer/jen"
+
+	"github.com/podgen/podgen/schema"
+)
+
+// encoder says how generated encoders write: which package the model types
+// and helpers come from, and which JSON of a class they write.
+type encoder struct {
+	models string
+	// stored selects the JSON that storage keeps (the Global cache, json
+	// columns): classes that hold server-only fields are written by their
+	// appendStoredJSON, which includes them. Otherwise the wire JSON.
+	stored bool
+}
+
+// classMethod is the method that appends the JSON of class c.
+func (enc encoder) classMethod(c *schema.Class) string {
+	if enc.stored && c.HoldsServerOnly {
+		return "appendStoredJSON"
+	}
+	return "AppendJSON"
+}
+
+// appendCode appends the JSON of src, of type t, to b; sc is the nesting
+// level for loop variable names and wrap adds the value's path to errors.
+func appendCode(b *jen.Statement, t *schema.Type, src target, enc encoder, sc scope, wrap wrapFunc) []jen.Code {
+	models := enc.models
+	if t.Nullable {
+		inner := *t
+		inner.Nullable = false
+		if t.Pointer() {
+			src = target{expr: src.val(), ptr: true}
+		}
+		null := b.Clone().Op("=").Append(b.Clone(), jen.Lit("null").Op("..."))
+		return []jen.Code{jen.If(src.expr.Clone().Op("==").Nil()).Block(null).Else().Block(
+			appendCode(b, &inner, src, enc, sc, wrap)...)}
+	}
+	set := func(call jen.Code) []jen.Code { return []jen.Code{b.Clone().Op("=").Add(call)} }
+	qual := func(name string, args ...jen.Code) *jen.Statement { return jen.Qual(models, name).Call(args...) }
+	switch t.Kind {
+	case schema.Bool:
+		return set(jen.Qual("strconv", "AppendBool").Call(b.Clone(), src.val()))
+	case schema.Int:
+		return set(jen.Qual("strconv", "AppendInt").Call(b.Clone(), src.val(), jen.Lit(10)))
+	case schema.Double:
+		return appendFallible(b, qual("AppendJSONFloat", b.Clone(), src.val()), wrap)
+	case schema.String:
+		return set(qual("AppendJSONString", b.Clone(), src.val()))
+	case schema.DateTime:
+		return appendFallible(b, qual("AppendJSONTime", b.Clone(), src.val()), wrap)
+	case schema.Duration:
+		return set(qual("AppendJSONDuration", b.Clone(), src.val()))
+	case schema.ByteData:
+		return set(qual("AppendJSONBytes", b.Clone(), src.val()))
+	case schema.UUID:
+		return set(qual("AppendJSONUUID", b.Clone(), src.val()))
+	case schema.EnumKind:
+		return set(qual("AppendJSONString", b.Clone(), jen.String().Call(src.val())))
+	case schema.ClassKind:
+		return appendFallible(b, src.recv().Dot(enc.classMethod(t.Class)).Call(b.Clone()), wrap)
+	case schema.List:
+		return appendList(b, t, src, enc, sc, wrap)
+	case schema.Map:
+		return appendMap(b, t, src, enc, sc, wrap)
+	}
+	panic("emit: unknown kind") // unreachable: schema resolves every type
+}
+
+// appendFallible is `if b, err = call; err != nil { return b, wrap(err) }`.
+func appendFallible(b *jen.Statement, call *jen.Statement, wrap wrapFunc) []jen.Code {
+	return []jen.Code{jen.If(
+		jen.List(b.Clone(), jen.Err()).Op("=").Add(call), jen.Err().Op("!=").Nil(),
+	).Block(jen.Return(b.Clone(), wrap(jen.Err())))}
+}
+
+// appendByte is `b = append(b, c)`.
+func appendByte(b *jen.Statement, c rune) jen.Code {
+	return b.Clone().Op("=").Append(b.Clone(), jen.LitRune(c))
+}
+
+// appendList writes the elements in place (x[i], not a copy per element).
+func appendList(b *jen.Statement, t *schema.Type, src target, enc encoder, sc scope, wrap wrapFunc) []jen.Code {
+	i := sc.name("i")
+	elemWrap := func(err jen.Code) jen.Code {
+		return wrap(jen.Qual(enc.models, "JSONIndexError").Call(err, i.Clone()))
+	}
+	body := []jen.Code{jen.If(i.Clone().Op(">").Lit(0)).Block(appendByte(b, ','))}
+	elem := target{expr: src.val().Index(i.Clone())}
+	body = append(body, appendCode(b, t.Elem, elem, enc, sc+1, elemWrap)...)
+	return []jen.Code{
+		appendByte(b, '['),
+		jen.For(jen.List(i.Clone()).Op(":=").Range().Add(src.val())).Block(body...),
+		appendByte(b, ']'),
+	}
+}
+
+// appendMap writes the members sorted by key, as encoding/json does; the
+// key slice stays on the stack for maps of up to 8 keys.
+func appendMap(b *jen.Statement, t *schema.Type, src target, enc encoder, sc scope, wrap wrapFunc) []jen.Code {
+	i, k, e := sc.name("i"), sc.name("k"), sc.name("e")
+	elemWrap := func(err jen.Code) jen.Code {
+		return wrap(jen.Qual(enc.models, "JSONFieldError").Call(err, jen.Lit(""), k.Clone()))
+	}
+	body := []jen.Code{
+		jen.If(i.Clone().Op(">").Lit(0)).Block(appendByte(b, ',')),
+		b.Clone().Op("=").Qual(enc.models, "AppendJSONString").Call(b.Clone(), k.Clone()),
+		appendByte(b, ':'),
+		e.Clone().Op(":=").Add(src.val()).Index(k.Clone()),
+	}
+	body = append(body, appendCode(b, t.Elem, target{expr: e.Clone()}, enc, sc+1, elemWrap)...)
+	return []jen.Code{
+		appendByte(b, '{'),
+		jen.For(jen.List(i.Clone(), k.Clone()).Op(":=").Range().Qual(enc.models, "SortedKeys").Call(
+			jen.Make(jen.Index().String(), jen.Lit(0), jen.Lit(8)), src.val())).Block(body...),
+		appendByte(b, '}'),
+	}
+}

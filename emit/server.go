@@ -1,0 +1,96 @@
+package emit
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/podgen/podgen/schema"
+)
+
+// serverAPI writes package server (SPEC §3, §8): the fixed HTTP plumbing
+// copied from static/server, server/routes.go with the routing table, the
+// signature guards and the exception mapping, and one
+// server/endpoint_<name>.go per endpoint:
+//
+//	type exampleHelloParams struct{ name string }
+//
+//	func (p *exampleHelloParams) decode(d *pod.JSONDecoder) error { ...one pass over the object... }
+//
+//	func handleExampleHello(e *endpoints.ExampleEndpoint) handler {
+//		return func(c *call) {
+//			var p exampleHelloParams
+//			if err := decodeParams(c, &p); err != nil { c.badRequest(err); return }
+//			res, err := e.Hello(c.session, p.name)
+//			if err != nil { endpointError(c, err); return }
+//			b, err := encodeExampleHello(c.out[:0], res)
+//			...
+//			c.reply(b)
+//		}
+//	}
+func serverAPI(p *schema.Protocol, o Options) ([]File, error) {
+	if p.EndpointsPkg == "" {
+		return nil, nil
+	}
+	files, err := serverStatic(o)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, File{Path: "server/routes.go", Jen: serverRoutes(p, o)})
+	for _, e := range p.Endpoints {
+		files = append(files, File{
+			Path: "server/" + e.File + ".go",
+			Jen:  serverEndpoint(e, o),
+		})
+	}
+	return files, nil
+}
+
+// staticPodImport is the import path of static/pod inside podgen; the copies
+// in an app import the app's pod package instead.
+const staticPodImport = `"github.com/podgen/podgen/emit/static/pod"`
+
+// serverStatic copies static/server, pointing its pod import at the app's.
+// The import sits alone in its group, so the rewrite keeps imports sorted.
+func serverStatic(o Options) ([]File, error) {
+	files, err := staticFiles("server", "server", "server")
+	if err != nil {
+		return nil, err
+	}
+	for i := range files {
+		files[i].Raw = bytes.ReplaceAll(files[i].Raw, []byte(staticPodImport), []byte(`"`+o.Pod()+`"`))
+	}
+	return files, nil
+}
+
+// cmdServer writes cmd/server/main.go, which hands everything to server.Main.
+func cmdServer(p *schema.Protocol, o Options) ([]File, error) {
+	if p.EndpointsPkg == "" {
+		return nil, nil
+	}
+	f := jen.NewFilePathName(o.Base+"/cmd/server", "main")
+	f.PackageComment("Command server runs the app's API server:")
+	f.PackageComment("")
+	f.PackageComment("\tgo run ./out/cmd/server --mode development --server-id 0 --config-dir config")
+	f.Func().Id("main").Params().Block(
+		jen.Qual("os", "Exit").Call(jen.Qual(o.Server(), "Main").Call(
+			jen.Qual("os", "Args").Index(jen.Lit(1).Op(":")), jen.Qual("os", "Stdout"), jen.Qual("os", "Stderr"))),
+	)
+	return []File{{Path: "cmd/server/main.go", Jen: f}}, nil
+}
+
+// endpointBase is an endpoint's Go name without "Endpoint" ("Example").
+func endpointBase(e *schema.Endpoint) string { return strings.TrimSuffix(e.GoName, "Endpoint") }
+
+// serverName builds the generated names of a method: prefix + Example + Hello.
+func serverName(prefix string, e *schema.Endpoint, m *schema.Method) string {
+	return prefix + endpointBase(e) + m.GoName
+}
+
+// paramsType is the struct a method's parameters are decoded into; its
+// fields are named as the parameters, so no name of the user's can shadow
+// a local of the generated handler.
+func paramsType(e *schema.Endpoint, m *schema.Method) string {
+	return lowerFirst(endpointBase(e)) + m.GoName + "Params"
+}

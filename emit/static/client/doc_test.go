@@ -1,3 +1,0 @@
-// Package client holds fixed code that podgen copies into every generated app
-// (see emit/static.go). It is compiled and tested here.
-package client

@@ -1,0 +1,355 @@
+package models
+
+import (
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
+	"time"
+	"unicode/utf8"
+)
+
+// maxJSONDepth bounds the nesting of arrays and objects, so that hostile
+// input fails with an error instead of exhausting the stack.
+const maxJSONDepth = 10000
+
+// JSONDecoder reads one JSON document from a byte slice in a single pass.
+// The generated DecodeJSON methods pull typed values from it: there is no
+// token stream, no reflection and no intermediate map. Strings are only
+// allocated when they are stored; object keys are compared in place.
+//
+// Its methods return *JSONError values; after an error the decoder must be
+// abandoned. It accepts exactly the JSON of RFC 8259 and unescapes strings
+// as encoding/json does (invalid UTF-8 and lone surrogates become U+FFFD).
+type JSONDecoder struct {
+	data  []byte
+	pos   int
+	depth int
+	first bool   // the next Key or More opens its object or array
+	buf   []byte // scratch for strings with escapes
+	// src is data as one string, made on the first string read of a small
+	// document: strings without escapes are then substrings of it, which
+	// saves an allocation per string at the cost of keeping the document
+	// alive while any of them is.
+	src     string
+	escaped bool // the last string read was unescaped into buf
+}
+
+// sharedLimit is the largest document whose strings share its memory.
+const sharedLimit = 64 << 10
+
+// NewJSONDecoder returns a decoder reading data.
+func NewJSONDecoder(data []byte) *JSONDecoder {
+	return &JSONDecoder{data: data}
+}
+
+// Reset makes d read data from the start, keeping its scratch buffer.
+func (d *JSONDecoder) Reset(data []byte) {
+	d.data, d.pos, d.depth, d.first, d.src = data, 0, 0, false, ""
+}
+
+// End checks that only white space follows the value just read.
+func (d *JSONDecoder) End() error {
+	if d.peek() != 0 || d.pos < len(d.data) {
+		return d.syntaxError("unexpected data after the value")
+	}
+	return nil
+}
+
+// peek skips white space and returns the next byte, or 0 at the end.
+func (d *JSONDecoder) peek() byte {
+	for d.pos < len(d.data) {
+		switch c := d.data[d.pos]; c {
+		case ' ', '\t', '\n', '\r':
+			d.pos++
+		default:
+			return c
+		}
+	}
+	return 0
+}
+
+func (d *JSONDecoder) syntaxError(msg string) error {
+	return &JSONError{Msg: fmt.Sprintf("invalid JSON: %s at offset %d", msg, d.pos)}
+}
+
+// typeError reports that the next value is not of the expected kind.
+func (d *JSONDecoder) typeError(want string) error {
+	var got string
+	switch c := d.peek(); c {
+	case '"':
+		got = "string"
+	case '{':
+		got = "object"
+	case '[':
+		got = "array"
+	case 't', 'f':
+		got = "bool"
+	case 'n':
+		got = "null"
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		got = "number"
+	case 0:
+		return d.syntaxError("unexpected end of input")
+	default:
+		return d.syntaxError(fmt.Sprintf("unexpected character %q", c))
+	}
+	return &JSONError{Msg: "expected " + want + ", got " + got}
+}
+
+// literal consumes word (true, false or null) or fails.
+func (d *JSONDecoder) literal(word string) error {
+	end := d.pos + len(word)
+	if end > len(d.data) || string(d.data[d.pos:end]) != word {
+		return d.syntaxError("invalid literal")
+	}
+	d.pos = end
+	return nil
+}
+
+// Null consumes a null and reports whether there was one. Anything else
+// is left for the next read.
+func (d *JSONDecoder) Null() bool {
+	if d.peek() != 'n' {
+		return false
+	}
+	return d.literal("null") == nil
+}
+
+// Bool reads true or false into p.
+func (d *JSONDecoder) Bool(p *bool) error {
+	switch d.peek() {
+	case 't':
+		*p = true
+		return d.literal("true")
+	case 'f':
+		*p = false
+		return d.literal("false")
+	}
+	return d.typeError("bool")
+}
+
+// BeginObject consumes the '{' of an object; Key then iterates it.
+func (d *JSONDecoder) BeginObject() error {
+	if d.peek() != '{' {
+		return d.typeError("object")
+	}
+	return d.open()
+}
+
+// BeginArray consumes the '[' of an array; More then iterates it.
+func (d *JSONDecoder) BeginArray() error {
+	if d.peek() != '[' {
+		return d.typeError("array")
+	}
+	return d.open()
+}
+
+func (d *JSONDecoder) open() error {
+	if d.depth >= maxJSONDepth {
+		return d.syntaxError(fmt.Sprintf("nesting deeper than %d levels", maxJSONDepth))
+	}
+	d.depth++
+	d.pos++
+	d.first = true
+	return nil
+}
+
+// next consumes the separator before the next member or element. It
+// reports false, having consumed the closing byte, at the end.
+func (d *JSONDecoder) next(closing byte) (bool, error) {
+	c := d.peek()
+	if c == closing { // after '[' or a value; after ',' the value read fails
+		d.first = false
+		d.pos++
+		d.depth--
+		return false, nil
+	}
+	if d.first {
+		d.first = false
+		return true, nil
+	}
+	if c != ',' {
+		return false, d.syntaxError(fmt.Sprintf("expected ',' or '%c'", closing))
+	}
+	d.pos++
+	return true, nil
+}
+
+// Key reads the next member key of the object begun by BeginObject and the
+// ':' after it. It returns ok == false at the closing '}'. The key is only
+// valid until the next read.
+func (d *JSONDecoder) Key() (key []byte, ok bool, err error) {
+	if ok, err = d.next('}'); !ok || err != nil {
+		return nil, false, err
+	}
+	if d.peek() != '"' {
+		return nil, false, d.syntaxError("expected a string key")
+	}
+	if key, err = d.readString(); err != nil {
+		return nil, false, err
+	}
+	if d.peek() != ':' {
+		return nil, false, d.syntaxError("expected ':' after the key")
+	}
+	d.pos++
+	return key, true, nil
+}
+
+// More reports whether the array begun by BeginArray has another element,
+// consuming the ',' before it or the closing ']'.
+func (d *JSONDecoder) More() (bool, error) {
+	return d.next(']')
+}
+
+// String reads a string into p.
+func (d *JSONDecoder) String(p *string) error {
+	if d.peek() != '"' {
+		return d.typeError("String")
+	}
+	start := d.pos + 1
+	s, err := d.readString()
+	if err != nil {
+		return err
+	}
+	if len(d.data) > sharedLimit || d.escaped {
+		*p = string(s) // large document, or unescaped into d.buf
+		return nil
+	}
+	if d.src == "" {
+		d.src = string(d.data)
+	}
+	*p = d.src[start : start+len(s)]
+	return nil
+}
+
+// StringBytes reads a string without allocating; the bytes are only valid
+// until the next read.
+func (d *JSONDecoder) StringBytes() ([]byte, error) {
+	return d.StringBytesAs("String")
+}
+
+// StringBytesAs is StringBytes for a string-shaped type named want (an
+// enum, UuidValue), which a type error names.
+func (d *JSONDecoder) StringBytesAs(want string) ([]byte, error) {
+	if d.peek() != '"' {
+		return nil, d.typeError(want)
+	}
+	return d.readString()
+}
+
+// Bytes reads a base64 string (standard alphabet, padded) into p.
+func (d *JSONDecoder) Bytes(p *[]byte) error {
+	if d.peek() != '"' {
+		return d.typeError("ByteData")
+	}
+	s, err := d.readString()
+	if err != nil {
+		return err
+	}
+	out := make([]byte, base64.StdEncoding.DecodedLen(len(s)))
+	n, err := base64.StdEncoding.Decode(out, s)
+	if err != nil {
+		return &JSONError{Msg: "expected ByteData, got a string that is not base64"}
+	}
+	*p = out[:n]
+	return nil
+}
+
+// Time reads an RFC 3339 date into p, converted to UTC.
+func (d *JSONDecoder) Time(p *time.Time) error {
+	if d.peek() != '"' {
+		return d.typeError("DateTime")
+	}
+	s, err := d.readString()
+	if err != nil {
+		return err
+	}
+	t, ok := parseRFC3339(s)
+	if !ok {
+		err = t.UnmarshalText(s) // strict RFC 3339, as encoding/json reads time.Time
+	}
+	if err != nil {
+		return &JSONError{Msg: fmt.Sprintf("expected DateTime (RFC 3339), got %q", s)}
+	}
+	*p = t.UTC()
+	return nil
+}
+
+// Duration reads an integer number of milliseconds into p.
+func (d *JSONDecoder) Duration(p *time.Duration) error {
+	var ms int64
+	if err := d.int(&ms, "Duration"); err != nil {
+		return err
+	}
+	const limit = int64(1<<63-1) / int64(time.Millisecond)
+	if ms > limit || ms < -limit {
+		return &JSONError{Msg: fmt.Sprintf("expected Duration, got %d ms (out of range)", ms)}
+	}
+	*p = time.Duration(ms) * time.Millisecond
+	return nil
+}
+
+// strPlain marks the bytes a string holds as they are: printable ASCII
+// other than '"' and '\\'.
+var strPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// plainWord reports whether all eight bytes of w are plain (see strPlain),
+// with bit tricks that test them at once: a byte below 0x20 borrows, a
+// '"' or '\\' becomes zero after the xor and borrows, a non-ASCII byte has
+// its high bit set. It may report false for a plain word (a borrow that
+// runs on), never true for one that is not.
+func plainWord(w uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	q, bs := w^(lo*'"'), w^(lo*'\\')
+	return ((q-lo)|(bs-lo)|(w-lo*0x20)|w)&hi == 0
+}
+
+// readString reads the string at d.pos (which holds '"'). Strings without
+// escapes or invalid UTF-8 are returned in place.
+func (d *JSONDecoder) readString() ([]byte, error) {
+	data := d.data
+	i := d.pos + 1
+	for i < len(data) {
+		for i+8 <= len(data) && plainWord(binary.LittleEndian.Uint64(data[i:])) {
+			i += 8
+		}
+		for i < len(data) && strPlain[data[i]] {
+			i++
+		}
+		if i == len(data) {
+			break
+		}
+		switch c := data[i]; {
+		case c == '"':
+			s := data[d.pos+1 : i]
+			d.pos = i + 1
+			d.escaped = false
+			return s, nil
+		case c == '\\' || c < 0x20:
+			return d.readEscaped(i)
+		default:
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size == 1 {
+				return d.readEscaped(i)
+			}
+			i += size
+		}
+	}
+	d.pos = i
+	return nil, d.syntaxError("unterminated string")
+}
+
+// decodeJSONDocument reads data, which must hold exactly one JSON value,
+// into v; the generated UnmarshalJSON methods call it.
+func decodeJSONDocument(data []byte, v interface{ DecodeJSON(*JSONDecoder) error }) error {
+	d := NewJSONDecoder(data)
+	if err := v.DecodeJSON(d); err != nil {
+		return err
+	}
+	return d.End()
+}

@@ -1,0 +1,262 @@
+package models
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDecodeScalars(t *testing.T) {
+	var (
+		b   bool
+		i   int64
+		f   float64
+		s   string
+		bs  []byte
+		tm  time.Time
+		dur time.Duration
+	)
+	tests := []struct {
+		in   string
+		read func(d *JSONDecoder) error
+		want any
+		got  func() any
+	}{
+		{" true ", func(d *JSONDecoder) error { return d.Bool(&b) }, true, func() any { return b }},
+		{"false", func(d *JSONDecoder) error { return d.Bool(&b) }, false, func() any { return b }},
+		{"-9223372036854775808", func(d *JSONDecoder) error { return d.Int(&i) }, int64(math.MinInt64), func() any { return i }},
+		{"9223372036854775807", func(d *JSONDecoder) error { return d.Int(&i) }, int64(math.MaxInt64), func() any { return i }},
+		{"-0", func(d *JSONDecoder) error { return d.Int(&i) }, int64(0), func() any { return i }},
+		{"1.5e3", func(d *JSONDecoder) error { return d.Float(&f) }, 1500.0, func() any { return f }},
+		{"0.1", func(d *JSONDecoder) error { return d.Float(&f) }, 0.1, func() any { return f }},
+		{"1.7976931348623157e308", func(d *JSONDecoder) error { return d.Float(&f) }, math.MaxFloat64, func() any { return f }},
+		{"5e-324", func(d *JSONDecoder) error { return d.Float(&f) }, 5e-324, func() any { return f }},
+		{`"a\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"`, func(d *JSONDecoder) error { return d.String(&s) }, "a\"\\/\b\f\n\r\té😀", func() any { return s }},
+		{`"\ud83d x"`, func(d *JSONDecoder) error { return d.String(&s) }, "\ufffd x", func() any { return s }},
+		{"\"\xff\"", func(d *JSONDecoder) error { return d.String(&s) }, "\ufffd", func() any { return s }},
+		{`"aGk="`, func(d *JSONDecoder) error { return d.Bytes(&bs) }, "hi", func() any { return string(bs) }},
+		{`"2024-02-29T23:59:59.123456789+02:00"`, func(d *JSONDecoder) error { return d.Time(&tm) },
+			time.Date(2024, 2, 29, 21, 59, 59, 123456789, time.UTC), func() any { return tm }},
+		{"1500", func(d *JSONDecoder) error { return d.Duration(&dur) }, 1500 * time.Millisecond, func() any { return dur }},
+	}
+	for _, tt := range tests {
+		d := NewJSONDecoder([]byte(tt.in))
+		if err := tt.read(d); err != nil {
+			t.Errorf("%s: %v", tt.in, err)
+			continue
+		}
+		if err := d.End(); err != nil {
+			t.Errorf("%s: End: %v", tt.in, err)
+		}
+		if got := tt.got(); got != tt.want {
+			t.Errorf("%s: got %#v, want %#v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	var (
+		i  int64
+		f  float64
+		s  string
+		tm time.Time
+	)
+	tests := []struct {
+		in   string
+		read func(d *JSONDecoder) error
+		want string
+	}{
+		{`"7"`, func(d *JSONDecoder) error { return d.Int(&i) }, "expected int, got string"},
+		{"1e3", func(d *JSONDecoder) error { return d.Int(&i) }, "expected int, got number 1e3"},
+		{"1.0", func(d *JSONDecoder) error { return d.Int(&i) }, "expected int, got number 1.0"},
+		{"9223372036854775808", func(d *JSONDecoder) error { return d.Int(&i) }, "out of range"},
+		{"-9223372036854775809", func(d *JSONDecoder) error { return d.Int(&i) }, "out of range"},
+		{"99999999999999999999999", func(d *JSONDecoder) error { return d.Int(&i) }, "out of range"},
+		{"1e400", func(d *JSONDecoder) error { return d.Float(&f) }, "out of range"},
+		{"01", func(d *JSONDecoder) error { return d.Float(&f) }, "unexpected data"},
+		{"-", func(d *JSONDecoder) error { return d.Float(&f) }, "invalid number"},
+		{"1.", func(d *JSONDecoder) error { return d.Float(&f) }, "invalid number"},
+		{".5", func(d *JSONDecoder) error { return d.Float(&f) }, "unexpected character"},
+		{"null", func(d *JSONDecoder) error { return d.Float(&f) }, "expected double, got null"},
+		{`"\x"`, func(d *JSONDecoder) error { return d.String(&s) }, "invalid escape"},
+		{`"\u12g4"`, func(d *JSONDecoder) error { return d.String(&s) }, "invalid \\u escape"},
+		{"\"a\nb\"", func(d *JSONDecoder) error { return d.String(&s) }, "control character"},
+		{`"abc`, func(d *JSONDecoder) error { return d.String(&s) }, "unterminated"},
+		{`"2024-01-01"`, func(d *JSONDecoder) error { return d.Time(&tm) }, "expected DateTime"},
+		{"tru", func(d *JSONDecoder) error { var b bool; return d.Bool(&b) }, "invalid literal"},
+		{"", func(d *JSONDecoder) error { var b bool; return d.Bool(&b) }, "end of input"},
+	}
+	for _, tt := range tests {
+		d := NewJSONDecoder([]byte(tt.in))
+		err := tt.read(d)
+		if err == nil {
+			err = d.End()
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: got error %v, want one containing %q", tt.in, err, tt.want)
+		}
+		var je *JSONError
+		if err != nil && !errors.As(err, &je) {
+			t.Errorf("%q: error %T is not a *JSONError", tt.in, err)
+		}
+	}
+}
+
+// readAll walks any value with the decoder's own object and array
+// iteration, returning what encoding/json's any would hold.
+func readAll(d *JSONDecoder) (any, error) {
+	switch d.peek() {
+	case '{':
+		m := map[string]any{}
+		if err := d.BeginObject(); err != nil {
+			return nil, err
+		}
+		for {
+			key, ok, err := d.Key()
+			if err != nil || !ok {
+				return m, err
+			}
+			k := string(key)
+			if m[k], err = readAll(d); err != nil {
+				return nil, err
+			}
+		}
+	case '[':
+		l := []any{}
+		if err := d.BeginArray(); err != nil {
+			return nil, err
+		}
+		for {
+			ok, err := d.More()
+			if err != nil || !ok {
+				return l, err
+			}
+			v, err := readAll(d)
+			if err != nil {
+				return nil, err
+			}
+			l = append(l, v)
+		}
+	case '"':
+		var s string
+		return s, d.String(&s)
+	case 't', 'f':
+		var b bool
+		return b, d.Bool(&b)
+	case 'n':
+		d.Null()
+		return nil, nil
+	}
+	var f float64
+	return f, d.Float(&f)
+}
+
+func TestObjectsAndArrays(t *testing.T) {
+	in := `{"a": [1, 2, {"b": null}], "c": {}, "d": [], "a": [3], "e\u0041": "x"}`
+	d := NewJSONDecoder([]byte(in))
+	got, err := readAll(d)
+	if err == nil {
+		err = d.End()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want any
+	if err := json.Unmarshal([]byte(in), &want); err != nil {
+		t.Fatal(err)
+	}
+	g, _ := json.Marshal(got)
+	w, _ := json.Marshal(want)
+	if string(g) != string(w) {
+		t.Errorf("got %s, want %s", g, w)
+	}
+	for _, bad := range []string{`{"a":1,}`, `[1,]`, `[1 2]`, `{"a" 1}`, `{a:1}`, `{"a":1`, `[`, `{,}`, `[,1]`} {
+		d := NewJSONDecoder([]byte(bad))
+		if _, err := readAll(d); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+}
+
+func TestSkip(t *testing.T) {
+	good := []string{`1`, `"x\n"`, `[]`, `{}`, `[1,[2,[3,{"a":[{}]}]],"x",true,false,null]`, `{"a":{"b":{"c":[]}},"d":-1.5e-3}`}
+	for _, in := range good {
+		d := NewJSONDecoder([]byte(in))
+		if err := d.Skip(); err != nil {
+			t.Errorf("%s: %v", in, err)
+		} else if err := d.End(); err != nil {
+			t.Errorf("%s: End: %v", in, err)
+		}
+		if d.depth != 0 {
+			t.Errorf("%s: depth %d after skip", in, d.depth)
+		}
+	}
+	bad := []string{`[1,]`, `{"a":}`, `{"a":1,}`, `[1 2]`, `{"a" 1}`, `tru`, `[`, `]`, `{"a":1]`, `[}`, `-`, `"\q"`}
+	for _, in := range bad {
+		d := NewJSONDecoder([]byte(in))
+		err := d.Skip()
+		if err == nil {
+			err = d.End()
+		}
+		if err == nil {
+			t.Errorf("%s: no error", in)
+		}
+	}
+}
+
+func TestDepthLimit(t *testing.T) {
+	for _, n := range []int{maxJSONDepth, maxJSONDepth + 1, 1_000_000} {
+		in := strings.Repeat("[", n) + strings.Repeat("]", n)
+		d := NewJSONDecoder([]byte(in))
+		err := d.Skip()
+		if n <= maxJSONDepth && err != nil {
+			t.Errorf("depth %d: %v", n, err)
+		}
+		if n > maxJSONDepth && (err == nil || !strings.Contains(err.Error(), "nesting deeper")) {
+			t.Errorf("depth %d: got %v, want a nesting error", n, err)
+		}
+		d = NewJSONDecoder([]byte(in))
+		_, err = readAll(d)
+		if n > maxJSONDepth && err == nil {
+			t.Errorf("depth %d via BeginArray: no error", n)
+		}
+	}
+}
+
+func TestErrorPaths(t *testing.T) {
+	err := error(&JSONError{Msg: "expected int, got string"})
+	err = JSONIndexError(err, 2)
+	err = JSONFieldError(err, "field", "tags")
+	err = JSONFieldError(err, "parameter", "author")
+	if got, want := err.Error(), `parameter "author.tags[2]": expected int, got string`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	if got := JSONMissingError("field", "name").Error(); got != `field "name": required, but missing` {
+		t.Errorf("missing: %s", got)
+	}
+}
+
+func TestPlainWordNeverPassesASpecialByte(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 8; pos++ {
+			for _, fill := range []byte{'a', 0x20, '~', '#', '[', ']'} {
+				var w [8]byte
+				for i := range w {
+					w[i] = fill
+				}
+				w[pos] = byte(c)
+				got := plainWord(uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+					uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56)
+				if got && !strPlain[c] {
+					t.Fatalf("byte %#x at %d among %q passes as plain", c, pos, fill)
+				}
+				if !got && strPlain[c] {
+					t.Fatalf("plain byte %#x at %d among %q rejected", c, pos, fill)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,120 @@
+package models
+
+import (
+	"encoding/hex"
+	"fmt"
+)
+
+// UUID is a UUID (protocol type UuidValue), sent as its canonical string
+// "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" in lower case.
+type UUID [16]byte
+
+// ParseUUID parses the canonical form, in either case.
+func ParseUUID(s string) (UUID, error) {
+	var u UUID
+	if !u.parse([]byte(s)) {
+		return UUID{}, fmt.Errorf("invalid UUID %q (want xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)", s)
+	}
+	return u, nil
+}
+
+// parse fills u from the canonical form and reports whether s had it.
+func (u *UUID) parse(s []byte) bool {
+	if len(s) != 36 {
+		return false
+	}
+	j := 0
+	for i := 0; i < 36; {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if s[i] != '-' {
+				return false
+			}
+			i++
+			continue
+		}
+		hi, lo := unhex(s[i]), unhex(s[i+1])
+		if hi < 0 || lo < 0 {
+			return false
+		}
+		u[j] = byte(hi<<4 | lo)
+		i += 2
+		j++
+	}
+	return true
+}
+
+func unhex(c byte) int {
+	switch {
+	case '0' <= c && c <= '9':
+		return int(c - '0')
+	case 'a' <= c && c <= 'f':
+		return int(c-'a') + 10
+	case 'A' <= c && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+// String returns the canonical lower-case form.
+func (u UUID) String() string {
+	var buf [36]byte
+	return string(u.appendText(buf[:0]))
+}
+
+// IsZero reports whether u is the all-zero UUID.
+func (u UUID) IsZero() bool { return u == UUID{} }
+
+func (u UUID) appendText(b []byte) []byte {
+	var buf [36]byte
+	hex.Encode(buf[0:8], u[0:4])
+	buf[8] = '-'
+	hex.Encode(buf[9:13], u[4:6])
+	buf[13] = '-'
+	hex.Encode(buf[14:18], u[6:8])
+	buf[18] = '-'
+	hex.Encode(buf[19:23], u[8:10])
+	buf[23] = '-'
+	hex.Encode(buf[24:], u[10:])
+	return append(b, buf[:]...)
+}
+
+// AppendJSONUUID appends u as a JSON string.
+func AppendJSONUUID(b []byte, u UUID) []byte {
+	b = append(b, '"')
+	b = u.appendText(b)
+	return append(b, '"')
+}
+
+// AppendJSON appends u as a JSON string; it never fails.
+func (u UUID) AppendJSON(b []byte) ([]byte, error) { return AppendJSONUUID(b, u), nil }
+
+// DecodeJSON reads a UUID string from d.
+func (u *UUID) DecodeJSON(d *JSONDecoder) error {
+	s, err := d.StringBytesAs("UuidValue")
+	if err != nil {
+		return err
+	}
+	if !u.parse(s) {
+		return &JSONError{Msg: fmt.Sprintf("expected UuidValue, got %q", s)}
+	}
+	return nil
+}
+
+// MarshalJSON implements json.Marshaler.
+func (u UUID) MarshalJSON() ([]byte, error) { return AppendJSONUUID(nil, u), nil }
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (u *UUID) UnmarshalJSON(data []byte) error {
+	return decodeJSONDocument(data, u)
+}
+
+// MarshalText implements encoding.TextMarshaler (map keys, flags, logs).
+func (u UUID) MarshalText() ([]byte, error) { return u.appendText(nil), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (u *UUID) UnmarshalText(s []byte) error {
+	if !u.parse(s) {
+		return fmt.Errorf("invalid UUID %q", s)
+	}
+	return nil
+}

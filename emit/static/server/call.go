@@ -1,0 +1,195 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/podgen/podgen/emit/static/pod"
+)
+
+// call is one request to a served method. Calls are pooled with their body
+// and output buffers, so a steady stream of requests allocates little.
+type call struct {
+	w        http.ResponseWriter
+	r        *http.Request
+	rt       *pod.Runtime
+	session  *pod.Session
+	endpoint string
+	method   string
+	id       string
+	body     []byte // the request body, read whole
+	out      []byte // the response being built
+	wrote    bool
+}
+
+// maxPooledBuffer keeps one huge request from pinning its memory in the pool.
+const maxPooledBuffer = 64 << 10
+
+var callPool = sync.Pool{New: func() any {
+	return &call{body: make([]byte, 0, 4096), out: make([]byte, 0, 4096)}
+}}
+
+// handler decodes a call's parameters, runs the endpoint method and replies.
+type handler func(c *call)
+
+// serve runs h for one request: body limit, deadline, session, panics.
+func serve(rt *pod.Runtime, endpoint, method string, h handler, w http.ResponseWriter, r *http.Request) {
+	c := callPool.Get().(*call)
+	defer c.release()
+	*c = call{w: w, r: r, rt: rt, endpoint: endpoint, method: method, id: nextRequestID(),
+		body: c.body[:0], out: c.out[:0]}
+	defer c.recoverPanic()
+	if !c.readBody() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), rt.Config.APIServer.RequestTimeout)
+	defer cancel()
+	c.session = pod.NewSession(ctx, rt, endpoint, method, c.id)
+	h(c)
+}
+
+func (c *call) release() {
+	body, out := c.body, c.out
+	if cap(body) > maxPooledBuffer {
+		body = make([]byte, 0, 4096)
+	}
+	if cap(out) > maxPooledBuffer {
+		out = make([]byte, 0, 4096)
+	}
+	*c = call{body: body[:0], out: out[:0]}
+	callPool.Put(c)
+}
+
+// readBody reads the body into c.body; over maxRequestSize it answers 413,
+// from Content-Length when the client declared it, before reading anything.
+func (c *call) readBody() bool {
+	limit := c.rt.Config.MaxRequestSize
+	if c.r.ContentLength > limit {
+		c.fail(http.StatusRequestEntityTooLarge, tooLarge(limit))
+		return false
+	}
+	body := http.MaxBytesReader(c.w, c.r.Body, limit)
+	for {
+		if len(c.body) == cap(c.body) {
+			c.body = append(c.body, 0)[:len(c.body)]
+		}
+		n, err := body.Read(c.body[len(c.body):cap(c.body)])
+		c.body = c.body[:len(c.body)+n]
+		if err == io.EOF {
+			return true
+		}
+		if err != nil {
+			var tl *http.MaxBytesError
+			if errors.As(err, &tl) {
+				c.fail(http.StatusRequestEntityTooLarge, tooLarge(limit))
+			} else {
+				c.fail(http.StatusBadRequest, "cannot read the request body")
+			}
+			return false
+		}
+	}
+}
+
+func tooLarge(limit int64) string {
+	return "request body is larger than the limit of " + strconv.FormatInt(limit, 10) + " bytes"
+}
+
+// reply sends the JSON in b as the 200 response.
+func (c *call) reply(b []byte) {
+	c.out = b
+	c.write(http.StatusOK, b)
+}
+
+func (c *call) write(status int, b []byte) {
+	c.wrote = true
+	// One Write of a small body gets its Content-Length from net/http.
+	c.w.Header()["Content-Type"] = jsonContentType
+	c.w.WriteHeader(status)
+	c.w.Write(b) //nolint:errcheck // the client went away; nothing to tell it
+}
+
+var jsonContentType = []string{"application/json"}
+
+// fail answers with {"error": msg, "class": null, "data": null}.
+func (c *call) fail(status int, msg string) {
+	c.write(status, errorBody(c.out[:0], msg, "", nil, ""))
+}
+
+// badRequest answers a parameter the generated decoder rejected.
+func (c *call) badRequest(err error) { c.fail(http.StatusBadRequest, err.Error()) }
+
+// exception answers a generated exception: 400 with its class and data.
+func (c *call) exception(class string, err error, data func([]byte) ([]byte, error)) {
+	d, derr := data(nil)
+	if derr != nil {
+		c.internalError(derr)
+		return
+	}
+	c.write(http.StatusBadRequest, errorBody(c.out[:0], err.Error(), class, d, ""))
+}
+
+// internalError logs err with the request id and answers a 500 that
+// carries only that id.
+func (c *call) internalError(err error) {
+	if unavailable(c, err) {
+		return
+	}
+	c.rt.Logger.LogAttrs(c.r.Context(), slog.LevelError, "internal error",
+		slog.String("request", c.id), slog.String("endpoint", c.endpoint),
+		slog.String("method", c.method), slog.String("error", err.Error()))
+	if !c.wrote {
+		c.write(http.StatusInternalServerError, errorBody(c.out[:0], "internal server error", "", nil, c.id))
+	}
+}
+
+// recoverPanic turns a panic in decoding or in the endpoint into a 500.
+func (c *call) recoverPanic() {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler {
+		panic(v)
+	}
+	c.internalError(&panicError{v})
+}
+
+type panicError struct{ v any }
+
+func (p *panicError) Error() string { return "panic: " + anyString(p.v) }
+
+func anyString(v any) string {
+	switch v := v.(type) {
+	case error:
+		return v.Error()
+	case string:
+		return v
+	}
+	return "non-error value"
+}
+
+// requestIDs are "<process prefix>-<counter>": unique per process and
+// across restarts, and cheap enough to make for every call.
+var (
+	requestPrefix = newRequestPrefix()
+	requestSeq    atomic.Uint64
+)
+
+func newRequestPrefix() string {
+	var b [4]byte
+	rand.Read(b[:]) //nolint:errcheck // crypto/rand never fails on supported platforms
+	return hex.EncodeToString(b[:]) + "-"
+}
+
+func nextRequestID() string {
+	var b [32]byte
+	return string(strconv.AppendUint(append(b[:0], requestPrefix...), requestSeq.Add(1), 10))
+}

@@ -1,0 +1,55 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/podgen/podgen/emit/static/pod"
+)
+
+// router serves POST /{endpoint}/{method} with Go 1.22 ServeMux patterns and
+// answers everything else with a JSON 404 or 405 instead of ServeMux's text.
+type router struct {
+	mux   *http.ServeMux
+	rt    *pod.Runtime
+	known map[string]bool // "/endpoint/method" of every served method, and "endpoint"
+}
+
+func newRouter(rt *pod.Runtime) *router {
+	r := &router{mux: http.NewServeMux(), rt: rt, known: map[string]bool{}}
+	r.mux.HandleFunc("/", r.notFound)
+	return r
+}
+
+// handle serves endpoint.method with h.
+func (r *router) handle(endpoint, method string, h handler) {
+	path := "/" + endpoint + "/" + method
+	r.known[path] = true
+	r.known[endpoint] = true
+	r.mux.HandleFunc("POST "+path, func(w http.ResponseWriter, req *http.Request) {
+		serve(r.rt, endpoint, method, h, w, req)
+	})
+}
+
+// notFound answers requests no POST pattern took: a known path with
+// another method is a 405, anything else a 404.
+func (r *router) notFound(w http.ResponseWriter, req *http.Request) {
+	c := &call{w: w, r: req, rt: r.rt}
+	if r.known[req.URL.Path] {
+		w.Header().Set("Allow", http.MethodPost)
+		c.fail(http.StatusMethodNotAllowed, "method "+req.Method+" not allowed: use POST")
+		return
+	}
+	endpoint, method, ok := strings.Cut(strings.TrimPrefix(req.URL.Path, "/"), "/")
+	switch {
+	case ok && r.known[endpoint] && method != "" && !strings.Contains(method, "/"):
+		c.fail(http.StatusNotFound, "endpoint "+strconv.Quote(endpoint)+" has no method "+strconv.Quote(method))
+	case ok && !r.known[endpoint]:
+		c.fail(http.StatusNotFound, "unknown endpoint "+strconv.Quote(endpoint))
+	default:
+		c.fail(http.StatusNotFound, "no endpoint method at "+strconv.Quote(req.URL.Path)+": use POST /{endpoint}/{method}")
+	}
+}
+
+func (r *router) ServeHTTP(w http.ResponseWriter, req *http.Request) { r.mux.ServeHTTP(w, req) }

@@ -1,0 +1,71 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+
+	"github.com/podgen/podgen/emit/static/pod"
+)
+
+// Server is the app's API server: every served endpoint method behind one
+// http.Handler.
+type Server struct {
+	rt      *pod.Runtime
+	handler http.Handler
+}
+
+// New builds the server for rt, routing every served method (routes.go).
+func New(rt *pod.Runtime) *Server {
+	r := newRouter(rt)
+	routes(r)
+	return &Server{rt: rt, handler: r}
+}
+
+// Handler is the API as an http.Handler, e.g. for httptest.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Run serves the API port until ctx is done, then stops accepting and lets
+// in-flight calls finish for up to apiServer.shutdownTimeout. It prints
+// "Server id N listening on port P" to stdout once the port is open (with
+// port 0, P is the port the system chose).
+func (s *Server) Run(ctx context.Context, stdout io.Writer) error {
+	cfg := s.rt.Config.APIServer
+	ln, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.rt.Logger.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "Server id %d listening on port %d\n", s.rt.ServerID, ln.Addr().(*net.TCPAddr).Port)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	s.rt.Logger.Info("shutting down", slog.Duration("grace", cfg.ShutdownTimeout))
+	grace, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(grace); err != nil {
+		srv.Close()
+		return fmt.Errorf("shutdown: in-flight calls did not finish within %s", cfg.ShutdownTimeout)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,199 @@
+// Command podgen generates a self-contained Go app server (models with JSON
+// codecs, net/http server, client, ...) from protocol YAML files and
+// endpoint Go files. See README.md and docs/DESIGN.md.
+//
+//	podgen init mypod [--module example.com/mypod]
+//	podgen build ./protocol ./endpoints -o ./out [--check]
+//	podgen version
+//
+// Exit codes: 0 success, 1 errors in the input (or --check found changes),
+// 2 usage errors.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/podgen/podgen/generator"
+	"github.com/podgen/podgen/internal/initproject"
+)
+
+func main() {
+	os.Exit(run(os.Args, os.Stdout, os.Stderr))
+}
+
+// usageError is a command line the CLI cannot make sense of (exit code 2).
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+// run is the whole CLI; tests call it with their own writers.
+func run(args []string, stdout, stderr io.Writer) int {
+	app := newApp(stdout, stderr)
+	err := app.Run(reorder(args))
+	var usage *usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &usage):
+		fmt.Fprintf(stderr, "podgen: %s\nrun \"podgen help\" for usage\n", usage.msg)
+		return 2
+	default:
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+}
+
+func newApp(stdout, stderr io.Writer) *cli.App {
+	return &cli.App{
+		Name:           "podgen",
+		Usage:          "generate a Go app server from protocol YAML and endpoint Go files",
+		Writer:         stdout,
+		ErrWriter:      stderr,
+		HideVersion:    true,
+		ExitErrHandler: func(*cli.Context, error) {}, // run decides exit codes; never os.Exit here
+		OnUsageError:   onUsageError,
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usagef("unknown command %q", c.Args().First())
+			}
+			cli.ShowAppHelp(c)
+			return usagef("no command given")
+		},
+		Commands: []*cli.Command{buildCommand(), initCommand(), versionCommand()},
+	}
+}
+
+func onUsageError(_ *cli.Context, err error, _ bool) error {
+	return &usageError{err.Error()}
+}
+
+func buildCommand() *cli.Command {
+	return &cli.Command{
+		Name:         "build",
+		Usage:        "generate the app into the output folder",
+		ArgsUsage:    "<protocol folder> <endpoints folder>",
+		OnUsageError: onUsageError,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "out", Usage: "output `folder`, inside a Go module"},
+			&cli.BoolFlag{Name: "check", Usage: "write nothing; exit 1 if the output would change"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 2 {
+				return usagef("build takes 2 arguments (protocol folder, endpoints folder), got %d", c.NArg())
+			}
+			return build(c.App.Writer, c.Args().Get(0), c.Args().Get(1), c.String("out"), c.Bool("check"))
+		},
+	}
+}
+
+// build runs the generator and reports what changed.
+func build(w io.Writer, protocol, endpoints, out string, check bool) error {
+	changed, err := generator.Build(protocol, endpoints, out, check)
+	if err != nil {
+		return err
+	}
+	if !check {
+		if len(changed) > 0 {
+			fmt.Fprintf(w, "wrote %s (%d files changed)\n", out, len(changed))
+		}
+		return nil
+	}
+	if len(changed) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s is out of date; run \"podgen build\" to update:\n  %s", out, strings.Join(changed, "\n  "))
+}
+
+func initCommand() *cli.Command {
+	return &cli.Command{
+		Name:         "init",
+		Usage:        "create a new project that builds out of the box",
+		ArgsUsage:    "<name>",
+		OnUsageError: onUsageError,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "module", Usage: "Go module `path` (default: the name)"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usagef("init takes 1 argument (the project name), got %d", c.NArg())
+			}
+			return initproject.Run(initproject.Options{
+				Dir:    c.Args().First(),
+				Module: c.String("module"),
+				Stdout: c.App.Writer,
+				Stderr: c.App.ErrWriter,
+			})
+		},
+	}
+}
+
+func versionCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "version",
+		Usage: "print podgen's version",
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 0 {
+				return usagef("version takes no arguments")
+			}
+			fmt.Fprintln(c.App.Writer, "podgen", version())
+			return nil
+		},
+	}
+}
+
+// version is the module version podgen was installed at, or "(devel)".
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
+
+// valueFlags are the flags that take a value, for reorder.
+var valueFlags = map[string]bool{"o": true, "out": true, "module": true}
+
+// reorder moves flags given after positional arguments in front of them,
+// so that `podgen build ./protocol ./endpoints -o ./out` works: urfave/cli
+// v2 (Go's flag package) stops at the first positional argument. A "--"
+// ends flag parsing as usual.
+func reorder(args []string) []string {
+	if len(args) < 3 {
+		return args
+	}
+	var flags, pos []string
+	dashes := false
+	rest := args[2:]
+	for i := 0; i < len(rest); i++ {
+		a := rest[i]
+		if a == "--" {
+			pos, dashes = append(pos, rest[i+1:]...), true
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			pos = append(pos, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if valueFlags[name] && i+1 < len(rest) {
+			flags = append(flags, rest[i+1])
+			i++
+		}
+	}
+	out := append([]string{args[0], args[1]}, flags...)
+	if dashes {
+		out = append(out, "--")
+	}
+	return append(out, pos...)
+}
