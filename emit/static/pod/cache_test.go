@@ -397,3 +397,48 @@ func TestLocalCacheKeepsRecentlyUsed(t *testing.T) {
 	}
 	t.Logf("survivors: %d of %d read, %d of %d unread, all new", hot, len(read), cold, len(unread))
 }
+
+// TestLocalCacheTableAgainstMap drives one shard's open-addressing table
+// through random puts, invalidations and gets, with and without evictions,
+// and checks every answer against a plain map: a Get returns the latest
+// Put of its key or (only when entries were evicted) nothing, and the
+// entry count and bound hold. Backward-shift deletion is what this tests.
+func TestLocalCacheTableAgainstMap(t *testing.T) {
+	for _, max := range []int{1, 5, 64, 300} {
+		c := NewLocalCache(max)
+		latest := map[string]string{}
+		rng := uint64(max)*0x9E3779B97F4A7C15 | 1
+		for i := range 20_000 {
+			rng ^= rng << 13
+			rng ^= rng >> 7
+			rng ^= rng << 17
+			key := fmt.Sprint("k", rng%200)
+			switch rng >> 40 % 4 {
+			case 0:
+				name := fmt.Sprint(key, "@", i)
+				c.Put(key, &cacheTestItem{Name: name}, 0)
+				latest[key] = name
+			case 1:
+				c.Invalidate(key)
+				delete(latest, key)
+			default:
+				v, _ := c.Get(key)
+				want, ok := latest[key]
+				if !ok {
+					want = "<miss>"
+				}
+				got := "<miss>"
+				if v != nil {
+					got = v.(*cacheTestItem).Name
+				}
+				if got != want && (got != "<miss>" || c.Stats().Evictions == 0) {
+					t.Fatalf("max %d, op %d: Get(%s) = %s, want %s", max, i, key, got, want)
+				}
+			}
+		}
+		st := c.Stats()
+		if st.Entries > max || (max >= 200 && st.Entries != len(latest)) {
+			t.Fatalf("max %d: %d entries, %d keys put and not invalidated", max, st.Entries, len(latest))
+		}
+	}
+}

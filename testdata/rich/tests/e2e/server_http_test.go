@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -189,8 +190,14 @@ func TestServerInternalErrors(t *testing.T) {
 		if strings.Contains(string(body), "secret") || e.RequestID == "" {
 			t.Errorf("%s: body %s leaks details or lacks a request id", path, body)
 		}
+		// The log line reaches us through a pipe, shortly after the answer.
+		logged := func(log string) bool { return strings.Contains(log, e.RequestID) && strings.Contains(log, "secret") }
 		log := p.stderr.String()
-		if !strings.Contains(log, e.RequestID) || !strings.Contains(log, "secret") {
+		for deadline := time.Now().Add(5 * time.Second); !logged(log) && time.Now().Before(deadline); {
+			time.Sleep(20 * time.Millisecond)
+			log = p.stderr.String()
+		}
+		if !logged(log) {
 			t.Errorf("%s: log lacks the request id %q and the details:\n%s", path, e.RequestID, log)
 		}
 		assertAlive(t, p)

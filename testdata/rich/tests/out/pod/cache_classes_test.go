@@ -144,13 +144,13 @@ func TestGlobalCacheEveryClass(t *testing.T) {
 			}
 			// JSON is what Redis holds: invalid UTF-8 turns into U+FFFD and
 			// times into UTC, as on the wire, so compare after one JSON trip.
-			data, _ := v.appendCacheJSON(nil)
+			data, _ := v.appendStoredJSON(nil)
 			local, err := cacheDecode(class, data)
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, _ := local.(cacheValue).appendCacheJSON(nil)
-			have, _ := got.(cacheValue).appendCacheJSON(nil)
+			want, _ := local.(cacheValue).appendStoredJSON(nil)
+			have, _ := got.(cacheValue).appendStoredJSON(nil)
 			if !bytes.Equal(have, want) {
 				t.Fatalf("%s changed on the way through Redis:\n got  %s\n want %s", key, have, want)
 			}
