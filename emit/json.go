@@ -115,7 +115,7 @@ func appendValue(b *jen.Statement, t *schema.Type, src *jen.Statement, models st
 // appendStoredValue is appendValue for what the server stores (json
 // columns): classes keep their server-only fields (see encoder.stored).
 func appendStoredValue(b *jen.Statement, t *schema.Type, src *jen.Statement, models string) []jen.Code {
-	return appendCode(b, t, target{expr: src}, encoder{models: models, stored: true}, 0, noWrap)
+	return appendCode(b, t, target{expr: src}, encoder{models: models, stored: jen.True()}, 0, noWrap)
 }
 
 // appendFails reports whether encoding a value of type t can fail: only a

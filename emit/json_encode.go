@@ -10,18 +10,20 @@ import (
 // and helpers come from, and which JSON of a class they write.
 type encoder struct {
 	models string
-	// stored selects the JSON that storage keeps (the Global cache, json
-	// columns): classes that hold server-only fields are written by their
-	// appendStoredJSON, which includes them. Otherwise the wire JSON.
-	stored bool
+	// stored, when set, is the bool expression (`true`, or the variable
+	// `stored` of an appendJSON) handed to appendJSON of the classes that
+	// hold server-only fields: true writes the JSON the server stores (the
+	// Global cache, json columns), with those fields. nil writes the wire
+	// JSON, AppendJSON.
+	stored jen.Code
 }
 
-// classMethod is the method that appends the JSON of class c.
-func (enc encoder) classMethod(c *schema.Class) string {
-	if enc.stored && c.HoldsServerOnly {
-		return "appendStoredJSON"
+// classCall appends the JSON of the class value at recv.
+func (enc encoder) classCall(b *jen.Statement, recv *jen.Statement, c *schema.Class) *jen.Statement {
+	if enc.stored != nil && c.HoldsServerOnly {
+		return recv.Dot("appendJSON").Call(b.Clone(), enc.stored)
 	}
-	return "AppendJSON"
+	return recv.Dot("AppendJSON").Call(b.Clone())
 }
 
 // appendCode appends the JSON of src, of type t, to b; sc is the nesting
@@ -60,7 +62,7 @@ func appendCode(b *jen.Statement, t *schema.Type, src target, enc encoder, sc sc
 	case schema.EnumKind:
 		return set(qual("AppendJSONString", b.Clone(), jen.String().Call(src.val())))
 	case schema.ClassKind:
-		return appendFallible(b, src.recv().Dot(enc.classMethod(t.Class)).Call(b.Clone()), wrap)
+		return appendFallible(b, enc.classCall(b, src.recv(), t.Class), wrap)
 	case schema.List:
 		return appendList(b, t, src, enc, sc, wrap)
 	case schema.Map:

@@ -7,13 +7,16 @@ import (
 )
 
 // classJSON writes AppendJSON, DecodeJSON, MarshalJSON and UnmarshalJSON of
-// a class. fields are the wire fields; in pod, server-only fields are also
-// accepted on input (never required) so that a server can read its own data.
+// a class, and in pod appendStoredJSON. fields are the wire fields; in pod,
+// server-only fields are also accepted on input (never required) so that a
+// server can read its own data.
 func classJSON(f *jen.File, c *schema.Class, fields []*schema.Field, models string, client bool) {
-	f.Comment("AppendJSON appends the JSON object of v to b.")
-	f.Func().Params(jen.Id("v").Op("*").Id(c.Name)).Id("AppendJSON").
-		Params(jen.Id("b").Index().Byte()).Params(jen.Index().Byte(), jen.Error()).
-		Block(appendObject(fields, encoder{models: models})...)
+	if client || !c.HoldsServerOnly {
+		f.Comment("AppendJSON appends the JSON object of v to b.")
+		f.Func().Params(jen.Id("v").Op("*").Id(c.Name)).Id("AppendJSON").
+			Params(jen.Id("b").Index().Byte()).Params(jen.Index().Byte(), jen.Error()).
+			Block(appendObject(fields, nil, encoder{models: models})...)
+	}
 	if !client {
 		storedJSON(f, c, models)
 	}
@@ -38,47 +41,80 @@ func classJSON(f *jen.File, c *schema.Class, fields []*schema.Field, models stri
 	interop(f, c.Name, "v")
 }
 
-// storedJSON writes appendStoredJSON, the JSON that the server stores (the
-// Global cache, json columns): every field, server-only ones included, which
-// DecodeJSON reads back. For a class that holds no server-only field it is
-// AppendJSON.
+// storedJSON writes appendStoredJSON, the JSON the server stores (the
+// Global cache, json columns), which DecodeJSON reads back. For a class that
+// holds no server-only field it is AppendJSON. Otherwise AppendJSON and
+// appendStoredJSON share one appendJSON(b, stored): the wire fields in
+// order, then, when stored, the server-only ones.
 func storedJSON(f *jen.File, c *schema.Class, models string) {
+	method := func(name string, body ...jen.Code) {
+		f.Func().Params(jen.Id("v").Op("*").Id(c.Name)).Id(name).
+			Params(jen.Id("b").Index().Byte()).Params(jen.Index().Byte(), jen.Error()).Block(body...)
+	}
 	f.Comment("appendStoredJSON appends the JSON the server stores: AppendJSON plus")
 	f.Comment("the server-only fields (of v and of the classes it holds).")
-	body := []jen.Code{jen.Return(jen.Id("v").Dot("AppendJSON").Call(jen.Id("b")))}
-	if c.HoldsServerOnly {
-		body = appendObject(c.Fields, encoder{models: models, stored: true})
+	if !c.HoldsServerOnly {
+		method("appendStoredJSON", jen.Return(jen.Id("v").Dot("AppendJSON").Call(jen.Id("b"))))
+		return
 	}
-	f.Func().Params(jen.Id("v").Op("*").Id(c.Name)).Id("appendStoredJSON").
-		Params(jen.Id("b").Index().Byte()).Params(jen.Index().Byte(), jen.Error()).Block(body...)
+	method("appendStoredJSON", jen.Return(jen.Id("v").Dot("appendJSON").Call(jen.Id("b"), jen.True())))
+	f.Comment("AppendJSON appends the JSON object of v to b, without server-only fields.")
+	method("AppendJSON", jen.Return(jen.Id("v").Dot("appendJSON").Call(jen.Id("b"), jen.False())))
+	var wire, hidden []*schema.Field
+	for _, fl := range c.Fields {
+		if fl.ServerOnly {
+			hidden = append(hidden, fl)
+		} else {
+			wire = append(wire, fl)
+		}
+	}
+	f.Comment("appendJSON appends the JSON object of v; stored adds the server-only")
+	f.Comment("fields, after the others.")
+	f.Func().Params(jen.Id("v").Op("*").Id(c.Name)).Id("appendJSON").
+		Params(jen.Id("b").Index().Byte(), jen.Id("stored").Bool()).Params(jen.Index().Byte(), jen.Error()).
+		Block(appendObject(wire, hidden, encoder{models: models, stored: jen.Id("stored")})...)
 }
 
-// appendObject is the body of a class's AppendJSON: one precomputed key
-// literal per field, then the value.
-func appendObject(fields []*schema.Field, enc encoder) []jen.Code {
-	models := enc.models
+// appendObject is the body of an appender: one precomputed key literal per
+// field, then the value; the hidden (server-only) fields follow inside
+// `if stored`.
+func appendObject(wire, hidden []*schema.Field, enc encoder) []jen.Code {
 	b := jen.Id("b")
-	if len(fields) == 0 {
+	if len(wire)+len(hidden) == 0 {
 		return []jen.Code{jen.Return(jen.Append(b.Clone(), jen.Lit("{}").Op("...")), jen.Nil())}
 	}
 	var code []jen.Code
-	for _, fl := range fields {
+	for _, fl := range append(wire[:len(wire):len(wire)], hidden...) {
 		if appendFails(fl.Type) {
 			code = append(code, jen.Var().Err().Error())
 			break
 		}
 	}
 	sep := "{"
-	for _, fl := range fields {
-		key := fl.Name
-		wrap := func(err jen.Code) jen.Code {
-			return jen.Qual(models, "JSONFieldError").Call(err, jen.Lit("field"), jen.Lit(key))
+	if len(wire) == 0 {
+		code, sep = append(code, appendByte(b, '{')), ""
+	}
+	fields := func(fs []*schema.Field) []jen.Code {
+		var out []jen.Code
+		for _, fl := range fs {
+			out = append(out, b.Clone().Op("=").Append(b.Clone(), rawString(sep+jsonKey(fl.Name)+":").Op("...")))
+			out = append(out, appendCode(b, fl.Type, target{expr: jen.Id("v").Dot(fl.GoName)}, enc, 0, fieldWrap(enc.models, fl.Name))...)
+			sep = ","
 		}
-		code = append(code, b.Clone().Op("=").Append(b.Clone(), rawString(sep+jsonKey(key)+":").Op("...")))
-		code = append(code, appendCode(b, fl.Type, target{expr: jen.Id("v").Dot(fl.GoName)}, enc, 0, wrap)...)
-		sep = ","
+		return out
+	}
+	code = append(code, fields(wire)...)
+	if len(hidden) > 0 {
+		code = append(code, jen.If(jen.Id("stored")).Block(fields(hidden)...))
 	}
 	return append(code, jen.Return(jen.Append(b.Clone(), jen.LitRune('}')), jen.Nil()))
+}
+
+// fieldWrap adds the field's name to an encoding error.
+func fieldWrap(models, key string) wrapFunc {
+	return func(err jen.Code) jen.Code {
+		return jen.Qual(models, "JSONFieldError").Call(err, jen.Lit("field"), jen.Lit(key))
+	}
 }
 
 // interop writes MarshalJSON and UnmarshalJSON on top of the generated

@@ -45,9 +45,9 @@ type localShard struct {
 
 // localEntry is one slot of a shard's table: everything a Get reads
 // (hash, key, value, deadline, access stamp) is in the slot itself, one
-// cache line, so a hit costs one memory load for the slot and, in
-// parallel, one each for the key's bytes and the value. A slot whose
-// value is nil is empty (stored values never are).
+// cache line, so a hit costs one memory load for the slot, then one each
+// for the key's bytes and the value. A slot whose value is nil is empty
+// (stored values never are).
 type localEntry struct {
 	hash    uint64
 	key     string

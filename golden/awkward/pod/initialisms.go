@@ -17,48 +17,26 @@ type Initialisms struct {
 	HTMLBody  *string
 }
 
-// AppendJSON appends the JSON object of v to b.
-func (v *Initialisms) AppendJSON(b []byte) ([]byte, error) {
-	b = append(b, `{"id":`...)
-	b = strconv.AppendInt(b, v.ID, 10)
-	b = append(b, `,"userUrl":`...)
-	b = AppendJSONString(b, v.UserURL)
-	b = append(b, `,"httpId":`...)
-	b = strconv.AppendInt(b, v.HTTPID, 10)
-	b = append(b, `,"jsonData":`...)
-	if v.JSONData == nil {
-		b = append(b, "null"...)
-	} else {
-		b = AppendJSONString(b, *v.JSONData)
-	}
-	b = append(b, `,"uuidValue":`...)
-	b = AppendJSONUUID(b, v.UUIDValue)
-	b = append(b, `,"ipAddress":`...)
-	if v.IPAddress == nil {
-		b = append(b, "null"...)
-	} else {
-		b = AppendJSONString(b, *v.IPAddress)
-	}
-	b = append(b, `,"htmlBody":`...)
-	if v.HTMLBody == nil {
-		b = append(b, "null"...)
-	} else {
-		b = AppendJSONString(b, *v.HTMLBody)
-	}
-	return append(b, '}'), nil
-}
-
 // appendStoredJSON appends the JSON the server stores: AppendJSON plus
 // the server-only fields (of v and of the classes it holds).
 func (v *Initialisms) appendStoredJSON(b []byte) ([]byte, error) {
+	return v.appendJSON(b, true)
+}
+
+// AppendJSON appends the JSON object of v to b, without server-only fields.
+func (v *Initialisms) AppendJSON(b []byte) ([]byte, error) {
+	return v.appendJSON(b, false)
+}
+
+// appendJSON appends the JSON object of v; stored adds the server-only
+// fields, after the others.
+func (v *Initialisms) appendJSON(b []byte, stored bool) ([]byte, error) {
 	b = append(b, `{"id":`...)
 	b = strconv.AppendInt(b, v.ID, 10)
 	b = append(b, `,"userUrl":`...)
 	b = AppendJSONString(b, v.UserURL)
 	b = append(b, `,"httpId":`...)
 	b = strconv.AppendInt(b, v.HTTPID, 10)
-	b = append(b, `,"apiKey":`...)
-	b = AppendJSONString(b, v.APIKey)
 	b = append(b, `,"jsonData":`...)
 	if v.JSONData == nil {
 		b = append(b, "null"...)
@@ -78,6 +56,10 @@ func (v *Initialisms) appendStoredJSON(b []byte) ([]byte, error) {
 		b = append(b, "null"...)
 	} else {
 		b = AppendJSONString(b, *v.HTMLBody)
+	}
+	if stored {
+		b = append(b, `,"apiKey":`...)
+		b = AppendJSONString(b, v.APIKey)
 	}
 	return append(b, '}'), nil
 }

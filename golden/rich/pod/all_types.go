@@ -46,245 +46,20 @@ type AllTypes struct {
 	Scratch *int64
 }
 
-// AppendJSON appends the JSON object of v to b.
-func (v *AllTypes) AppendJSON(b []byte) ([]byte, error) {
-	var err error
-	b = append(b, `{"id":`...)
-	b = strconv.AppendInt(b, v.ID, 10)
-	b = append(b, `,"boolVal":`...)
-	b = strconv.AppendBool(b, v.BoolVal)
-	b = append(b, `,"boolOpt":`...)
-	if v.BoolOpt == nil {
-		b = append(b, "null"...)
-	} else {
-		b = strconv.AppendBool(b, *v.BoolOpt)
-	}
-	b = append(b, `,"intVal":`...)
-	b = strconv.AppendInt(b, v.IntVal, 10)
-	b = append(b, `,"intOpt":`...)
-	if v.IntOpt == nil {
-		b = append(b, "null"...)
-	} else {
-		b = strconv.AppendInt(b, *v.IntOpt, 10)
-	}
-	b = append(b, `,"doubleVal":`...)
-	if b, err = AppendJSONFloat(b, v.DoubleVal); err != nil {
-		return b, JSONFieldError(err, "field", "doubleVal")
-	}
-	b = append(b, `,"doubleOpt":`...)
-	if v.DoubleOpt == nil {
-		b = append(b, "null"...)
-	} else {
-		if b, err = AppendJSONFloat(b, *v.DoubleOpt); err != nil {
-			return b, JSONFieldError(err, "field", "doubleOpt")
-		}
-	}
-	b = append(b, `,"stringVal":`...)
-	b = AppendJSONString(b, v.StringVal)
-	b = append(b, `,"stringOpt":`...)
-	if v.StringOpt == nil {
-		b = append(b, "null"...)
-	} else {
-		b = AppendJSONString(b, *v.StringOpt)
-	}
-	b = append(b, `,"dateTimeVal":`...)
-	if b, err = AppendJSONTime(b, v.DateTimeVal); err != nil {
-		return b, JSONFieldError(err, "field", "dateTimeVal")
-	}
-	b = append(b, `,"dateTimeOpt":`...)
-	if v.DateTimeOpt == nil {
-		b = append(b, "null"...)
-	} else {
-		if b, err = AppendJSONTime(b, *v.DateTimeOpt); err != nil {
-			return b, JSONFieldError(err, "field", "dateTimeOpt")
-		}
-	}
-	b = append(b, `,"durationVal":`...)
-	b = AppendJSONDuration(b, v.DurationVal)
-	b = append(b, `,"durationOpt":`...)
-	if v.DurationOpt == nil {
-		b = append(b, "null"...)
-	} else {
-		b = AppendJSONDuration(b, *v.DurationOpt)
-	}
-	b = append(b, `,"bytesVal":`...)
-	b = AppendJSONBytes(b, v.BytesVal)
-	b = append(b, `,"bytesOpt":`...)
-	if v.BytesOpt == nil {
-		b = append(b, "null"...)
-	} else {
-		b = AppendJSONBytes(b, v.BytesOpt)
-	}
-	b = append(b, `,"uuidVal":`...)
-	b = AppendJSONUUID(b, v.UUIDVal)
-	b = append(b, `,"uuidOpt":`...)
-	if v.UUIDOpt == nil {
-		b = append(b, "null"...)
-	} else {
-		b = AppendJSONUUID(b, *v.UUIDOpt)
-	}
-	b = append(b, `,"enumVal":`...)
-	b = AppendJSONString(b, string(v.EnumVal))
-	b = append(b, `,"enumOpt":`...)
-	if v.EnumOpt == nil {
-		b = append(b, "null"...)
-	} else {
-		b = AppendJSONString(b, string(*v.EnumOpt))
-	}
-	b = append(b, `,"classVal":`...)
-	if b, err = v.ClassVal.AppendJSON(b); err != nil {
-		return b, JSONFieldError(err, "field", "classVal")
-	}
-	b = append(b, `,"classOpt":`...)
-	if v.ClassOpt == nil {
-		b = append(b, "null"...)
-	} else {
-		if b, err = v.ClassOpt.AppendJSON(b); err != nil {
-			return b, JSONFieldError(err, "field", "classOpt")
-		}
-	}
-	b = append(b, `,"listVal":`...)
-	b = append(b, '[')
-	for i := range v.ListVal {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(b, v.ListVal[i], 10)
-	}
-	b = append(b, ']')
-	b = append(b, `,"listOpt":`...)
-	if v.ListOpt == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range v.ListOpt {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = AppendJSONString(b, v.ListOpt[i])
-		}
-		b = append(b, ']')
-	}
-	b = append(b, `,"mapVal":`...)
-	b = append(b, '{')
-	for i, k := range SortedKeys(make([]string, 0, 8), v.MapVal) {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = AppendJSONString(b, k)
-		b = append(b, ':')
-		e := v.MapVal[k]
-		if b, err = AppendJSONFloat(b, e); err != nil {
-			return b, JSONFieldError(JSONFieldError(err, "", k), "field", "mapVal")
-		}
-	}
-	b = append(b, '}')
-	b = append(b, `,"mapOpt":`...)
-	if v.MapOpt == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '{')
-		for i, k := range SortedKeys(make([]string, 0, 8), v.MapOpt) {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = AppendJSONString(b, k)
-			b = append(b, ':')
-			e := v.MapOpt[k]
-			if b, err = e.AppendJSON(b); err != nil {
-				return b, JSONFieldError(JSONFieldError(err, "", k), "field", "mapOpt")
-			}
-		}
-		b = append(b, '}')
-	}
-	b = append(b, `,"listOfOpt":`...)
-	b = append(b, '[')
-	for i := range v.ListOfOpt {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		if v.ListOfOpt[i] == nil {
-			b = append(b, "null"...)
-		} else {
-			b = AppendJSONString(b, *v.ListOfOpt[i])
-		}
-	}
-	b = append(b, ']')
-	b = append(b, `,"mapOfOpt":`...)
-	b = append(b, '{')
-	for i, k := range SortedKeys(make([]string, 0, 8), v.MapOfOpt) {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = AppendJSONString(b, k)
-		b = append(b, ':')
-		e := v.MapOfOpt[k]
-		if e == nil {
-			b = append(b, "null"...)
-		} else {
-			b = strconv.AppendInt(b, *e, 10)
-		}
-	}
-	b = append(b, '}')
-	b = append(b, `,"enumList":`...)
-	b = append(b, '[')
-	for i := range v.EnumList {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = AppendJSONString(b, string(v.EnumList[i]))
-	}
-	b = append(b, ']')
-	b = append(b, `,"nested":`...)
-	if v.Nested == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range v.Nested {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, '{')
-			for i2, k2 := range SortedKeys(make([]string, 0, 8), v.Nested[i]) {
-				if i2 > 0 {
-					b = append(b, ',')
-				}
-				b = AppendJSONString(b, k2)
-				b = append(b, ':')
-				e2 := v.Nested[i][k2]
-				b = append(b, '[')
-				for i3 := range e2 {
-					if i3 > 0 {
-						b = append(b, ',')
-					}
-					if b, err = e2[i3].AppendJSON(b); err != nil {
-						return b, JSONFieldError(JSONIndexError(JSONFieldError(JSONIndexError(err, i3), "", k2), i), "field", "nested")
-					}
-				}
-				b = append(b, ']')
-			}
-			b = append(b, '}')
-		}
-		b = append(b, ']')
-	}
-	b = append(b, `,"draft":`...)
-	if v.Draft == nil {
-		b = append(b, "null"...)
-	} else {
-		b = AppendJSONString(b, *v.Draft)
-	}
-	b = append(b, `,"scratch":`...)
-	if v.Scratch == nil {
-		b = append(b, "null"...)
-	} else {
-		b = strconv.AppendInt(b, *v.Scratch, 10)
-	}
-	return append(b, '}'), nil
-}
-
 // appendStoredJSON appends the JSON the server stores: AppendJSON plus
 // the server-only fields (of v and of the classes it holds).
 func (v *AllTypes) appendStoredJSON(b []byte) ([]byte, error) {
+	return v.appendJSON(b, true)
+}
+
+// AppendJSON appends the JSON object of v to b, without server-only fields.
+func (v *AllTypes) AppendJSON(b []byte) ([]byte, error) {
+	return v.appendJSON(b, false)
+}
+
+// appendJSON appends the JSON object of v; stored adds the server-only
+// fields, after the others.
+func (v *AllTypes) appendJSON(b []byte, stored bool) ([]byte, error) {
 	var err error
 	b = append(b, `{"id":`...)
 	b = strconv.AppendInt(b, v.ID, 10)
@@ -504,14 +279,6 @@ func (v *AllTypes) appendStoredJSON(b []byte) ([]byte, error) {
 		}
 		b = append(b, ']')
 	}
-	b = append(b, `,"secret":`...)
-	b = AppendJSONString(b, v.Secret)
-	b = append(b, `,"token":`...)
-	if v.Token == nil {
-		b = append(b, "null"...)
-	} else {
-		b = AppendJSONString(b, *v.Token)
-	}
 	b = append(b, `,"draft":`...)
 	if v.Draft == nil {
 		b = append(b, "null"...)
@@ -523,6 +290,16 @@ func (v *AllTypes) appendStoredJSON(b []byte) ([]byte, error) {
 		b = append(b, "null"...)
 	} else {
 		b = strconv.AppendInt(b, *v.Scratch, 10)
+	}
+	if stored {
+		b = append(b, `,"secret":`...)
+		b = AppendJSONString(b, v.Secret)
+		b = append(b, `,"token":`...)
+		if v.Token == nil {
+			b = append(b, "null"...)
+		} else {
+			b = AppendJSONString(b, *v.Token)
+		}
 	}
 	return append(b, '}'), nil
 }

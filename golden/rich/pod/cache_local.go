@@ -4,19 +4,20 @@ package pod
 
 import (
 	"hash/maphash"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
 // LocalCache is an in-process cache bounded by entry count. Keys are
-// spread over shards, each with its own read-write lock and map, so that
-// concurrent calls rarely wait for each other and reads never wait for
-// reads. A hit only stamps the entry with the shard's access clock (an
-// atomic store under the read lock, skipped while the stamp is recent):
-// no list to reorder, so no write lock. A Put into a full shard evicts
-// the least recently used of up to localSample entries: exact LRU for
-// shards that small, Redis's sampled approximation of LRU beyond.
+// spread over shards, each with its own read-write lock and hash table,
+// so that concurrent calls rarely wait for each other and reads never
+// wait for reads. A hit only stamps the entry with the shard's access
+// clock (an atomic store under the read lock, skipped while the stamp is
+// recent): no list to reorder, so no write lock. A Put into a full shard
+// evicts the least recently used of up to localSample entries: exact LRU
+// for shards that small, Redis's sampled approximation of LRU beyond.
 //
 // Values are copied on Put and on Get (the generated cacheCopy, no
 // reflection): a caller can change what it stored or got without
@@ -30,10 +31,12 @@ type LocalCache struct {
 	group  flightGroup
 }
 
-// localShard is one lock's worth of the cache.
+// localShard is one lock's worth of the cache: an open-addressing hash
+// table (linear probing, at most 3/4 full) of entries stored inline.
 type localShard struct {
 	mu        sync.RWMutex
-	entries   map[uint64]localEntry // by the key's hash; see shard
+	slots     []localEntry // grows by doubling up to localSlots(max)
+	count     int
 	max       int
 	hits      atomic.Uint64 // also the access clock, with puts
 	misses    atomic.Uint64
@@ -42,15 +45,18 @@ type localShard struct {
 	_         [64]byte // keeps neighbouring shards' locks off one cache line
 }
 
-// localEntry is stored in the map by value, so a Get reads key, value and
-// deadline from the map's own memory; only the access stamp, which a Get
-// writes under the read lock, lives apart (a store, which does not stall
-// the reader the way a load from another cache line would).
+// localEntry is one slot of a shard's table: everything a Get reads
+// (hash, key, value, deadline, access stamp) is in the slot itself, one
+// cache line, so a hit costs one memory load for the slot and, in
+// parallel, one each for the key's bytes and the value. A slot whose
+// value is nil is empty (stored values never are).
 type localEntry struct {
+	hash    uint64
 	key     string
 	value   cacheValue
-	expires int64          // cacheClock deadline; 0: never
-	access  *atomic.Uint64 // the shard's clock (hits+puts) at the last Get or Put
+	expires int64  // cacheClock deadline; 0: never
+	access  uint64 // atomic: the shard's clock (hits+puts) at the last Get or Put
+	_       [8]byte
 }
 
 const (
@@ -80,25 +86,45 @@ func NewLocalCache(maxEntries int) *LocalCache {
 	}
 	c := &LocalCache{seed: maphash.MakeSeed(), mask: uint64(n - 1), shards: make([]localShard, n)}
 	for i := range c.shards {
-		s := &c.shards[i]
-		s.entries = make(map[uint64]localEntry)
 		// The first maxEntries%n shards take one more, so the total is exact.
-		s.max = maxEntries / n
+		c.shards[i].max = maxEntries / n
 		if i < maxEntries%n {
-			s.max++
+			c.shards[i].max++
 		}
 	}
 	return c
 }
 
-// shard returns key's shard and hash. Shards map the 64-bit hash, not
-// the key, to entries: one hash per call instead of two, and no string
-// hashing inside the map. Two keys with one hash (about 1 in 2^64) share
-// a slot: storing one drops the other, which a cache may always do, and
-// Get compares the key, so it never returns the other's value.
+// shard returns key's shard and hash. The low bits of the hash pick the
+// shard, the high ones the slot (see home).
 func (c *LocalCache) shard(key string) (*localShard, uint64) {
 	h := maphash.String(c.seed, key)
 	return &c.shards[h&c.mask], h
+}
+
+// home is the slot where the probe for h starts: the high 32 bits scaled
+// to the table's size (a multiply, not a modulo; any size works).
+func home(h uint64, size int) int { return int((h >> 32) * uint64(size) >> 32) }
+
+// find returns the slot holding key, or -1. The table is never full, so
+// the probe ends at an empty slot.
+func (s *localShard) find(h uint64, key string) int {
+	n := len(s.slots)
+	if n == 0 {
+		return -1
+	}
+	for i := home(h, n); ; {
+		e := &s.slots[i]
+		if e.value == nil {
+			return -1
+		}
+		if e.hash == h && e.key == key {
+			return i
+		}
+		if i++; i == n {
+			i = 0
+		}
+	}
 }
 
 // Get returns a copy of the value under key, or nil when there is none or
@@ -106,37 +132,38 @@ func (c *LocalCache) shard(key string) (*localShard, uint64) {
 func (c *LocalCache) Get(key string) (any, error) {
 	s, h := c.shard(key)
 	s.mu.RLock()
-	e, ok := s.entries[h]
-	if !ok || e.key != key {
+	i := s.find(h, key)
+	if i < 0 {
 		s.mu.RUnlock()
 		s.misses.Add(1)
 		return nil, nil
 	}
+	e := &s.slots[i]
 	if e.expires != 0 && e.expires <= cacheClock() {
 		s.mu.RUnlock()
 		s.misses.Add(1)
-		s.dropExpired(h, e.access)
+		s.dropExpired(h, key)
 		return nil, nil
 	}
-	// Read the stamp before copying, so that the two cache misses (stamp
-	// and value) overlap; only then the atomic writes, which would wait
-	// for them. An entry stamped within the last max/4 ticks is recent
-	// enough and is not stamped again (always stamped in shards under 4).
-	last := e.access.Load()
-	v := e.value.cacheCopy() // stored values are never changed
-	if now := s.hits.Add(1) + s.puts; now-last > uint64(s.max/4) {
-		e.access.Store(now)
+	// Copy first, so that loading the value overlaps loading the key's
+	// bytes; the atomic writes after it would wait for both anyway. An
+	// entry stamped within the last max/4 ticks is recent enough and is
+	// not stamped again (always stamped in shards under 4): fewer writes
+	// to lines the other core may be reading.
+	v := e.value.cacheCopy()
+	if now := s.hits.Add(1) + s.puts; now-atomic.LoadUint64(&e.access) > uint64(s.max/4) {
+		atomic.StoreUint64(&e.access, now)
 	}
 	s.mu.RUnlock()
 	return v, nil
 }
 
-// dropExpired removes the entry whose stamp is access, unless a Put
-// replaced it in the meantime (a Put of a new key makes a new stamp).
-func (s *localShard) dropExpired(h uint64, access *atomic.Uint64) {
+// dropExpired removes key's entry if it is still expired: a Put may have
+// replaced it in the meantime.
+func (s *localShard) dropExpired(h uint64, key string) {
 	s.mu.Lock()
-	if e, ok := s.entries[h]; ok && e.access == access && e.expires <= cacheClock() {
-		delete(s.entries, h)
+	if i := s.find(h, key); i >= 0 && s.slots[i].expires != 0 && s.slots[i].expires <= cacheClock() {
+		s.remove(i)
 	}
 	s.mu.Unlock()
 }
@@ -155,42 +182,99 @@ func (c *LocalCache) Put(key string, value any, lifetime time.Duration) error {
 	}
 	s, h := c.shard(key)
 	s.mu.Lock()
-	e, ok := s.entries[h]
-	if !ok {
-		if len(s.entries) >= s.max {
-			s.evict()
-		}
-		e.access = new(atomic.Uint64)
+	i := s.find(h, key)
+	if i < 0 {
+		i = s.insertSlot(h)
 	}
-	e.key, e.value, e.expires = key, v, expires
 	s.puts++
-	e.access.Store(s.hits.Load() + s.puts)
-	s.entries[h] = e
+	s.slots[i] = localEntry{hash: h, key: key, value: v, expires: expires, access: s.hits.Load() + s.puts}
 	s.mu.Unlock()
 	return nil
 }
 
-// evict removes the entry with the oldest access among up to localSample
-// entries (Go starts every map iteration at a random place), an expired
-// one first. Called with the write lock held.
-func (s *localShard) evict() {
-	now := cacheClock()
-	var victim uint64
-	oldest := ^uint64(0)
-	n := 0
-	for h, e := range s.entries {
-		if e.expires != 0 && e.expires <= now {
-			victim = h
-			break
-		}
-		if a := e.access.Load(); a < oldest {
-			victim, oldest = h, a
-		}
-		if n++; n == localSample {
-			break
+// insertSlot makes room for a new key (evicting, growing) and returns the
+// empty slot it goes in. Called with the write lock held.
+func (s *localShard) insertSlot(h uint64) int {
+	if s.count >= s.max {
+		s.evict()
+	}
+	if (s.count+1)*4 > len(s.slots)*3 {
+		s.grow()
+	}
+	s.count++
+	return s.emptySlot(h)
+}
+
+// emptySlot returns the first empty slot of h's probe.
+func (s *localShard) emptySlot(h uint64) int {
+	n := len(s.slots)
+	i := home(h, n)
+	for s.slots[i].value != nil {
+		if i++; i == n {
+			i = 0
 		}
 	}
-	delete(s.entries, victim)
+	return i
+}
+
+// grow doubles the table, up to the size that holds max entries at 3/4
+// load, so an empty cache costs little and a full one is never resized.
+func (s *localShard) grow() {
+	old := s.slots
+	s.slots = make([]localEntry, min(max(2*len(old), 8), s.max*4/3+1))
+	for i := range old {
+		if old[i].value != nil {
+			s.slots[s.emptySlot(old[i].hash)] = old[i]
+		}
+	}
+}
+
+// remove empties slot i and moves later entries of its probe run back
+// (backward-shift deletion), so that no probe meets a gap before its key
+// and the table needs no tombstones. Called with the write lock held.
+func (s *localShard) remove(i int) {
+	n := len(s.slots)
+	for j := i; ; {
+		if j++; j == n {
+			j = 0
+		}
+		if s.slots[j].value == nil {
+			break
+		}
+		// The entry at j may move to i unless its home lies in (i, j].
+		if k := home(s.slots[j].hash, n); (k-i-1+n)%n < (j-i+n)%n {
+			continue
+		}
+		s.slots[i] = s.slots[j]
+		i = j
+	}
+	s.slots[i] = localEntry{}
+	s.count--
+}
+
+// evict removes the entry with the oldest access among up to localSample
+// entries read from a random slot on (keys sit at random slots), an
+// expired one first. Called with the write lock held on a full shard.
+func (s *localShard) evict() {
+	now := cacheClock()
+	n := len(s.slots)
+	victim, oldest, seen := -1, ^uint64(0), 0
+	for k, i := 0, rand.IntN(n); k < n && seen < localSample; k++ {
+		if e := &s.slots[i]; e.value != nil {
+			if e.expires != 0 && e.expires <= now {
+				victim = i
+				break
+			}
+			if e.access < oldest {
+				victim, oldest = i, e.access
+			}
+			seen++
+		}
+		if i++; i == n {
+			i = 0
+		}
+	}
+	s.remove(victim)
 	s.evictions++
 }
 
@@ -198,20 +282,20 @@ func (s *localShard) evict() {
 func (c *LocalCache) Invalidate(key string) error {
 	s, h := c.shard(key)
 	s.mu.Lock()
-	if e, ok := s.entries[h]; ok && e.key == key {
-		delete(s.entries, h)
+	if i := s.find(h, key); i >= 0 {
+		s.remove(i)
 	}
 	s.mu.Unlock()
 	return nil
 }
 
-// Clear removes every entry; the counters keep counting. The error is
-// always nil.
+// Clear removes every entry and frees the tables; the counters keep
+// counting. The error is always nil.
 func (c *LocalCache) Clear() error {
 	for i := range c.shards {
 		s := &c.shards[i]
 		s.mu.Lock()
-		clear(s.entries)
+		s.slots, s.count = nil, 0
 		s.mu.Unlock()
 	}
 	return nil
@@ -226,7 +310,7 @@ func (c *LocalCache) Stats() CacheStats {
 		st.Hits += s.hits.Load()
 		st.Misses += s.misses.Load()
 		st.Evictions += s.evictions
-		st.Entries += len(s.entries)
+		st.Entries += s.count
 		s.mu.RUnlock()
 	}
 	return st

@@ -25,76 +25,20 @@ type Company struct {
 	DraftNote *string
 }
 
-// AppendJSON appends the JSON object of v to b.
-func (v *Company) AppendJSON(b []byte) ([]byte, error) {
-	var err error
-	b = append(b, `{"id":`...)
-	b = strconv.AppendInt(b, v.ID, 10)
-	b = append(b, `,"name":`...)
-	b = AppendJSONString(b, v.Name)
-	b = append(b, `,"foundedDate":`...)
-	if v.FoundedDate == nil {
-		b = append(b, "null"...)
-	} else {
-		if b, err = AppendJSONTime(b, *v.FoundedDate); err != nil {
-			return b, JSONFieldError(err, "field", "foundedDate")
-		}
-	}
-	b = append(b, `,"employees":`...)
-	if v.Employees == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range v.Employees {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			if b, err = v.Employees[i].AppendJSON(b); err != nil {
-				return b, JSONFieldError(JSONIndexError(err, i), "field", "employees")
-			}
-		}
-		b = append(b, ']')
-	}
-	b = append(b, `,"numEmployees":`...)
-	b = strconv.AppendInt(b, v.NumEmployees, 10)
-	b = append(b, `,"headquarters":`...)
-	if b, err = v.Headquarters.AppendJSON(b); err != nil {
-		return b, JSONFieldError(err, "field", "headquarters")
-	}
-	b = append(b, `,"offices":`...)
-	b = append(b, '[')
-	for i := range v.Offices {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		if b, err = v.Offices[i].AppendJSON(b); err != nil {
-			return b, JSONFieldError(JSONIndexError(err, i), "field", "offices")
-		}
-	}
-	b = append(b, ']')
-	b = append(b, `,"tags":`...)
-	b = append(b, '[')
-	for i := range v.Tags {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = AppendJSONString(b, v.Tags[i])
-	}
-	b = append(b, ']')
-	b = append(b, `,"status":`...)
-	b = AppendJSONString(b, string(v.Status))
-	b = append(b, `,"draftNote":`...)
-	if v.DraftNote == nil {
-		b = append(b, "null"...)
-	} else {
-		b = AppendJSONString(b, *v.DraftNote)
-	}
-	return append(b, '}'), nil
-}
-
 // appendStoredJSON appends the JSON the server stores: AppendJSON plus
 // the server-only fields (of v and of the classes it holds).
 func (v *Company) appendStoredJSON(b []byte) ([]byte, error) {
+	return v.appendJSON(b, true)
+}
+
+// AppendJSON appends the JSON object of v to b, without server-only fields.
+func (v *Company) AppendJSON(b []byte) ([]byte, error) {
+	return v.appendJSON(b, false)
+}
+
+// appendJSON appends the JSON object of v; stored adds the server-only
+// fields, after the others.
+func (v *Company) appendJSON(b []byte, stored bool) ([]byte, error) {
 	var err error
 	b = append(b, `{"id":`...)
 	b = strconv.AppendInt(b, v.ID, 10)
@@ -151,13 +95,15 @@ func (v *Company) appendStoredJSON(b []byte) ([]byte, error) {
 	b = append(b, ']')
 	b = append(b, `,"status":`...)
 	b = AppendJSONString(b, string(v.Status))
-	b = append(b, `,"password":`...)
-	b = AppendJSONString(b, v.Password)
 	b = append(b, `,"draftNote":`...)
 	if v.DraftNote == nil {
 		b = append(b, "null"...)
 	} else {
 		b = AppendJSONString(b, *v.DraftNote)
+	}
+	if stored {
+		b = append(b, `,"password":`...)
+		b = AppendJSONString(b, v.Password)
 	}
 	return append(b, '}'), nil
 }

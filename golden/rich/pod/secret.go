@@ -10,20 +10,26 @@ type Secret struct {
 	Key string
 }
 
-// AppendJSON appends the JSON object of v to b.
-func (v *Secret) AppendJSON(b []byte) ([]byte, error) {
-	b = append(b, `{"label":`...)
-	b = AppendJSONString(b, v.Label)
-	return append(b, '}'), nil
-}
-
 // appendStoredJSON appends the JSON the server stores: AppendJSON plus
 // the server-only fields (of v and of the classes it holds).
 func (v *Secret) appendStoredJSON(b []byte) ([]byte, error) {
+	return v.appendJSON(b, true)
+}
+
+// AppendJSON appends the JSON object of v to b, without server-only fields.
+func (v *Secret) AppendJSON(b []byte) ([]byte, error) {
+	return v.appendJSON(b, false)
+}
+
+// appendJSON appends the JSON object of v; stored adds the server-only
+// fields, after the others.
+func (v *Secret) appendJSON(b []byte, stored bool) ([]byte, error) {
 	b = append(b, `{"label":`...)
 	b = AppendJSONString(b, v.Label)
-	b = append(b, `,"key":`...)
-	b = AppendJSONString(b, v.Key)
+	if stored {
+		b = append(b, `,"key":`...)
+		b = AppendJSONString(b, v.Key)
+	}
 	return append(b, '}'), nil
 }
 

@@ -13,45 +13,27 @@ type Vault struct {
 	Spares []Secret
 }
 
-// AppendJSON appends the JSON object of v to b.
-func (v *Vault) AppendJSON(b []byte) ([]byte, error) {
-	var err error
-	b = append(b, `{"id":`...)
-	b = strconv.AppendInt(b, v.ID, 10)
-	b = append(b, `,"owner":`...)
-	b = AppendJSONString(b, v.Owner)
-	b = append(b, `,"secret":`...)
-	if b, err = v.Secret.AppendJSON(b); err != nil {
-		return b, JSONFieldError(err, "field", "secret")
-	}
-	b = append(b, `,"spares":`...)
-	if v.Spares == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range v.Spares {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			if b, err = v.Spares[i].AppendJSON(b); err != nil {
-				return b, JSONFieldError(JSONIndexError(err, i), "field", "spares")
-			}
-		}
-		b = append(b, ']')
-	}
-	return append(b, '}'), nil
-}
-
 // appendStoredJSON appends the JSON the server stores: AppendJSON plus
 // the server-only fields (of v and of the classes it holds).
 func (v *Vault) appendStoredJSON(b []byte) ([]byte, error) {
+	return v.appendJSON(b, true)
+}
+
+// AppendJSON appends the JSON object of v to b, without server-only fields.
+func (v *Vault) AppendJSON(b []byte) ([]byte, error) {
+	return v.appendJSON(b, false)
+}
+
+// appendJSON appends the JSON object of v; stored adds the server-only
+// fields, after the others.
+func (v *Vault) appendJSON(b []byte, stored bool) ([]byte, error) {
 	var err error
 	b = append(b, `{"id":`...)
 	b = strconv.AppendInt(b, v.ID, 10)
 	b = append(b, `,"owner":`...)
 	b = AppendJSONString(b, v.Owner)
 	b = append(b, `,"secret":`...)
-	if b, err = v.Secret.appendStoredJSON(b); err != nil {
+	if b, err = v.Secret.appendJSON(b, stored); err != nil {
 		return b, JSONFieldError(err, "field", "secret")
 	}
 	b = append(b, `,"spares":`...)
@@ -63,7 +45,7 @@ func (v *Vault) appendStoredJSON(b []byte) ([]byte, error) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			if b, err = v.Spares[i].appendStoredJSON(b); err != nil {
+			if b, err = v.Spares[i].appendJSON(b, stored); err != nil {
 				return b, JSONFieldError(JSONIndexError(err, i), "field", "spares")
 			}
 		}

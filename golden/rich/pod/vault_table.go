@@ -161,7 +161,7 @@ func vaultValues(v *Vault, args []any, sc *scratch) ([]any, error) {
 // encodeVaultSecret appends v.Secret as JSON for its json column.
 func encodeVaultSecret(b []byte, v *Vault) ([]byte, error) {
 	var err error
-	if b, err = v.Secret.appendStoredJSON(b); err != nil {
+	if b, err = v.Secret.appendJSON(b, true); err != nil {
 		return b, err
 	}
 	return b, nil
@@ -178,7 +178,7 @@ func encodeVaultSpares(b []byte, v *Vault) ([]byte, error) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			if b, err = v.Spares[i].appendStoredJSON(b); err != nil {
+			if b, err = v.Spares[i].appendJSON(b, true); err != nil {
 				return b, JSONIndexError(err, i)
 			}
 		}
