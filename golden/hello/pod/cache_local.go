@@ -47,9 +47,9 @@ type localShard struct {
 
 // localEntry is one slot of a shard's table: everything a Get reads
 // (hash, key, value, deadline, access stamp) is in the slot itself, one
-// cache line, so a hit costs one memory load for the slot and, in
-// parallel, one each for the key's bytes and the value. A slot whose
-// value is nil is empty (stored values never are).
+// cache line, so a hit costs one memory load for the slot, then one each
+// for the key's bytes and the value. A slot whose value is nil is empty
+// (stored values never are).
 type localEntry struct {
 	hash    uint64
 	key     string
@@ -145,17 +145,15 @@ func (c *LocalCache) Get(key string) (any, error) {
 		s.dropExpired(h, key)
 		return nil, nil
 	}
-	// Copy first, so that loading the value overlaps loading the key's
-	// bytes; the atomic writes after it would wait for both anyway. An
-	// entry stamped within the last max/4 ticks is recent enough and is
-	// not stamped again (always stamped in shards under 4): fewer writes
-	// to lines the other core may be reading.
-	v := e.value.cacheCopy()
+	// An entry stamped within the last max/4 ticks is recent enough and
+	// is not stamped again (always stamped in shards under 4): fewer
+	// writes to lines the other core may be reading.
+	v := e.value
 	if now := s.hits.Add(1) + s.puts; now-atomic.LoadUint64(&e.access) > uint64(s.max/4) {
 		atomic.StoreUint64(&e.access, now)
 	}
 	s.mu.RUnlock()
-	return v, nil
+	return v.cacheCopy(), nil // stored values are never changed
 }
 
 // dropExpired removes key's entry if it is still expired: a Put may have
