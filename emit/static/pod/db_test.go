@@ -120,7 +120,8 @@ func TestUnreachable(t *testing.T) {
 	}
 }
 
-func realPool(t *testing.T) *DBPool {
+// testDatabaseConfig is PODGEN_TEST_DATABASE_URL (default: the local server).
+func testDatabaseConfig(t *testing.T) DatabaseConfig {
 	raw := os.Getenv("PODGEN_TEST_DATABASE_URL")
 	if raw == "" {
 		raw = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
@@ -129,6 +130,11 @@ func realPool(t *testing.T) *DBPool {
 	if _, err := url.Parse(raw); err != nil || cfg.setURL(raw) != nil {
 		t.Fatalf("bad PODGEN_TEST_DATABASE_URL %q", raw)
 	}
+	return cfg
+}
+
+func realPool(t *testing.T) *DBPool {
+	cfg := testDatabaseConfig(t)
 	pool, err := OpenDBPool(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -170,5 +176,24 @@ func TestRawAndTransaction(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestMissingDatabase: a server that answers but has no database of the
+// configured name (SQLSTATE 3D000, e.g. before `createdb`) is unavailable
+// too: a 503 that resolves itself once the database exists, not a 500.
+func TestMissingDatabase(t *testing.T) {
+	realPool(t) // fails or skips when the server itself is unreachable
+	cfg := testDatabaseConfig(t)
+	cfg.Name = "podgen_no_such_database"
+	pool, err := OpenDBPool(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	_, err = NewDB(context.Background(), pool).Query("SELECT 1")
+	var du *DatabaseUnavailableError
+	if !errors.As(err, &du) {
+		t.Fatalf("query on a missing database: %v, want a *DatabaseUnavailableError", err)
 	}
 }
