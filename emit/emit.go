@@ -57,10 +57,12 @@ var Artifacts = []Artifact{
 	{Name: "pod static helpers", Files: podStatic},
 	{Name: "pod caches", Files: podCaches},
 	{Name: "pod database", Files: podDB},
+	{Name: "pod future calls", Files: podFutureCalls},
 	{Name: "tables.pgsql", Files: tablesSQL},
 	{Name: "client models", Files: clientModels},
 	{Name: "client static helpers", Files: clientStatic},
 	{Name: "client API", Files: clientAPI},
 	{Name: "server", Files: serverAPI},
+	{Name: "server future calls", Files: serverFutureCalls},
 	{Name: "cmd/server", Files: cmdServer},
 }

@@ -23,7 +23,7 @@ import (
 // of other modules (future calls, logs) are added by their artifacts.
 func tablesSQL(p *schema.Protocol, _ Options) ([]File, error) {
 	tables := p.Tables()
-	if len(tables) == 0 {
+	if len(tables) == 0 && len(p.FutureCalls) == 0 {
 		return nil, nil
 	}
 	var b strings.Builder
@@ -34,6 +34,9 @@ func tablesSQL(p *schema.Protocol, _ Options) ([]File, error) {
 	for _, c := range tables {
 		b.WriteString("\n")
 		createTable(&b, c)
+	}
+	if len(p.FutureCalls) > 0 {
+		b.WriteString("\n" + FutureCallsSQL)
 	}
 	return []File{{Path: "tables.pgsql", Raw: []byte(b.String())}}, nil
 }

@@ -193,6 +193,8 @@ var reservedClassNames = map[string]bool{
 	"LogLevelInfo": true, "LogLevelWarning": true, "LogLevelError": true, "LogLevelFatal": true,
 	"ServerConfig": true, "DatabaseConfig": true, "RedisConfig": true,
 	"DefaultConfig": true, "LoadConfig": true,
+	// Logging and insights (static/pod/log*.go, db_pool.go).
+	"NewConsoleLogger": true, "DBPoolStats": true,
 	// The client (static/client and the generated client.go).
 	"New": true, "Option": true, "WithAuthKey": true, "WithHTTPClient": true,
 	// The database layer (static/pod/db*.go).
@@ -209,6 +211,9 @@ var reservedClassNames = map[string]bool{
 	"Cache": true, "CacheLoad": true, "CacheStats": true, "LocalCache": true, "GlobalCache": true,
 	"NewCaches": true, "NewLocalCache": true, "NewGlobalCache": true, "ErrRedisDisabled": true,
 	"CachesConfig": true, "LocalCacheConfig": true, "GlobalCacheConfig": true,
+	// Future calls (static/pod/futurecall*.go).
+	"FutureCall": true, "FutureCallOption": true, "WithIdentifier": true, "FutureCallsConfig": true,
+	"FutureCallRunner": true, "FutureCallScheduler": true, "NewFutureCallScheduler": true,
 }
 
 // reservedFieldGoNames are the methods generated on every class; a field
@@ -305,9 +310,14 @@ var reservedFileStems = map[string]bool{
 	"cache": true, "cache_global": true, "cache_load": true, "cache_local": true, "cache_classes": true,
 	"db": true, "db_columns": true, "db_crud": true, "db_expr": true, "db_pool": true,
 	"db_values": true, "db_tables": true,
+	"log": true, "futurecall": true, "futurecalls": true, "futurecall_run": true,
 	"client": true, "errors": true, "transport": true,
 }
 
 // IsReservedFile reports whether pod/<stem>.go or client/<stem>.go is a
 // file podgen writes for itself.
 func IsReservedFile(stem string) bool { return reservedFileStems[stem] }
+
+// systemPrefix starts the names of podgen's own tables and indexes
+// (pod_future_call, ...); protocol tables and indexes may not use it.
+const systemPrefix = "pod_"

@@ -173,6 +173,10 @@ func (f *yamlFile) table(d *def, v *yaml.Node) {
 		f.errorf(v, "invalid table name %q: want a lower-case SQL name (^[a-z_][a-z0-9_]*$, at most 63 bytes)", name)
 		return
 	}
+	if strings.HasPrefix(name, systemPrefix) {
+		f.errorf(v, "table name %q is reserved: names starting with %q belong to podgen's system tables", name, systemPrefix)
+		return
+	}
 	d.class.Table = name
 }
 

@@ -27,6 +27,10 @@ func (f *yamlFile) indexes(d *def, v *yaml.Node) {
 			f.errorf(p.k, "invalid index name %q: want a lower-case SQL name (^[a-z_][a-z0-9_]*$, at most 63 bytes)", p.key)
 			continue
 		}
+		if strings.HasPrefix(p.key, systemPrefix) {
+			f.errorf(p.k, "index name %q is reserved: names starting with %q belong to podgen's system tables", p.key, systemPrefix)
+			continue
+		}
 		if ix := f.index(p); ix != nil {
 			d.indexes = append(d.indexes, ix)
 		}

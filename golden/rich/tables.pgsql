@@ -75,3 +75,19 @@ CREATE TABLE "vault" (
 	"secret" json NOT NULL,
 	"spares" json
 );
+
+CREATE TABLE IF NOT EXISTS "pod_future_call" (
+	"id" bigserial PRIMARY KEY,
+	"name" text NOT NULL,
+	"due" timestamptz NOT NULL,
+	"arg" text NOT NULL,
+	"identifier" text,
+	"state" text NOT NULL DEFAULT 'scheduled',
+	"attempts" integer NOT NULL DEFAULT 0,
+	"lease_owner" text,
+	"lease_until" timestamptz,
+	"last_error" text,
+	"created" timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS "pod_future_call_due_idx" ON "pod_future_call" ("due") WHERE "state" = 'scheduled';
+CREATE INDEX IF NOT EXISTS "pod_future_call_identifier_idx" ON "pod_future_call" ("identifier");

@@ -54,13 +54,17 @@ type Session struct {
 	Caches *Caches
 	// DB is the database, bound to this session's context (SPEC §5).
 	DB *DB
+	// FutureCalls schedules and cancels future calls (SPEC §7).
+	FutureCalls *FutureCalls
 
-	db        DB // what DB points to: one allocation per session, not two
-	ctx       context.Context
-	rt        *Runtime
-	endpoint  string
-	method    string
-	requestID string
+	db          DB          // what DB points to: one allocation per session, not two
+	futureCalls FutureCalls // what FutureCalls points to, likewise
+	tx          *DB         // the s.DB.Transaction running now, if any
+	ctx         context.Context
+	rt          *Runtime
+	endpoint    string
+	method      string
+	requestID   string
 }
 
 // NewSession starts the session of one call of endpoint.method; ctx is the
@@ -69,6 +73,8 @@ func NewSession(ctx context.Context, rt *Runtime, endpoint, method, requestID st
 	s := &Session{Caches: rt.Caches, ctx: ctx, rt: rt, endpoint: endpoint, method: method, requestID: requestID}
 	s.db.init(s, rt.DB)
 	s.DB = &s.db
+	s.futureCalls.bind(s)
+	s.FutureCalls = &s.futureCalls
 	return s
 }
 

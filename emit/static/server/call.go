@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/podgen/podgen/emit/static/pod"
 )
@@ -28,6 +29,7 @@ type call struct {
 	body     []byte // the request body, read whole
 	out      []byte // the response being built
 	wrote    bool
+	status   int // the status written, for metrics
 }
 
 // maxPooledBuffer keeps one huge request from pinning its memory in the pool.
@@ -40,10 +42,17 @@ var callPool = sync.Pool{New: func() any {
 // handler decodes a call's parameters, runs the endpoint method and replies.
 type handler func(c *call)
 
-// serve runs h for one request: body limit, deadline, session, panics.
-func serve(rt *pod.Runtime, endpoint, method string, h handler, w http.ResponseWriter, r *http.Request) {
+// serve runs h for one request: body limit, deadline, session, panics,
+// and counts it in m.
+func serve(rt *pod.Runtime, m *routeMetrics, endpoint, method string, h handler, w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	m.all.inFlight.Add(1)
 	c := callPool.Get().(*call)
 	defer c.release()
+	defer func() { // after recoverPanic wrote its 500, before release
+		m.all.inFlight.Add(-1)
+		m.observe(c.status, time.Since(start))
+	}()
 	*c = call{w: w, r: r, rt: rt, endpoint: endpoint, method: method, id: nextRequestID(),
 		body: c.body[:0], out: c.out[:0]}
 	defer c.recoverPanic()
@@ -110,6 +119,7 @@ func (c *call) reply(b []byte) {
 
 func (c *call) write(status int, b []byte) {
 	c.wrote = true
+	c.status = status
 	// One Write of a small body gets its Content-Length from net/http.
 	c.w.Header()["Content-Type"] = jsonContentType
 	c.w.WriteHeader(status)

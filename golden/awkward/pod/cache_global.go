@@ -61,6 +61,14 @@ func (c *GlobalCache) Close() error {
 	return c.rdb.Close()
 }
 
+// Ping checks that Redis answers; ErrRedisDisabled when it is not enabled.
+func (c *GlobalCache) Ping(ctx context.Context) error {
+	if c.rdb == nil {
+		return ErrRedisDisabled
+	}
+	return c.rdb.Ping(ctx).Err()
+}
+
 // Get returns the value under key decoded into its class, nil on a miss.
 func (c *GlobalCache) Get(key string) (any, error) {
 	if c.rdb == nil {

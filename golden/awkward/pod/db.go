@@ -119,6 +119,9 @@ func (db *DB) Transaction(fn func(tx *DB) error) (err error) {
 	}
 	tx := &DB{ctx: db.ctx, conn: t, pool: db.pool}
 	tx.dbTables.bind(tx)
+	if s, ok := db.ctx.(*Session); ok {
+		defer s.enterTx(tx)() // future calls scheduled in fn join the transaction
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			rollback(db, t)

@@ -53,6 +53,25 @@ func (p *DBPool) SetQueryHook(hook func(ctx context.Context, e QueryEvent)) { p.
 // Ping checks that the database answers.
 func (p *DBPool) Ping(ctx context.Context) error { return classify(p.pgx.Ping(ctx)) }
 
+// DBPoolStats is a snapshot of the pool, for the service port's metrics.
+type DBPoolStats struct {
+	MaxConns      int32
+	TotalConns    int32 // open connections, idle or in use
+	IdleConns     int32
+	InUseConns    int32
+	Acquires      int64         // connections handed out since start
+	EmptyAcquires int64         // acquires that had to wait or dial
+	AcquireWait   time.Duration // total time spent waiting for a connection
+}
+
+// Stats returns the pool's counters now.
+func (p *DBPool) Stats() DBPoolStats {
+	s := p.pgx.Stat()
+	return DBPoolStats{MaxConns: s.MaxConns(), TotalConns: s.TotalConns(), IdleConns: s.IdleConns(),
+		InUseConns: s.AcquiredConns(), Acquires: s.AcquireCount(), EmptyAcquires: s.EmptyAcquireCount(),
+		AcquireWait: s.AcquireDuration()}
+}
+
 // Close closes every connection; calls after Close fail.
 func (p *DBPool) Close() { p.pgx.Close() }
 

@@ -16,11 +16,14 @@ type router struct {
 	mux   *http.ServeMux
 	rt    *pod.Runtime
 	known map[string]bool // "/endpoint/method" of every served method, and "endpoint"
+	// metrics count the calls for the service port's /metrics.
+	metrics metrics
 }
 
 func newRouter(rt *pod.Runtime) *router {
 	r := &router{mux: http.NewServeMux(), rt: rt, known: map[string]bool{}}
 	r.mux.HandleFunc("/", r.notFound)
+	r.probes()
 	return r
 }
 
@@ -29,8 +32,9 @@ func (r *router) handle(endpoint, method string, h handler) {
 	path := "/" + endpoint + "/" + method
 	r.known[path] = true
 	r.known[endpoint] = true
+	m := r.metrics.route(endpoint, method)
 	r.mux.HandleFunc("POST "+path, func(w http.ResponseWriter, req *http.Request) {
-		serve(r.rt, endpoint, method, h, w, req)
+		serve(r.rt, m, endpoint, method, h, w, req)
 	})
 }
 

@@ -225,6 +225,7 @@ func parseConfigFile(file string, data []byte, c *Config) error {
 			"user": stringKey(&rd.User),
 		}),
 		"caches":         section(cachesKeys(&c.Caches)),
+		"futureCalls":    section(futureCallsKeys(&c.FutureCalls)),
 		"maxRequestSize": int64Key(&c.MaxRequestSize),
 	})
 }

@@ -26,6 +26,7 @@ type Config struct {
 	Database       DatabaseConfig
 	Redis          RedisConfig
 	Caches         CachesConfig
+	FutureCalls    FutureCallsConfig
 	MaxRequestSize int64  // bytes; larger request bodies get a 413
 	ServiceSecret  string // from passwords.yaml or PODGEN_SERVICE_SECRET
 }
@@ -92,6 +93,7 @@ func DefaultConfig(mode, app string) *Config {
 		Redis: RedisConfig{Host: "localhost", Port: 6379},
 		Caches: CachesConfig{Local: LocalCacheConfig{MaxEntries: 10000},
 			LocalPrio: LocalCacheConfig{MaxEntries: 10000}, Global: GlobalCacheConfig{Prefix: app}},
+		FutureCalls:    defaultFutureCalls,
 		MaxRequestSize: 1 << 20,
 	}
 }

@@ -19,6 +19,7 @@ import (
 // http.Handler.
 type Server struct {
 	rt      *pod.Runtime
+	router  *router
 	handler http.Handler
 }
 
@@ -26,36 +27,41 @@ type Server struct {
 func New(rt *pod.Runtime) *Server {
 	r := newRouter(rt)
 	routes(r)
-	return &Server{rt: rt, handler: r}
+	return &Server{rt: rt, router: r, handler: r}
 }
 
 // Handler is the API as an http.Handler, e.g. for httptest.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Run serves the API port until ctx is done, then stops accepting and lets
-// in-flight calls finish for up to apiServer.shutdownTimeout. It prints
-// "Server id N listening on port P" to stdout once the port is open (with
+// Run serves the API port, and the service port when a service secret is
+// configured, until ctx is done, then stops accepting and lets in-flight
+// calls finish for up to apiServer.shutdownTimeout. It prints
+// "Server id N listening on port P" to stdout once the ports are open (with
 // port 0, P is the port the system chose).
 func (s *Server) Run(ctx context.Context, stdout io.Writer) error {
 	cfg := s.rt.Config.APIServer
-	ln, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
+	srv, ln, err := s.listen(cfg, s.handler)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           s.handler,
-		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
-		ReadTimeout:       cfg.ReadTimeout,
-		WriteTimeout:      cfg.WriteTimeout,
-		IdleTimeout:       cfg.IdleTimeout,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(s.rt.Logger.Handler(), slog.LevelWarn),
+	served := make(chan error, 2)
+	if s.rt.Config.ServiceSecret == "" {
+		fmt.Fprintln(stdout, "Service port closed: no serviceSecret configured")
+	} else {
+		isrv, iln, err := s.listen(s.rt.Config.InsightsServer, s.InsightsHandler())
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("service port: %w", err)
+		}
+		defer isrv.Close()
+		fmt.Fprintf(stdout, "Service port %d open (needs the service secret)\n", iln.Addr().(*net.TCPAddr).Port)
+		go func() { served <- isrv.Serve(iln) }()
 	}
 	fmt.Fprintf(stdout, "Server id %d listening on port %d\n", s.rt.ServerID, ln.Addr().(*net.TCPAddr).Port)
-	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
 	case err := <-served:
+		srv.Close()
 		return err
 	case <-ctx.Done():
 	}
@@ -70,4 +76,21 @@ func (s *Server) Run(ctx context.Context, stdout io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// listen opens cfg's port for h with cfg's timeouts.
+func (s *Server) listen(cfg pod.ServerConfig, h http.Handler) (*http.Server, net.Listener, error) {
+	ln, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
+	if err != nil {
+		return nil, nil, err
+	}
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.rt.Logger.Handler(), slog.LevelWarn),
+	}, ln, nil
 }

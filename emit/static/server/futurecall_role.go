@@ -1,0 +1,49 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/podgen/podgen/emit/static/pod"
+)
+
+// The roles of --role: which part of the cluster's work a process does.
+const (
+	roleMonolith    = "monolith"    // serves calls and runs future calls
+	roleServerless  = "serverless"  // serves calls only
+	roleMaintenance = "maintenance" // runs the future calls due now, then exits
+)
+
+func validRole(r string) bool {
+	return r == roleMonolith || r == roleServerless || r == roleMaintenance
+}
+
+// startFutureCalls runs the scheduler of a monolith until ctx is done; the
+// returned function waits for it to let running calls finish (within the
+// API server's shutdown timeout) and release the leases of the others.
+func startFutureCalls(ctx context.Context, rt *pod.Runtime, role string) (wait func()) {
+	runners := futureCallRunners()
+	if role != roleMonolith || len(runners) == 0 {
+		return func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		pod.NewFutureCallScheduler(rt, runners).Run(ctx, rt.Config.APIServer.ShutdownTimeout)
+	}()
+	return func() { <-done }
+}
+
+// runMaintenance is the maintenance role: every future call due now, once.
+func runMaintenance(ctx context.Context, rt *pod.Runtime, stderr io.Writer) int {
+	runners := futureCallRunners()
+	if len(runners) == 0 {
+		return 0
+	}
+	if err := pod.NewFutureCallScheduler(rt, runners).RunDue(ctx); err != nil {
+		fmt.Fprintln(stderr, "future calls:", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,94 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/podgen/podgen/emit/static/pod"
+)
+
+// InsightsHandler is the service port (insightsServer.port): GET /health
+// and GET /metrics, each behind `Authorization: Bearer <serviceSecret>`.
+// Run opens the port only when a service secret is configured.
+func (s *Server) InsightsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /health", s.health)
+	mux.HandleFunc("GET /metrics", s.metrics)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, errorBody(nil, "no "+r.Method+" "+r.URL.Path+" on the service port: use GET /health or GET /metrics", "", nil, ""))
+	})
+	return requireSecret(s.rt.Config.ServiceSecret, mux)
+}
+
+// requireSecret answers 401 unless the request carries the secret. Both
+// sides are hashed first, so the comparison takes the same time whatever
+// the length or content of a wrong guess; an empty secret admits nobody.
+func requireSecret(secret string, next http.Handler) http.Handler {
+	want := sha256.Sum256([]byte("Bearer " + secret))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got := sha256.Sum256([]byte(r.Header.Get("Authorization")))
+		if secret == "" || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="service"`)
+			writeJSON(w, http.StatusUnauthorized, errorBody(nil, "missing or wrong service secret: send Authorization: Bearer <serviceSecret>", "", nil, ""))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// checkTimeout bounds each dependency check of /health and /readyz, so a
+// hung database cannot hang the probe that is meant to notice it.
+const checkTimeout = 2 * time.Second
+
+// health answers {"status":..,"database":..,"redis":..}: each part "ok",
+// "unavailable" or (Redis) "disabled"; 200 when nothing is unavailable,
+// else 503. The checks run in parallel.
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), checkTimeout)
+	defer cancel()
+	var db, redis string
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); db = checkDB(ctx, s.rt.DB) }()
+	go func() { defer wg.Done(); redis = checkRedis(ctx, s.rt.Caches) }()
+	wg.Wait()
+	status, code := "ok", http.StatusOK
+	if db == "unavailable" || redis == "unavailable" {
+		status, code = "degraded", http.StatusServiceUnavailable
+	}
+	b := append([]byte(`{"status":`), appendString(nil, status)...)
+	b = append(append(b, `,"database":`...), appendString(nil, db)...)
+	b = append(append(b, `,"redis":`...), appendString(nil, redis)...)
+	writeJSON(w, code, append(b, '}'))
+}
+
+func checkDB(ctx context.Context, db *pod.DBPool) string {
+	if db == nil || db.Ping(ctx) != nil {
+		return "unavailable"
+	}
+	return "ok"
+}
+
+func checkRedis(ctx context.Context, c *pod.Caches) string {
+	if c == nil {
+		return "disabled"
+	}
+	switch err := c.Global.Ping(ctx); {
+	case errors.Is(err, pod.ErrRedisDisabled):
+		return "disabled"
+	case err != nil:
+		return "unavailable"
+	}
+	return "ok"
+}
+
+func writeJSON(w http.ResponseWriter, status int, b []byte) {
+	w.Header()["Content-Type"] = jsonContentType
+	w.WriteHeader(status)
+	w.Write(b) //nolint:errcheck // the client went away
+}
