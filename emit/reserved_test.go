@@ -16,6 +16,38 @@ import (
 // static helpers: a protocol class named like one of them would make the
 // generated package fail to compile instead of getting a clear error.
 func TestStaticNamesReserved(t *testing.T) {
+	eachStaticFile(t, func(dir, name string, src []byte) {
+		if strings.HasPrefix(name, "zz_") {
+			return // a stand-in for generated code, not copied into apps
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, decl := range exportedDecls(f) {
+			if !schema.IsReservedName(decl) {
+				t.Errorf("%s/%s declares %q, which schema/names.go does not reserve", dir, name, decl)
+			}
+		}
+	})
+}
+
+// TestStaticFilesReserved keeps schema's reserved file stems in step with
+// the static helpers, so that a class can never be generated over one.
+func TestStaticFilesReserved(t *testing.T) {
+	eachStaticFile(t, func(dir, name string, _ []byte) {
+		// zz_ files stand in for generated ones: zz_db_tables.go is db_tables.go.
+		stem := strings.TrimSuffix(strings.TrimPrefix(name, "zz_"), ".go")
+		if !schema.IsReservedFile(stem) {
+			t.Errorf("%s/%s: schema/names.go does not reserve the file stem %q", dir, name, stem)
+		}
+	})
+}
+
+// eachStaticFile calls fn with every non-test Go file of the static
+// folders that are copied into pod and client.
+func eachStaticFile(t *testing.T, fn func(dir, name string, src []byte)) {
+	t.Helper()
 	for _, dir := range []string{"static/models", "static/pod", "static/client"} {
 		entries, err := fs.ReadDir(static, dir)
 		if err != nil {
@@ -23,22 +55,14 @@ func TestStaticNamesReserved(t *testing.T) {
 		}
 		for _, e := range entries {
 			n := e.Name()
-			if !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") || strings.HasPrefix(n, "zz_") {
+			if !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") {
 				continue
 			}
 			src, err := fs.ReadFile(static, path.Join(dir, n))
 			if err != nil {
 				t.Fatal(err)
 			}
-			f, err := parser.ParseFile(token.NewFileSet(), n, src, parser.SkipObjectResolution)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, name := range exportedDecls(f) {
-				if !schema.IsReservedName(name) {
-					t.Errorf("%s/%s declares %q, which schema/names.go does not reserve", dir, n, name)
-				}
-			}
+			fn(dir, n, src)
 		}
 	}
 }
@@ -71,26 +95,4 @@ func exportedDecls(f *ast.File) []string {
 		}
 	}
 	return names
-}
-
-// TestStaticFilesReserved keeps schema's reserved file stems in step with
-// the static helpers, so that a class can never be generated over one.
-func TestStaticFilesReserved(t *testing.T) {
-	for _, dir := range []string{"static/models", "static/pod", "static/client"} {
-		entries, err := fs.ReadDir(static, dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range entries {
-			n := e.Name()
-			if !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") {
-				continue
-			}
-			// zz_ files stand in for generated ones: zz_db_tables.go is db_tables.go.
-			stem := strings.TrimSuffix(strings.TrimPrefix(n, "zz_"), ".go")
-			if !schema.IsReservedFile(stem) {
-				t.Errorf("%s/%s: schema/names.go does not reserve the file stem %q", dir, n, stem)
-			}
-		}
-	}
 }
