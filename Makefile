@@ -15,6 +15,7 @@ test: vet fmt-check
 
 vet:
 	$(GO) vet ./...
+	cd bench/futurecalls && $(GO) vet ./...   # its own module (River): keep it compiling
 
 fmt-check:
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "not gofmt'd:"; echo "$$out"; exit 1; fi
@@ -29,7 +30,10 @@ bench:
 	$(GO) test -run '^$$' -bench BenchmarkBuild -benchmem -benchtime 5x ./generator
 	@echo "== local caches, 90% Get / 10% Put over 100,000 keys (goal: LocalCache ahead of both) =="
 	$(GO) test -run '^$$' -bench 'Mix' -benchmem -count 3 ./emit/static/pod
+	@echo "== apps; rich's BenchmarkLogging*: session+query logging on vs off, real Postgres writer (goal: ratio >= 0.9) =="
 	$(GO) test -run 'TestGoldenApps' -count=1 -v . -bench-apps
+	@echo "== future calls vs River: 10,000 due now, 1,000 due 1 s ahead (goal: calls/s >= River's, p50 < 50 ms) =="
+	cd bench/futurecalls && $(GO) test -run '^$$' -bench FutureCalls -benchtime 1x -timeout 30m .
 
 ## demo: build podgen, generate a sample app, run it and call it
 demo: build

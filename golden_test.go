@@ -19,6 +19,8 @@ import (
 var (
 	update    = flag.Bool("update", false, "rewrite golden/<app>/ from testdata/<app>/")
 	benchApps = flag.Bool("bench-apps", false, "TestGoldenApps runs the apps' benchmarks instead of their tests")
+	appRun    = flag.String("app-run", "", "TestGoldenApps passes this -run pattern to the apps' tests (or -bench pattern with -bench-apps), e.g. -app-run TestFutureCall")
+	appPkgs   = flag.String("app-pkgs", "./...", "TestGoldenApps tests only these packages of each app, e.g. ./tests/e2e")
 )
 
 // generateApp generates testdata/<app> with the import paths it would get
@@ -144,13 +146,21 @@ func TestGoldenApps(t *testing.T) {
 		t.Run(app, func(t *testing.T) {
 			mod := apptest.Setup(t, ".", app)
 			if *benchApps {
-				out := apptest.Run(t, mod, "test", "-run", "^$", "-bench", ".", "-benchmem", "./...")
+				bench := "."
+				if *appRun != "" {
+					bench = *appRun
+				}
+				out := apptest.Run(t, mod, "test", "-run", "^$", "-bench", bench, "-benchmem", *appPkgs)
 				fmt.Printf("== benchmarks of %s ==\n%s\n", app, out)
 				return
 			}
 			apptest.Run(t, mod, "vet", "./...")
 			apptest.Run(t, mod, "build", "./...")
-			apptest.Run(t, mod, "test", "-race", "-count=1", "./...")
+			args := []string{"test", "-race", "-count=1"}
+			if *appRun != "" {
+				args = append(args, "-run", *appRun)
+			}
+			apptest.Run(t, mod, append(args, *appPkgs)...)
 		})
 	}
 }

@@ -3,7 +3,8 @@
 // endpoint Go files. See README.md and docs/DESIGN.md.
 //
 //	podgen init mypod [--module example.com/mypod]
-//	podgen build ./protocol ./endpoints -o ./out [--check]
+//	podgen build ./protocol ./endpoints -o ./out [--check] [--migrations DIR]
+//	podgen create-migration ./protocol [./migrations] [--name NAME] [--force]
 //	podgen version
 //
 // Exit codes: 0 success, 1 errors in the input (or --check found changes),
@@ -70,7 +71,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			cli.ShowAppHelp(c)
 			return usagef("no command given")
 		},
-		Commands: []*cli.Command{buildCommand(), initCommand(), versionCommand()},
+		Commands: []*cli.Command{buildCommand(), createMigrationCommand(), initCommand(), versionCommand()},
 	}
 }
 
@@ -87,23 +88,25 @@ func buildCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "out", Usage: "output `folder`, inside a Go module"},
 			&cli.BoolFlag{Name: "check", Usage: "write nothing; exit 1 if the output would change"},
+			&cli.StringFlag{Name: "migrations", Usage: "migrations `folder` embedded into the server (default: migrations next to the protocol folder, if it exists)"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 2 {
 				return usagef("build takes 2 arguments (protocol folder, endpoints folder), got %d", c.NArg())
 			}
-			return build(c.App.Writer, c.Args().Get(0), c.Args().Get(1), c.String("out"), c.Bool("check"))
+			return build(c.App.Writer, c.Args().Get(0), c.Args().Get(1), c.String("out"),
+				generator.BuildOptions{Check: c.Bool("check"), Migrations: c.String("migrations"), Warnings: c.App.ErrWriter})
 		},
 	}
 }
 
 // build runs the generator and reports what changed.
-func build(w io.Writer, protocol, endpoints, out string, check bool) error {
-	changed, err := generator.Build(protocol, endpoints, out, check)
+func build(w io.Writer, protocol, endpoints, out string, opt generator.BuildOptions) error {
+	changed, err := generator.BuildWith(protocol, endpoints, out, opt)
 	if err != nil {
 		return err
 	}
-	if !check {
+	if !opt.Check {
 		if len(changed) > 0 {
 			fmt.Fprintf(w, "wrote %s (%d files changed)\n", out, len(changed))
 		}
@@ -161,7 +164,7 @@ func version() string {
 }
 
 // valueFlags are the flags that take a value, for reorder.
-var valueFlags = map[string]bool{"o": true, "out": true, "module": true}
+var valueFlags = map[string]bool{"o": true, "out": true, "module": true, "migrations": true, "name": true}
 
 // reorder moves flags given after positional arguments in front of them,
 // so that `podgen build ./protocol ./endpoints -o ./out` works: urfave/cli

@@ -28,6 +28,23 @@ type Options struct {
 	// App is a short name of the app ("mypod"), used for defaults such as the
 	// cache key prefix and the database name.
 	App string
+	// Migrations is the app's migrations folder as the generator read it
+	// (emit never touches the file system); nil when the app has none. It
+	// goes into server/migrations.go (migrations.go). A pointer keeps
+	// Options comparable.
+	Migrations *Migrations
+}
+
+// Migrations are the versions of the app's migrations folder.
+type Migrations struct {
+	Versions   []Migration // oldest first
+	Definition string      // the newest version's definition.sql
+}
+
+// Migration is one version folder of the app's migrations folder.
+type Migration struct {
+	Version string // the folder name: "20260301000000-add-index"
+	SQL     string // its migration.sql
 }
 
 // Package import paths derived from Options.
@@ -64,5 +81,6 @@ var Artifacts = []Artifact{
 	{Name: "client API", Files: clientAPI},
 	{Name: "server", Files: serverAPI},
 	{Name: "server future calls", Files: serverFutureCalls},
+	{Name: "server migrations", Files: serverMigrations},
 	{Name: "cmd/server", Files: cmdServer},
 }

@@ -59,7 +59,7 @@ func futureCallArgEncoder(f *jen.File, c *schema.FutureCall, o Options) {
 }
 
 // FutureCallsSQL creates the system table of the future calls, written
-// into out/tables.pgsql of every app that has future calls. A call is
+// into out/tables.pgsql of every app (SystemMigrations). A call is
 // 'scheduled' until a server claims it, 'running' while that server holds
 // its lease, and 'failed' once its attempts are spent; a call that ran
 // is deleted.
@@ -78,4 +78,10 @@ const FutureCallsSQL = `CREATE TABLE IF NOT EXISTS "pod_future_call" (
 );
 CREATE INDEX IF NOT EXISTS "pod_future_call_due_idx" ON "pod_future_call" ("due") WHERE "state" = 'scheduled';
 CREATE INDEX IF NOT EXISTS "pod_future_call_identifier_idx" ON "pod_future_call" ("identifier");
+`
+
+// FutureCallLeaseIndexSQL serves the scheduler's take-over of calls whose
+// lease expired (their server died), run once per poll interval by every
+// server: without it that statement scans the whole table.
+const FutureCallLeaseIndexSQL = `CREATE INDEX IF NOT EXISTS "pod_future_call_lease_idx" ON "pod_future_call" ("lease_until") WHERE "state" = 'running';
 `

@@ -19,15 +19,26 @@ import (
 //	);
 //	CREATE UNIQUE INDEX "company_name_idx" ON "company" USING btree ("name", "founded_date");
 //
-// Server-only fields are columns; api-only fields are not. System tables
-// of other modules (future calls, logs) are added by their artifacts.
+// Server-only fields are columns; api-only fields are not. podgen's own
+// system tables (SystemMigrations) follow in every app, since every server
+// runs the scheduler and writes its logs.
 func tablesSQL(p *schema.Protocol, _ Options) ([]File, error) {
 	tables := p.Tables()
-	if len(tables) == 0 && len(p.FutureCalls) == 0 {
-		return nil, nil
-	}
 	var b strings.Builder
 	b.WriteString("-- " + Header + "\n")
+	b.WriteString(AppTablesSQL(tables))
+	for _, m := range SystemMigrations {
+		b.WriteString("\n-- podgen system tables " + m.Version + "\n" + m.SQL)
+	}
+	return []File{{Path: "tables.pgsql", Raw: []byte(b.String())}}, nil
+}
+
+// AppTablesSQL is the part of tables.pgsql that creates the app's own
+// tables (extensions, CREATE TABLE, CREATE INDEX), without the header and
+// podgen's system tables. `podgen create-migration` writes it as a
+// migration's definition.sql (package migrate), so both stay identical.
+func AppTablesSQL(tables []*schema.Class) string {
+	var b strings.Builder
 	for _, ext := range extensions(tables) {
 		b.WriteString("CREATE EXTENSION IF NOT EXISTS " + ext + ";\n")
 	}
@@ -35,10 +46,41 @@ func tablesSQL(p *schema.Protocol, _ Options) ([]File, error) {
 		b.WriteString("\n")
 		createTable(&b, c)
 	}
-	if len(p.FutureCalls) > 0 {
-		b.WriteString("\n" + FutureCallsSQL)
+	return b.String()
+}
+
+// CreateTableSQL is the CREATE TABLE statement of a table class followed
+// by its CREATE INDEX statements, each ending in ";\n".
+func CreateTableSQL(c *schema.Class) string {
+	var b strings.Builder
+	createTable(&b, c)
+	return b.String()
+}
+
+// CreateIndexSQL is the CREATE INDEX statement of one of c's indexes,
+// ending in ";\n".
+func CreateIndexSQL(c *schema.Class, ix *schema.Index) string {
+	var b strings.Builder
+	createIndex(&b, quoteIdent(c.Table), ix)
+	return b.String()
+}
+
+// ColumnSQL is a stored field's column type and constraint as in CREATE
+// TABLE ("bigint NOT NULL", "text", "bigserial PRIMARY KEY").
+func ColumnSQL(f *schema.Field) string { return columnSQL(f) }
+
+// PGType is the Postgres type a field type is stored as (SPEC §2).
+func PGType(t *schema.Type) string { return pgType(t) }
+
+// QuoteIdent quotes an SQL identifier ("a""b").
+func QuoteIdent(s string) string { return quoteIdent(s) }
+
+// IndexExtension is the extension an index needs ("btree_gin"), or "".
+func IndexExtension(ix *schema.Index) string {
+	if ix.Type == "gin" || ix.Type == "gist" {
+		return "btree_" + ix.Type
 	}
-	return []File{{Path: "tables.pgsql", Raw: []byte(b.String())}}, nil
+	return ""
 }
 
 // extensions are those the indexes need: gin and gist on scalar columns
@@ -47,8 +89,8 @@ func extensions(tables []*schema.Class) []string {
 	need := map[string]bool{}
 	for _, c := range tables {
 		for _, ix := range c.Indexes {
-			if ix.Type == "gin" || ix.Type == "gist" {
-				need["btree_"+ix.Type] = true
+			if ext := IndexExtension(ix); ext != "" {
+				need[ext] = true
 			}
 		}
 	}
@@ -77,17 +119,22 @@ func createTable(b *strings.Builder, c *schema.Class) {
 	}
 	b.WriteString("\n);\n")
 	for _, ix := range c.Indexes {
-		b.WriteString("CREATE ")
-		if ix.Unique {
-			b.WriteString("UNIQUE ")
-		}
-		cols := make([]string, len(ix.Fields))
-		for i, f := range ix.Fields {
-			cols[i] = quoteIdent(f.Column)
-		}
-		b.WriteString("INDEX " + quoteIdent(ix.Name) + " ON " + tbl + " USING " + ix.Type +
-			" (" + strings.Join(cols, ", ") + ");\n")
+		createIndex(b, tbl, ix)
 	}
+}
+
+// createIndex writes the CREATE INDEX statement of ix on the quoted table.
+func createIndex(b *strings.Builder, tbl string, ix *schema.Index) {
+	b.WriteString("CREATE ")
+	if ix.Unique {
+		b.WriteString("UNIQUE ")
+	}
+	cols := make([]string, len(ix.Fields))
+	for i, f := range ix.Fields {
+		cols[i] = quoteIdent(f.Column)
+	}
+	b.WriteString("INDEX " + quoteIdent(ix.Name) + " ON " + tbl + " USING " + ix.Type +
+		" (" + strings.Join(cols, ", ") + ");\n")
 }
 
 // columnSQL is the column's type and constraint (SPEC §2).

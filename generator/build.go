@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/podgen/podgen/schema"
@@ -14,6 +15,24 @@ import (
 // what outDir holds. User errors come back as a schema.ErrorList; on any
 // error outDir is left untouched.
 func Build(protocolDir, endpointsDir, outDir string, check bool) (changed []string, err error) {
+	return BuildWith(protocolDir, endpointsDir, outDir, BuildOptions{Check: check})
+}
+
+// BuildOptions are build's optional settings.
+type BuildOptions struct {
+	Check bool // write nothing, only report
+	// Migrations is the migrations folder; "" means DefaultMigrationsDir,
+	// which may be missing (no app migrations). A folder given here must
+	// exist.
+	Migrations string
+	// Warnings receives warnings that do not fail the build (a protocol
+	// that differs from the newest migration); nil is os.Stderr.
+	Warnings io.Writer
+}
+
+// BuildWith is Build with all of build's options.
+func BuildWith(protocolDir, endpointsDir, outDir string, opt BuildOptions) (changed []string, err error) {
+	check := opt.Check
 	for _, dir := range []struct{ what, path string }{{"protocol", protocolDir}, {"endpoints", endpointsDir}} {
 		if fi, err := os.Stat(dir.path); err != nil || !fi.IsDir() {
 			return nil, fmt.Errorf("%s: %s folder not found", dir.path, dir.what)
@@ -27,6 +46,18 @@ func Build(protocolDir, endpointsDir, outDir string, check bool) (changed []stri
 	if err != nil {
 		return nil, err
 	}
+	migrations, explicit := opt.Migrations, opt.Migrations != ""
+	if !explicit {
+		migrations = DefaultMigrationsDir(protocolDir)
+	}
+	if err := migrationOptions(&o, migrations, explicit); err != nil {
+		return nil, err
+	}
+	warnings := opt.Warnings
+	if warnings == nil {
+		warnings = os.Stderr
+	}
+	warnMigrationDrift(warnings, p, migrations, o.Migrations)
 	files, err := Generate(p, o)
 	if err != nil {
 		return nil, err

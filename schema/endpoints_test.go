@@ -377,22 +377,29 @@ func TestParseEndpointsErrors(t *testing.T) {
 }
 
 // TestParseEndpointsSampleApps loads every sample app that has endpoints:
-// they must parse without errors into at least one endpoint.
+// they must parse without errors into at least one endpoint. An app kept
+// in several versions (testdata/migrate/v1, v2, ...) is loaded with each.
 func TestParseEndpointsSampleApps(t *testing.T) {
 	dirs, _ := filepath.Glob("../testdata/*/endpoints")
 	if len(dirs) == 0 {
-		t.Skip("no sample apps")
+		t.Fatal("no sample apps under testdata/")
 	}
 	for _, dir := range dirs {
 		app := filepath.Dir(dir)
-		p, err := Load(filepath.Join(app, "protocol"), dir)
-		if err != nil {
-			t.Errorf("%s:\n%v", app, err)
-			continue
+		protocols, _ := filepath.Glob(filepath.Join(app, "v*", "protocol"))
+		if len(protocols) == 0 {
+			protocols = []string{filepath.Join(app, "protocol")}
 		}
-		if len(p.Endpoints) == 0 {
-			t.Errorf("%s: no endpoints", app)
+		for _, protocol := range protocols {
+			p, err := Load(protocol, dir)
+			if err != nil {
+				t.Errorf("%s:\n%v", protocol, err)
+				continue
+			}
+			if len(p.Endpoints) == 0 {
+				t.Errorf("%s: no endpoints", app)
+			}
+			checkIR(t, p)
 		}
-		checkIR(t, p)
 	}
 }

@@ -195,6 +195,13 @@ var reservedClassNames = map[string]bool{
 	"DefaultConfig": true, "LoadConfig": true,
 	// Logging and insights (static/pod/log*.go, db_pool.go).
 	"NewConsoleLogger": true, "DBPoolStats": true,
+	// Session logs in Postgres (static/pod/logsettings.go, logwriter.go).
+	"LogSettings": true, "DefaultLogSettings": true, "LogSettingsStore": true,
+	"NewLogSettingsStore": true, "LogWriter": true, "NewLogWriter": true, "StartLogging": true,
+	"SessionIDFloor": true,
+	// Health metrics and log retention (static/pod/health_metrics.go, retention.go).
+	"HealthMetricsInterval": true, "RequestStats": true, "RunHealthMetrics": true,
+	"PruneLogs": true, "RunLogRetention": true,
 	// The client (static/client and the generated client.go).
 	"New": true, "Option": true, "WithAuthKey": true, "WithHTTPClient": true,
 	// The database layer (static/pod/db*.go).
@@ -214,6 +221,9 @@ var reservedClassNames = map[string]bool{
 	// Future calls (static/pod/futurecall*.go).
 	"FutureCall": true, "FutureCallOption": true, "WithIdentifier": true, "FutureCallsConfig": true,
 	"FutureCallRunner": true, "FutureCallScheduler": true, "NewFutureCallScheduler": true,
+	// Schema migrations (static/pod/migrate*.go).
+	"MigrationModule": true, "MigrationVersion": true, "MigrationError": true,
+	"ApplyMigrations": true, "MissingMigrations": true,
 }
 
 // reservedFieldGoNames are the methods generated on every class; a field
@@ -311,6 +321,8 @@ var reservedFileStems = map[string]bool{
 	"db": true, "db_columns": true, "db_crud": true, "db_expr": true, "db_pool": true,
 	"db_values": true, "db_tables": true,
 	"log": true, "futurecall": true, "futurecalls": true, "futurecall_run": true,
+	"logsettings": true, "logwriter": true, "health_metrics": true, "retention": true,
+	"migrate": true, "migrate_sql": true,
 	"client": true, "errors": true, "transport": true,
 }
 

@@ -76,6 +76,7 @@ CREATE TABLE "vault" (
 	"spares" json
 );
 
+-- podgen system tables 0001-future-calls
 CREATE TABLE IF NOT EXISTS "pod_future_call" (
 	"id" bigserial PRIMARY KEY,
 	"name" text NOT NULL,
@@ -91,3 +92,66 @@ CREATE TABLE IF NOT EXISTS "pod_future_call" (
 );
 CREATE INDEX IF NOT EXISTS "pod_future_call_due_idx" ON "pod_future_call" ("due") WHERE "state" = 'scheduled';
 CREATE INDEX IF NOT EXISTS "pod_future_call_identifier_idx" ON "pod_future_call" ("identifier");
+
+-- podgen system tables 0002-logs
+CREATE TABLE IF NOT EXISTS "pod_session_log" (
+	"id" uuid PRIMARY KEY,
+	"server_id" integer NOT NULL,
+	"time" timestamptz NOT NULL,
+	"endpoint" text NOT NULL,
+	"method" text NOT NULL,
+	"duration_us" bigint NOT NULL,
+	"num_queries" integer NOT NULL,
+	"slow" boolean NOT NULL,
+	"error" text,
+	"stack_trace" text,
+	"user_id" text,
+	"request_id" text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS "pod_session_log_endpoint_idx" ON "pod_session_log" ("endpoint", "method");
+CREATE TABLE IF NOT EXISTS "pod_query_log" (
+	"session_id" uuid NOT NULL,
+	"seq" integer NOT NULL,
+	"server_id" integer NOT NULL,
+	"time" timestamptz NOT NULL,
+	"query" text NOT NULL,
+	"duration_us" bigint NOT NULL,
+	"num_rows" bigint,
+	"error" text,
+	"slow" boolean NOT NULL,
+	PRIMARY KEY ("session_id", "seq")
+);
+CREATE TABLE IF NOT EXISTS "pod_log_entry" (
+	"session_id" uuid NOT NULL,
+	"seq" integer NOT NULL,
+	"server_id" integer NOT NULL,
+	"time" timestamptz NOT NULL,
+	"level" text NOT NULL,
+	"message" text NOT NULL,
+	PRIMARY KEY ("session_id", "seq")
+);
+CREATE TABLE IF NOT EXISTS "pod_runtime_settings" (
+	"id" integer PRIMARY KEY CHECK ("id" = 1),
+	"settings" jsonb NOT NULL,
+	"updated" timestamptz NOT NULL DEFAULT now()
+);
+
+-- podgen system tables 0003-health-metrics
+CREATE TABLE IF NOT EXISTS "pod_health_metric" (
+	"id" bigserial PRIMARY KEY,
+	"server_id" integer NOT NULL,
+	"time" timestamptz NOT NULL,
+	"requests" bigint NOT NULL,
+	"errors" bigint NOT NULL,
+	"latency_p50_ms" double precision NOT NULL,
+	"latency_p95_ms" double precision NOT NULL,
+	"latency_p99_ms" double precision NOT NULL,
+	"memory_bytes" bigint NOT NULL,
+	"goroutines" integer NOT NULL,
+	"db_connections" integer NOT NULL,
+	"db_idle" integer NOT NULL
+);
+CREATE INDEX IF NOT EXISTS "pod_health_metric_time_idx" ON "pod_health_metric" ("time");
+
+-- podgen system tables 0004-future-call-lease-index
+CREATE INDEX IF NOT EXISTS "pod_future_call_lease_idx" ON "pod_future_call" ("lease_until") WHERE "state" = 'running';

@@ -3,6 +3,7 @@ package pod
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -32,6 +33,28 @@ func (l LogLevel) slogLevel() slog.Level {
 	return slog.LevelInfo
 }
 
+// logLevelNames are the names of the levels in pod_log_entry and in the
+// runtime settings' JSON.
+var logLevelNames = [...]string{"debug", "info", "warning", "error", "fatal"}
+
+// String is the level's name: debug, info, warning, error or fatal.
+func (l LogLevel) String() string {
+	if l < LogLevelDebug || l > LogLevelFatal {
+		return "unknown"
+	}
+	return logLevelNames[l]
+}
+
+// logLevelByName is the level called name, and whether there is one.
+func logLevelByName(name string) (LogLevel, bool) {
+	for i, n := range logLevelNames {
+		if n == name {
+			return LogLevel(i), true
+		}
+	}
+	return 0, false
+}
+
 // Runtime is what every session of one server process shares. The
 // database, caches and future-call scheduler join it with their modules
 // (SPEC §5-§7), and NewSession hands them to each session.
@@ -44,6 +67,12 @@ type Runtime struct {
 	// DB is the database pool (OpenDBPool); nil: calls that need the
 	// database fail with a *DatabaseUnavailableError (a 503).
 	DB *DBPool
+	// LogSettings are the cached runtime settings of logging; nil: every
+	// level is printed and nothing is stored.
+	LogSettings *LogSettingsStore
+	// Logs writes the session logs to the database; nil: nothing is stored
+	// (tests, tools).
+	Logs *LogWriter
 }
 
 // Session is the context of one call: it is cancelled when the client goes
@@ -65,6 +94,10 @@ type Session struct {
 	endpoint    string
 	method      string
 	requestID   string
+
+	settings *LogSettings   // the logging settings when the call started
+	logMu    sync.Mutex     // guards rec: endpoint code may query from goroutines
+	rec      *sessionRecord // this call's log rows until Close; nil: not logged
 }
 
 // NewSession starts the session of one call of endpoint.method; ctx is the
@@ -75,21 +108,81 @@ func NewSession(ctx context.Context, rt *Runtime, endpoint, method, requestID st
 	s.DB = &s.db
 	s.futureCalls.bind(s)
 	s.FutureCalls = &s.futureCalls
+	if rt.LogSettings != nil {
+		s.settings = rt.LogSettings.Get()
+		if rt.Logs != nil {
+			s.rec = newSessionRecord(endpoint, method, requestID)
+		}
+	}
 	return s
+}
+
+// Close ends the session's log: err is how the call failed (nil: it
+// succeeded), stackTrace where, when known (a recovered panic). The server
+// closes every call's session; the session is then stored if the settings
+// ask for it (all sessions, or the slow and failed ones), with its queries
+// and log entries. Close never waits for the database, and a second Close
+// does nothing. Endpoint code does not call it.
+func (s *Session) Close(err error, stackTrace string) {
+	s.logMu.Lock()
+	r := s.rec
+	s.rec = nil
+	s.logMu.Unlock()
+	if r == nil {
+		return
+	}
+	r.duration = time.Since(r.start)
+	r.slow = r.duration >= s.settings.SlowSessionThreshold
+	if err != nil {
+		r.fail(err, stackTrace)
+	}
+	if !s.settings.LogAllSessions && !r.slow && !r.failed {
+		releaseSessionRecord(r)
+		return
+	}
+	s.rt.Logs.enqueue(r)
+}
+
+// logQuery counts a statement the session ran and keeps its row when the
+// settings ask for it (every query, or the slow and failed ones).
+func (s *Session) logQuery(e *QueryEvent) {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	r := s.rec
+	if r == nil {
+		return
+	}
+	r.numQueries++
+	r.seq++ // every statement has its place, stored or not
+	slow := e.Duration >= s.settings.SlowQueryThreshold
+	if !s.settings.LogAllQueries && !slow && e.Err == nil {
+		return
+	}
+	r.addQuery(e, slow)
 }
 
 // ServerID is the --server-id of this server process.
 func (s *Session) ServerID() int { return s.rt.ServerID }
 
-// Log writes msg to the server log, tagged with the call it belongs to.
+// Log writes msg to the server log, tagged with the call it belongs to,
+// and keeps it with the session's log (pod_log_entry). Messages below the
+// runtime settings' log level are neither printed nor stored.
 func (s *Session) Log(msg string, level ...LogLevel) {
 	l := LogLevelInfo
 	if len(level) > 0 {
 		l = level[0]
 	}
+	if s.settings != nil && l < s.settings.LogLevel {
+		return
+	}
 	s.rt.Logger.LogAttrs(s.ctx, l.slogLevel(), msg,
 		slog.String("endpoint", s.endpoint), slog.String("method", s.method),
 		slog.String("request", s.requestID))
+	s.logMu.Lock()
+	if s.rec != nil {
+		s.rec.addEntry(l, msg)
+	}
+	s.logMu.Unlock()
 }
 
 // Deadline implements context.Context.

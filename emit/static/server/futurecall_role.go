@@ -19,20 +19,22 @@ func validRole(r string) bool {
 	return r == roleMonolith || r == roleServerless || r == roleMaintenance
 }
 
-// startFutureCalls runs the scheduler of a monolith until ctx is done; the
-// returned function waits for it to let running calls finish (within the
-// API server's shutdown timeout) and release the leases of the others.
-func startFutureCalls(ctx context.Context, rt *pod.Runtime, role string) (wait func()) {
+// startFutureCalls runs the scheduler of a monolith until ctx is done and
+// returns it (nil when none runs); wait waits for it to let running calls
+// finish (within the API server's shutdown timeout) and release the leases
+// of the others.
+func startFutureCalls(ctx context.Context, rt *pod.Runtime, role string) (sched *pod.FutureCallScheduler, wait func()) {
 	runners := futureCallRunners()
 	if role != roleMonolith || len(runners) == 0 {
-		return func() {}
+		return nil, func() {}
 	}
+	sched = pod.NewFutureCallScheduler(rt, runners)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		pod.NewFutureCallScheduler(rt, runners).Run(ctx, rt.Config.APIServer.ShutdownTimeout)
+		sched.Run(ctx, rt.Config.APIServer.ShutdownTimeout)
 	}()
-	return func() { <-done }
+	return sched, func() { <-done }
 }
 
 // runMaintenance is the maintenance role: every future call due now, once.

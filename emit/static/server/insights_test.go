@@ -34,7 +34,7 @@ func newInsights(t *testing.T, down bool) (api, insights *httptest.Server) {
 func TestServicePortNeedsTheSecret(t *testing.T) {
 	_, ins := newInsights(t, false)
 	for _, auth := range []string{"", "Bearer wrong", "Basic " + testSecret, "Bearer " + testSecret[:4], testSecret, "Bearer  " + testSecret} {
-		for _, path := range []string{"/health", "/metrics", "/nope"} {
+		for _, path := range []string{"/health", "/metrics", "/sessions", "/settings", "/nope"} {
 			if code, body := get(t, ins.URL+path, auth); code != 401 || !strings.Contains(body, "service secret") {
 				t.Errorf("%s with %q = %d %q, want 401", path, auth, code, body)
 			}
@@ -59,8 +59,8 @@ func TestHealth(t *testing.T) {
 		code int
 		body string
 	}{
-		{false, 200, `{"status":"ok","database":"ok","redis":"disabled"}`},
-		{true, 503, `{"status":"degraded","database":"unavailable","redis":"disabled"}`},
+		{false, 200, `{"status":"ok","database":"ok","redis":"disabled","scheduler":"disabled"}`},
+		{true, 503, `{"status":"degraded","database":"unavailable","redis":"disabled","scheduler":"disabled"}`},
 	} {
 		_, ins := newInsights(t, tc.down)
 		if code, body := get(t, ins.URL+"/health", "Bearer "+testSecret); code != tc.code || body != tc.body {
@@ -109,6 +109,9 @@ func TestMetricsParse(t *testing.T) {
 		if find(fams, "podgen_cache_misses_total", "cache", cache) == nil {
 			t.Errorf("no cache metrics for %s", cache)
 		}
+	}
+	if got := sample(fams, "podgen_log_entries_dropped_total"); got != 0 {
+		t.Errorf("log entries dropped without a log writer = %v, want 0", got)
 	}
 }
 

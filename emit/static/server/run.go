@@ -19,6 +19,9 @@ type Server struct {
 	rt      *pod.Runtime
 	router  *router
 	handler http.Handler
+	// scheduler is the future-call scheduler Main started, for /health;
+	// nil: none runs in this process.
+	scheduler *pod.FutureCallScheduler
 }
 
 // New builds the server for rt, routing every served method (routes.go).

@@ -14,15 +14,20 @@ import (
 	"example.com/hello/out/pod"
 )
 
-// InsightsHandler is the service port (insightsServer.port): GET /health
-// and GET /metrics, each behind `Authorization: Bearer <serviceSecret>`.
-// Run opens the port only when a service secret is configured.
+// InsightsHandler is the service port (insightsServer.port): GET /health,
+// GET /metrics, GET /sessions, GET and PUT /settings, each behind
+// `Authorization: Bearer <serviceSecret>`. Run opens the port only when a
+// service secret is configured.
 func (s *Server) InsightsHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health", s.health)
 	mux.HandleFunc("GET /metrics", s.metrics)
+	mux.HandleFunc("GET /sessions", s.sessions)
+	mux.HandleFunc("GET /settings", s.getSettings)
+	mux.HandleFunc("PUT /settings", s.putSettings)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusNotFound, errorBody(nil, "no "+r.Method+" "+r.URL.Path+" on the service port: use GET /health or GET /metrics", "", nil, ""))
+		writeJSON(w, http.StatusNotFound, errorBody(nil, "no "+r.Method+" "+r.URL.Path+
+			" on the service port: use GET /health, /metrics, /sessions, /settings or PUT /settings", "", nil, ""))
 	})
 	return requireSecret(s.rt.Config.ServiceSecret, mux)
 }
@@ -47,9 +52,12 @@ func requireSecret(secret string, next http.Handler) http.Handler {
 // hung database cannot hang the probe that is meant to notice it.
 const checkTimeout = 2 * time.Second
 
-// health answers {"status":..,"database":..,"redis":..}: each part "ok",
-// "unavailable" or (Redis) "disabled"; 200 when nothing is unavailable,
-// else 503. The checks run in parallel.
+// health answers {"status":..,"database":..,"redis":..,"scheduler":..}:
+// database and redis "ok", "unavailable" or (Redis) "disabled"; 200 when
+// nothing is unavailable, else 503. The checks run in parallel. The
+// scheduler is this server's future-call scheduler: "running", "stopped"
+// (shutting down) or "disabled" (serverless role, or no future calls in
+// the app); it does not change the status.
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), checkTimeout)
 	defer cancel()
@@ -66,6 +74,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	b := append([]byte(`{"status":`), appendString(nil, status)...)
 	b = append(append(b, `,"database":`...), appendString(nil, db)...)
 	b = append(append(b, `,"redis":`...), appendString(nil, redis)...)
+	b = append(append(b, `,"scheduler":`...), appendString(nil, s.scheduler.Status())...)
 	writeJSON(w, code, append(b, '}'))
 }
 

@@ -13,6 +13,8 @@ type Client struct {
 	Calls *CallsEndpoint
 	// Echo calls the "echo" endpoint.
 	Echo *EchoEndpoint
+	// Logs calls the "logs" endpoint.
+	Logs *LogsEndpoint
 	// Store calls the "store" endpoint.
 	Store *StoreEndpoint
 	// Types calls the "types" endpoint.
@@ -26,6 +28,7 @@ func New(baseURL string, opts ...Option) *Client {
 		Cache: &CacheEndpoint{c: c},
 		Calls: &CallsEndpoint{c: c},
 		Echo:  &EchoEndpoint{c: c},
+		Logs:  &LogsEndpoint{c: c},
 		Store: &StoreEndpoint{c: c},
 		Types: &TypesEndpoint{c: c},
 	}

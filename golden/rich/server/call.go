@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -31,7 +32,9 @@ type call struct {
 	body     []byte // the request body, read whole
 	out      []byte // the response being built
 	wrote    bool
-	status   int // the status written, for metrics
+	status   int    // the status written, for metrics
+	failure  error  // why the call failed, for its session log
+	stack    string // where, for a recovered panic
 }
 
 // maxPooledBuffer keeps one huge request from pinning its memory in the pool.
@@ -57,6 +60,7 @@ func serve(rt *pod.Runtime, m *routeMetrics, endpoint, method string, h handler,
 	}()
 	*c = call{w: w, r: r, rt: rt, endpoint: endpoint, method: method, id: nextRequestID(),
 		body: c.body[:0], out: c.out[:0]}
+	defer c.closeSession() // after recoverPanic, so a panic is logged with the session
 	defer c.recoverPanic()
 	if !c.readBody() {
 		return
@@ -66,6 +70,23 @@ func serve(rt *pod.Runtime, m *routeMetrics, endpoint, method string, h handler,
 	c.session = pod.NewSession(ctx, rt, endpoint, method, c.id)
 	h(c)
 }
+
+// closeSession ends the call's session log with how the call ended.
+func (c *call) closeSession() {
+	if c.session == nil {
+		return
+	}
+	if c.failure == nil && c.status != http.StatusOK && c.wrote {
+		c.failure = failureText("status " + strconv.Itoa(c.status))
+	}
+	c.session.Close(c.failure, c.stack)
+}
+
+// failureText is the failure of a call answered with a message of its own
+// (a bad request, a body too large), as the session log shows it.
+type failureText string
+
+func (f failureText) Error() string { return string(f) }
 
 func (c *call) release() {
 	body, out := c.body, c.out
@@ -132,6 +153,9 @@ var jsonContentType = []string{"application/json"}
 
 // fail answers with {"error": msg, "class": null, "data": null}.
 func (c *call) fail(status int, msg string) {
+	if c.failure == nil {
+		c.failure = failureText(msg)
+	}
 	c.write(status, errorBody(c.out[:0], msg, "", nil, ""))
 }
 
@@ -140,6 +164,7 @@ func (c *call) badRequest(err error) { c.fail(http.StatusBadRequest, err.Error()
 
 // exception answers a generated exception: 400 with its class and data.
 func (c *call) exception(class string, err error, data func([]byte) ([]byte, error)) {
+	c.failure = err
 	d, derr := data(nil)
 	if derr != nil {
 		c.internalError(derr)
@@ -151,6 +176,7 @@ func (c *call) exception(class string, err error, data func([]byte) ([]byte, err
 // internalError logs err with the request id and answers a 500 that
 // carries only that id.
 func (c *call) internalError(err error) {
+	c.failure = err
 	if unavailable(c, err) {
 		return
 	}
@@ -171,6 +197,7 @@ func (c *call) recoverPanic() {
 	if v == http.ErrAbortHandler {
 		panic(v)
 	}
+	c.stack = string(debug.Stack())
 	c.internalError(&panicError{v})
 }
 

@@ -26,6 +26,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	dir := fs.String("config-dir", "config", "folder of <mode>.yaml and passwords.yaml")
 	role := fs.String("role", roleMonolith,
 		"monolith: serve and run future calls; serverless: serve only; maintenance: run the due future calls, then exit")
+	apply := fs.Bool("apply-migrations", false,
+		"apply the pending schema migrations before serving (with --role maintenance: only migrate, then exit)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -49,12 +51,32 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	cfg.WriteBanner(stdout)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *apply {
+		if !applyMigrations(ctx, rt, stderr) {
+			return 1
+		}
+		if *role == roleMaintenance {
+			return 0 // a deploy step: migrate, and nothing else
+		}
+	} else {
+		go warnIfBehind(ctx, rt)
+	}
 	go pod.WatchDB(ctx, rt.DB, cfg.Database, rt.Logger, 5*time.Second)
+	defer pod.StartLogging(ctx, rt)() // on exit: flush the session logs, before the pool closes
 	if *role == roleMaintenance {
+		pruneLogsOnce(ctx, rt) // maintenance runs the log retention too, as in Serverpod
 		return runMaintenance(ctx, rt, stderr)
 	}
-	defer startFutureCalls(ctx, rt, *role)() // on SIGTERM: finish or release running calls
-	if err := New(rt).Run(ctx, stdout); err != nil {
+	// The background work stops on SIGTERM, and also when Run fails (a
+	// port in use), so that waiting for it never hangs.
+	background, stopBackground := context.WithCancel(ctx)
+	sched, waitCalls := startFutureCalls(background, rt, *role)
+	defer waitCalls() // finish or release running calls
+	srv := New(rt)
+	srv.scheduler = sched
+	defer srv.startInsightsJobs(background, *role)() // health metrics, log retention
+	defer stopBackground()                           // first of these defers to run
+	if err := srv.Run(ctx, stdout); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}

@@ -31,6 +31,7 @@ var (
 	_ func(*pod.Session) (int64, error)                                                    = (*endpoints.CallsEndpoint)(nil).ServerID
 	_ func(*pod.Session, int64) (string, error)                                            = (*endpoints.CallsEndpoint)(nil).Slow
 	_ func(*pod.Session, pod.Employee) (pod.Employee, error)                               = (*endpoints.EchoEndpoint)(nil).Employee
+	_ func(*pod.Session, int64) (int64, error)                                             = (*endpoints.LogsEndpoint)(nil).Work
 	_ func(*pod.Session) (int64, error)                                                    = (*endpoints.StoreEndpoint)(nil).CountCompanies
 	_ func(*pod.Session, pod.Company) (pod.Company, error)                                 = (*endpoints.StoreEndpoint)(nil).CreateCompany
 	_ func(*pod.Session, pod.Company, pod.Company, bool) error                             = (*endpoints.StoreEndpoint)(nil).CreateTwo
@@ -82,6 +83,8 @@ func routes(r *router) {
 	r.handle("calls", "slow", handleCallsSlow(callsEndpoint))
 	echoEndpoint := &endpoints.EchoEndpoint{}
 	r.handle("echo", "employee", handleEchoEmployee(echoEndpoint))
+	logsEndpoint := &endpoints.LogsEndpoint{}
+	r.handle("logs", "work", handleLogsWork(logsEndpoint))
 	storeEndpoint := &endpoints.StoreEndpoint{}
 	r.handle("store", "countCompanies", handleStoreCountCompanies(storeEndpoint))
 	r.handle("store", "createCompany", handleStoreCreateCompany(storeEndpoint))

@@ -52,13 +52,17 @@ func generated() http.Handler {
 	return server.New(rt).Handler()
 }
 
-// load sends n requests from loadWorkers keep-alive connections and
+// load sends n echo calls from loadWorkers keep-alive connections and
 // records each request's latency.
 func load(tb testing.TB, url string, n int) loadResult {
+	return loadBody(tb, url, []byte(employeeBody), n)
+}
+
+// loadBody is load with any call: n POSTs of body to url.
+func loadBody(tb testing.TB, url string, body []byte, n int) loadResult {
 	tr := &http.Transport{MaxIdleConnsPerHost: loadWorkers, MaxConnsPerHost: loadWorkers}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr}
-	body := []byte(employeeBody)
 	lat := make([]time.Duration, n)
 	var next atomic.Int64
 	var wg sync.WaitGroup
