@@ -3,7 +3,9 @@
 package pod
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"log/slog"
 	"math/rand/v2"
 	"strconv"
@@ -14,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // The bounds of session logging, so that logging can never hold a call up
@@ -47,7 +50,6 @@ type sessionRecord struct {
 	start                       time.Time
 	endpoint, method, requestID string
 	duration                    time.Duration
-	durationUS                  int64 // duration_us, set by the writer
 	numQueries                  int
 	slow, failed                bool
 	err, stack                  string
@@ -58,15 +60,14 @@ type sessionRecord struct {
 }
 
 type queryRecord struct {
-	time       time.Time
-	sql        string
-	duration   time.Duration
-	durationUS int64 // duration_us, set by the writer
-	rows       int64
-	err        string
-	failed     bool
-	slow       bool
-	seq        int32
+	time     time.Time
+	sql      string
+	duration time.Duration
+	rows     int64
+	err      string
+	failed   bool
+	slow     bool
+	seq      int32
 }
 
 type entryRecord struct {
@@ -100,7 +101,7 @@ func newSessionRecord(endpoint, method, requestID string) *sessionRecord {
 //	 2 bits  variant
 //	62 bits  random
 //
-// The "time" column holds t to the microsecond (pgx truncates), so
+// The "time" column holds t to the microsecond (the writer truncates), so
 // ordering by id is ordering by time, with ties (same microsecond) in
 // random order, as ORDER BY "time", "id" had them.
 func sessionID(t time.Time, random uint64) (id [16]byte) {
@@ -201,11 +202,13 @@ type LogWriter struct {
 	fullDropped atomic.Uint64 // of which: the queue was full
 	written     atomic.Uint64 // rows written since start
 
-	// Owned by the writer goroutine: the drop warning.
-	warnedDropped uint64    // dropped when the last warning was printed
-	warnedFull    uint64    // fullDropped likewise
-	warnedAt      time.Time // when it was printed
-	writeErr      string    // the last write error since then
+	// Owned by the writer goroutine: the drop warning and the COPY buffer.
+	warnedDropped uint64        // dropped when the last warning was printed
+	warnedFull    uint64        // fullDropped likewise
+	warnedAt      time.Time     // when it was printed
+	writeErr      string        // the last write error since then
+	copyBuf       []byte        // the COPY stream being sent, reused
+	copyReader    *bytes.Reader // reads copyBuf into pgconn, reused
 }
 
 // NewLogWriter starts the writer of server serverID's logs into pool.
@@ -342,130 +345,211 @@ func (w *LogWriter) flush(ctx context.Context, batch []*sessionRecord) []*sessio
 	return batch[:0]
 }
 
-// The columns the writer fills.
-var (
-	sessionLogTable   = pgx.Identifier{"pod_session_log"}
-	sessionLogColumns = []string{"id", "server_id", "time", "endpoint", "method", "duration_us",
-		"num_queries", "slow", "error", "stack_trace", "user_id", "request_id"}
-	queryLogTable   = pgx.Identifier{"pod_query_log"}
-	queryLogColumns = []string{"session_id", "server_id", "time", "query", "duration_us",
-		"num_rows", "error", "slow", "seq"}
-	logEntryTable   = pgx.Identifier{"pod_log_entry"}
-	logEntryColumns = []string{"session_id", "server_id", "time", "level", "message", "seq"}
+// The writer's statements. Each batch is one transaction whose BEGIN
+// carries the SET LOCAL (one simple-protocol round trip for both): logs
+// are not worth a WAL flush per batch, a database crash may lose the last
+// fraction of a second of them, never the app's own data. The rows go in
+// as binary COPY streams built by hand (appendSessionRows and friends), so
+// no describe round trip per COPY and no boxing per value.
+const (
+	logBeginSQL       = "BEGIN; SET LOCAL synchronous_commit TO OFF"
+	copySessionLogSQL = `COPY "pod_session_log" ("id", "server_id", "time", "endpoint", "method", "duration_us", ` +
+		`"num_queries", "slow", "error", "stack_trace", "user_id", "request_id") FROM STDIN (FORMAT binary)`
+	copyQueryLogSQL = `COPY "pod_query_log" ("session_id", "server_id", "time", "query", "duration_us", ` +
+		`"num_rows", "error", "slow", "seq") FROM STDIN (FORMAT binary)`
+	copyLogEntrySQL = `COPY "pod_log_entry" ("session_id", "server_id", "time", "level", "message", "seq") ` +
+		`FROM STDIN (FORMAT binary)`
+	// maxRetainedCopyBuffer is the largest COPY buffer the writer keeps
+	// between batches: a batch of huge statements or stack traces should
+	// not pin its memory for the life of the server.
+	maxRetainedCopyBuffer = 4 << 20
 )
 
 // write COPYs the batch's sessions, queries and entries in one transaction.
 func (w *LogWriter) write(ctx context.Context, batch []*sessionRecord) error {
-	tx, err := w.pool.pgx.Begin(ctx)
+	defer w.trimCopyBuffer()
+	tx, err := w.pool.pgx.BeginTx(ctx, pgx.TxOptions{BeginQuery: logBeginSQL})
 	if err != nil {
 		return classify(err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // after Commit it is a no-op
-	// Logs are not worth a WAL flush per batch: a database crash may lose
-	// the last fraction of a second of them, never the app's own data.
-	if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit TO OFF"); err != nil {
-		return classify(err)
-	}
-	src := &logRows{w: w, batch: batch}
-	if _, err := tx.CopyFrom(ctx, sessionLogTable, sessionLogColumns, src.sessions()); err != nil {
-		return classify(err)
+	conn := tx.Conn().PgConn()
+	w.copyBuf = appendSessionRows(w.copyBuf[:0], batch, int32(w.serverID))
+	if err := w.copyFrom(ctx, conn, copySessionLogSQL); err != nil {
+		return err
 	}
 	queries, entries := 0, 0
 	for _, r := range batch {
 		queries, entries = queries+len(r.queries), entries+len(r.entries)
 	}
 	if queries > 0 { // an empty COPY would still cost a round trip
-		if _, err := tx.CopyFrom(ctx, queryLogTable, queryLogColumns, src.queries()); err != nil {
-			return classify(err)
+		w.copyBuf = appendQueryRows(w.copyBuf[:0], batch, int32(w.serverID))
+		if err := w.copyFrom(ctx, conn, copyQueryLogSQL); err != nil {
+			return err
 		}
 	}
 	if entries > 0 {
-		if _, err := tx.CopyFrom(ctx, logEntryTable, logEntryColumns, src.entries()); err != nil {
-			return classify(err)
+		w.copyBuf = appendEntryRows(w.copyBuf[:0], batch, int32(w.serverID))
+		if err := w.copyFrom(ctx, conn, copyLogEntrySQL); err != nil {
+			return err
 		}
 	}
 	return classify(tx.Commit(ctx))
 }
 
-// logRows walks a batch as pgx.CopyFromSource rows of one table at a time:
-// session i, and its child j for queries and entries.
-type logRows struct {
-	w      *LogWriter
-	batch  []*sessionRecord
-	i, j   int
-	table  int // 0 sessions, 1 queries, 2 entries
-	values []any
-}
-
-func (s *logRows) sessions() pgx.CopyFromSource { return s.reset(0) }
-func (s *logRows) queries() pgx.CopyFromSource  { return s.reset(1) }
-func (s *logRows) entries() pgx.CopyFromSource  { return s.reset(2) }
-
-func (s *logRows) reset(table int) *logRows {
-	s.table, s.i, s.j = table, 0, -1
-	return s
-}
-
-// Next moves to the next row of the current table.
-func (s *logRows) Next() bool {
-	if s.table == 0 {
-		s.j++
-		s.i = s.j
-		return s.i < len(s.batch)
+// copyFrom sends the stream in w.copyBuf with the COPY statement sql.
+func (w *LogWriter) copyFrom(ctx context.Context, conn *pgconn.PgConn, sql string) error {
+	if w.copyReader == nil {
+		w.copyReader = new(bytes.Reader)
 	}
-	for s.i < len(s.batch) {
-		s.j++
-		if s.j < s.children(s.batch[s.i]) {
-			return true
+	w.copyReader.Reset(w.copyBuf)
+	if _, err := conn.CopyFrom(ctx, w.copyReader, sql); err != nil {
+		// On some errors (connection lost) pgconn returns before its
+		// sending goroutine has stopped reading: leave it the reader and
+		// the buffer, and take fresh ones for the next batch.
+		w.copyReader, w.copyBuf = nil, nil
+		return classify(err)
+	}
+	return nil
+}
+
+// trimCopyBuffer lets go of a COPY buffer that a big batch grew too large.
+func (w *LogWriter) trimCopyBuffer() {
+	if cap(w.copyBuf) > maxRetainedCopyBuffer {
+		w.copyBuf = nil
+		if w.copyReader != nil {
+			w.copyReader.Reset(nil)
 		}
-		s.i, s.j = s.i+1, -1
 	}
-	return false
 }
 
-func (s *logRows) children(r *sessionRecord) int {
-	if s.table == 1 {
-		return len(r.queries)
+// appendSessionRows appends the binary COPY stream of the batch's
+// pod_session_log rows, in the column order of copySessionLogSQL.
+func appendSessionRows(b []byte, batch []*sessionRecord, serverID int32) []byte {
+	b = appendCopyHeader(b)
+	for _, r := range batch {
+		b = appendFieldCount(b, 12)
+		b = appendUUID(b, &r.id)
+		b = appendInt4(b, serverID)
+		b = appendTimestamptz(b, r.start)
+		b = appendText(b, r.endpoint)
+		b = appendText(b, r.method)
+		b = appendInt8(b, r.duration.Microseconds())
+		b = appendInt4(b, int32(r.numQueries))
+		b = appendBool(b, r.slow)
+		b = appendTextOrNull(b, r.failed, r.err)
+		b = appendTextOrNull(b, r.stack != "", r.stack)
+		b = appendNull(b) // user_id: there is no signed-in user yet
+		b = appendText(b, r.requestID)
 	}
-	return len(r.entries)
+	return appendCopyTrailer(b)
 }
 
-// Values is the current row, in the order of the table's columns. The
-// values are pointers into the records (nil for NULL): boxing a pointer
-// allocates nothing, boxing a string or a time would.
-func (s *logRows) Values() ([]any, error) {
-	r, v := s.batch[s.i], s.values[:0]
-	switch s.table {
-	case 0:
-		r.durationUS = r.duration.Microseconds()
-		v = append(v, &r.id, &s.w.serverID, &r.start, &r.endpoint, &r.method, &r.durationUS,
-			&r.numQueries, r.slow, nullString(r.failed, &r.err), nullString(r.stack != "", &r.stack), nil, &r.requestID)
-	case 1:
-		q := &r.queries[s.j]
-		q.durationUS = q.duration.Microseconds()
-		var rows any = &q.rows
-		if q.failed {
-			rows = nil
+// appendQueryRows appends the stream of the batch's pod_query_log rows, in
+// the column order of copyQueryLogSQL. A failed statement has no num_rows.
+func appendQueryRows(b []byte, batch []*sessionRecord, serverID int32) []byte {
+	b = appendCopyHeader(b)
+	for _, r := range batch {
+		for i := range r.queries {
+			q := &r.queries[i]
+			b = appendFieldCount(b, 9)
+			b = appendUUID(b, &r.id)
+			b = appendInt4(b, serverID)
+			b = appendTimestamptz(b, q.time)
+			b = appendText(b, q.sql)
+			b = appendInt8(b, q.duration.Microseconds())
+			if q.failed {
+				b = appendNull(b)
+			} else {
+				b = appendInt8(b, q.rows)
+			}
+			b = appendTextOrNull(b, q.failed, q.err)
+			b = appendBool(b, q.slow)
+			b = appendInt4(b, q.seq)
 		}
-		v = append(v, &r.id, &s.w.serverID, &q.time, &q.sql, &q.durationUS, rows,
-			nullString(q.failed, &q.err), q.slow, &q.seq)
-	default:
-		e := &r.entries[s.j]
-		v = append(v, &r.id, &s.w.serverID, &e.time, &logLevelNames[e.level], &e.message, &e.seq)
 	}
-	s.values = v
-	return v, nil
+	return appendCopyTrailer(b)
 }
 
-// Err is never set: the rows are in memory.
-func (s *logRows) Err() error { return nil }
+// appendEntryRows appends the stream of the batch's pod_log_entry rows, in
+// the column order of copyLogEntrySQL.
+func appendEntryRows(b []byte, batch []*sessionRecord, serverID int32) []byte {
+	b = appendCopyHeader(b)
+	for _, r := range batch {
+		for i := range r.entries {
+			e := &r.entries[i]
+			b = appendFieldCount(b, 6)
+			b = appendUUID(b, &r.id)
+			b = appendInt4(b, serverID)
+			b = appendTimestamptz(b, e.time)
+			b = appendText(b, logLevelNames[e.level])
+			b = appendText(b, e.message)
+			b = appendInt4(b, e.seq)
+		}
+	}
+	return appendCopyTrailer(b)
+}
 
-// nullString is s when ok, else SQL NULL.
-func nullString(ok bool, s *string) any {
+// The binary COPY format (PostgreSQL docs, "COPY", "Binary Format"): a
+// signature, a flags word and a header extension length, then per row a
+// field count and per field a length (-1: NULL) and the value in the
+// type's binary send format, then -1 for a field count.
+const copySignature = "PGCOPY\n\377\r\n\x00"
+
+// pgEpochMicros is 2000-01-01 00:00:00 UTC, where timestamptz counts
+// from, in Unix microseconds.
+const pgEpochMicros = 946_684_800_000_000
+
+func appendCopyHeader(b []byte) []byte {
+	b = append(b, copySignature...)
+	b = binary.BigEndian.AppendUint32(b, 0) // flags: no OIDs
+	return binary.BigEndian.AppendUint32(b, 0)
+}
+
+func appendCopyTrailer(b []byte) []byte { return appendFieldCount(b, -1) }
+
+func appendFieldCount(b []byte, n int16) []byte { return binary.BigEndian.AppendUint16(b, uint16(n)) }
+
+func appendNull(b []byte) []byte { return binary.BigEndian.AppendUint32(b, 0xFFFFFFFF) }
+
+func appendUUID(b []byte, id *[16]byte) []byte {
+	return append(binary.BigEndian.AppendUint32(b, 16), id[:]...)
+}
+
+func appendInt4(b []byte, v int32) []byte {
+	return binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(b, 4), uint32(v))
+}
+
+func appendInt8(b []byte, v int64) []byte {
+	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint32(b, 8), uint64(v))
+}
+
+func appendBool(b []byte, v bool) []byte {
+	b = binary.BigEndian.AppendUint32(b, 1)
+	if v {
+		return append(b, 1)
+	}
+	return append(b, 0)
+}
+
+// appendText appends s as text: its UTF-8 bytes, which storableText made
+// acceptable to Postgres when the record was filled.
+func appendText(b []byte, s string) []byte {
+	return append(binary.BigEndian.AppendUint32(b, uint32(len(s))), s...)
+}
+
+// appendTextOrNull appends s when ok, else NULL.
+func appendTextOrNull(b []byte, ok bool, s string) []byte {
 	if !ok {
-		return nil
+		return appendNull(b)
 	}
-	return s
+	return appendText(b, s)
+}
+
+// appendTimestamptz appends t to the microsecond, truncated as pgx did
+// (UnixMicro floors, also before 1970).
+func appendTimestamptz(b []byte, t time.Time) []byte {
+	return appendInt8(b, t.UnixMicro()-pgEpochMicros)
 }
 
 // warnDrops prints, at most once a minute, how many rows were dropped
