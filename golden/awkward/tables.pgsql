@@ -82,7 +82,6 @@ CREATE TABLE IF NOT EXISTS "pod_session_log" (
 	"user_id" text,
 	"request_id" text NOT NULL
 );
-CREATE INDEX IF NOT EXISTS "pod_session_log_endpoint_idx" ON "pod_session_log" ("endpoint", "method");
 CREATE TABLE IF NOT EXISTS "pod_query_log" (
 	"session_id" uuid NOT NULL,
 	"seq" integer NOT NULL,

@@ -52,7 +52,6 @@ CREATE INDEX IF NOT EXISTS "pod_future_call_identifier_idx" ON "pod_future_call"
 	"user_id" text,
 	"request_id" text NOT NULL
 );
-CREATE INDEX IF NOT EXISTS "pod_session_log_endpoint_idx" ON "pod_session_log" ("endpoint", "method");
 CREATE TABLE IF NOT EXISTS "pod_query_log" (
 	"session_id" uuid NOT NULL,
 	"seq" integer NOT NULL,
