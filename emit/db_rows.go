@@ -23,22 +23,22 @@ import (
 
 const pgxPkg = "github.com/jackc/pgx/v5"
 
-// quoteIdent quotes a SQL identifier, as the static quoteIdent does.
-func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+// QuoteIdent quotes a SQL identifier ("a""b"), as the static quoteIdent does.
+func QuoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // columns writes the table info: every statement that does not depend on a
 // query's shape, built once here.
 func (t *dbTable) columns(f *jen.File) {
-	tbl := quoteIdent(t.c.Table)
+	tbl := QuoteIdent(t.c.Table)
 	var all, ins, params, sets []string
 	for _, fl := range t.stored {
-		all = append(all, quoteIdent(fl.Column))
+		all = append(all, QuoteIdent(fl.Column))
 		if fl.IsID {
 			continue
 		}
-		ins = append(ins, quoteIdent(fl.Column))
+		ins = append(ins, QuoteIdent(fl.Column))
 		params = append(params, "$"+strconv.Itoa(len(ins)))
-		sets = append(sets, quoteIdent(fl.Column)+" = $"+strconv.Itoa(len(ins)))
+		sets = append(sets, QuoteIdent(fl.Column)+" = $"+strconv.Itoa(len(ins)))
 	}
 	sel := "SELECT " + strings.Join(all, ", ") + " FROM " + tbl
 	insert := "INSERT INTO " + tbl + " DEFAULT VALUES RETURNING \"id\""

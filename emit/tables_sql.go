@@ -61,19 +61,9 @@ func CreateTableSQL(c *schema.Class) string {
 // ending in ";\n".
 func CreateIndexSQL(c *schema.Class, ix *schema.Index) string {
 	var b strings.Builder
-	createIndex(&b, quoteIdent(c.Table), ix)
+	createIndex(&b, QuoteIdent(c.Table), ix)
 	return b.String()
 }
-
-// ColumnSQL is a stored field's column type and constraint as in CREATE
-// TABLE ("bigint NOT NULL", "text", "bigserial PRIMARY KEY").
-func ColumnSQL(f *schema.Field) string { return columnSQL(f) }
-
-// PGType is the Postgres type a field type is stored as (SPEC §2).
-func PGType(t *schema.Type) string { return pgType(t) }
-
-// QuoteIdent quotes an SQL identifier ("a""b").
-func QuoteIdent(s string) string { return quoteIdent(s) }
 
 // IndexExtension is the extension an index needs ("btree_gin"), or "".
 func IndexExtension(ix *schema.Index) string {
@@ -104,7 +94,7 @@ func extensions(tables []*schema.Class) []string {
 }
 
 func createTable(b *strings.Builder, c *schema.Class) {
-	tbl := quoteIdent(c.Table)
+	tbl := QuoteIdent(c.Table)
 	b.WriteString("CREATE TABLE " + tbl + " (\n")
 	first := true
 	for _, f := range c.Fields {
@@ -115,7 +105,7 @@ func createTable(b *strings.Builder, c *schema.Class) {
 			b.WriteString(",\n")
 		}
 		first = false
-		b.WriteString("\t" + quoteIdent(f.Column) + " " + columnSQL(f))
+		b.WriteString("\t" + QuoteIdent(f.Column) + " " + ColumnSQL(f))
 	}
 	b.WriteString("\n);\n")
 	for _, ix := range c.Indexes {
@@ -131,27 +121,28 @@ func createIndex(b *strings.Builder, tbl string, ix *schema.Index) {
 	}
 	cols := make([]string, len(ix.Fields))
 	for i, f := range ix.Fields {
-		cols[i] = quoteIdent(f.Column)
+		cols[i] = QuoteIdent(f.Column)
 	}
-	b.WriteString("INDEX " + quoteIdent(ix.Name) + " ON " + tbl + " USING " + ix.Type +
+	b.WriteString("INDEX " + QuoteIdent(ix.Name) + " ON " + tbl + " USING " + ix.Type +
 		" (" + strings.Join(cols, ", ") + ");\n")
 }
 
-// columnSQL is the column's type and constraint (SPEC §2).
-func columnSQL(f *schema.Field) string {
+// ColumnSQL is a stored field's column type and constraint as in CREATE
+// TABLE ("bigint NOT NULL", "text", "bigserial PRIMARY KEY"; SPEC §2).
+func ColumnSQL(f *schema.Field) string {
 	if f.IsID {
 		return "bigserial PRIMARY KEY"
 	}
-	s := pgType(f.Type)
+	s := PGType(f.Type)
 	if !f.Type.Nullable {
 		s += " NOT NULL"
 	}
 	return s
 }
 
-// pgType is the Postgres type of a kind. Duration is bigint milliseconds
+// PGType is the Postgres type of a kind. Duration is bigint milliseconds
 // (as on the wire), DateTime a timestamp without zone holding UTC.
-func pgType(t *schema.Type) string {
+func PGType(t *schema.Type) string {
 	switch t.Kind {
 	case schema.Bool:
 		return "boolean"

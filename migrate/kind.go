@@ -11,42 +11,7 @@ import (
 // kindOf spells a column's protocol type as the protocol YAML does, without
 // the top-level "?" (nullability is Column.Nullable); element types keep
 // theirs, since a List<int?> holding nulls does not decode as List<int>.
-func kindOf(t *schema.Type) string {
-	switch t.Kind {
-	case schema.Bool:
-		return "bool"
-	case schema.Int:
-		return "int"
-	case schema.Double:
-		return "double"
-	case schema.String:
-		return "String"
-	case schema.DateTime:
-		return "DateTime"
-	case schema.Duration:
-		return "Duration"
-	case schema.ByteData:
-		return "ByteData"
-	case schema.UUID:
-		return "UuidValue"
-	case schema.EnumKind:
-		return t.Enum.Name
-	case schema.ClassKind:
-		return t.Class.Name
-	case schema.List:
-		return "List<" + elemKind(t.Elem) + ">"
-	case schema.Map:
-		return "Map<String," + elemKind(t.Elem) + ">"
-	}
-	return fmt.Sprintf("kind%d", t.Kind)
-}
-
-func elemKind(t *schema.Type) string {
-	if t.Nullable {
-		return kindOf(t) + "?"
-	}
-	return kindOf(t)
-}
+func kindOf(t *schema.Type) string { return strings.TrimSuffix(t.String(), "?") }
 
 // enumsOf maps the name of every enum the type names (itself or as an
 // element) to its values; nil when there is none.

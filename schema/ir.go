@@ -113,6 +113,28 @@ func (t *Type) NilAble() bool {
 // Pointer reports whether the Go type is *T: nullable and not nil-able.
 func (t *Type) Pointer() bool { return t.Nullable && !t.NilAble() }
 
+// String spells the type as the protocol YAML does: `int?`,
+// `List<String?>`, `Map<String,Company>`, the enum's or class's name.
+func (t *Type) String() string {
+	var s string
+	switch t.Kind {
+	case EnumKind:
+		s = t.Enum.Name
+	case ClassKind:
+		s = t.Class.Name
+	case List:
+		s = "List<" + t.Elem.String() + ">"
+	case Map:
+		s = "Map<String," + t.Elem.String() + ">"
+	default:
+		s = scalarNames[t.Kind]
+	}
+	if t.Nullable {
+		s += "?"
+	}
+	return s
+}
+
 // Enum is an `enum:` definition.
 type Enum struct {
 	Pos    Pos

@@ -321,7 +321,7 @@ var reservedFileStems = map[string]bool{
 	"db": true, "db_columns": true, "db_crud": true, "db_expr": true, "db_pool": true,
 	"db_values": true, "db_tables": true,
 	"log": true, "futurecall": true, "futurecalls": true, "futurecall_run": true,
-	"logsettings": true, "logwriter": true, "health_metrics": true, "retention": true,
+	"logsettings": true, "logwriter": true, "health_metrics": true, "retention": true, "periodic": true,
 	"migrate": true, "migrate_sql": true,
 	"client": true, "errors": true, "transport": true,
 }

@@ -9,6 +9,15 @@ var builtinKinds = map[string]Kind{
 	"UuidValue": UUID,
 }
 
+// scalarNames is builtinKinds the other way round, for Type.String.
+var scalarNames = func() map[Kind]string {
+	m := make(map[Kind]string, len(builtinKinds))
+	for name, k := range builtinKinds {
+		m[k] = name
+	}
+	return m
+}()
+
 var builtinNames = []string{"bool", "int", "double", "String", "DateTime", "Duration", "ByteData", "UuidValue", "List", "Map"}
 
 // resolver turns parsed definitions into the IR.

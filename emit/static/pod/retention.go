@@ -138,22 +138,10 @@ func pruneTable(db *DB, table prunedTable, cutoff time.Time, chunk int) (int64, 
 // until a run works again, and tried again at the next interval.
 func RunLogRetention(ctx context.Context, pool *DBPool, log *slog.Logger, first, interval time.Duration,
 	days func(context.Context) (int, error)) {
-	timer := time.NewTimer(first)
-	defer timer.Stop()
-	failing := false
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-timer.C:
-		}
-		err := pruneOnce(ctx, pool, log, days)
-		if err != nil && !failing && ctx.Err() == nil {
-			log.Warn("log retention: "+err.Error()+"; trying again later", slog.Duration("interval", interval))
-		}
-		failing = err != nil
-		timer.Reset(interval)
-	}
+	prune := func(ctx context.Context) error { return pruneOnce(ctx, pool, log, days) }
+	runPeriodically(ctx, first, interval, prune, func(err error) {
+		log.Warn("log retention: "+err.Error()+"; trying again later", slog.Duration("interval", interval))
+	}, nil)
 }
 
 // pruneOnce is one run of RunLogRetention: an error says why it deleted

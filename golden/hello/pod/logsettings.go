@@ -195,7 +195,6 @@ const settingsReloadInterval = 10 * time.Second
 type LogSettingsStore struct {
 	mode    string
 	current atomic.Pointer[LogSettings]
-	failing bool // Run has warned about a failing load
 }
 
 // NewLogSettingsStore starts with DefaultLogSettings(mode) until settings
@@ -320,24 +319,13 @@ func (s *LogSettingsStore) RetentionDays(ctx context.Context, db *DBPool) (int, 
 // that fails (database down, table missing) keeps the current settings
 // and prints one warning, until a load works again.
 func (s *LogSettingsStore) Run(ctx context.Context, db *DBPool, log *slog.Logger, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
+	load := func(ctx context.Context) error {
 		lctx, cancel := context.WithTimeout(ctx, connectTimeout+time.Second)
-		err := s.Load(lctx, db)
-		cancel()
-		if ctx.Err() != nil {
-			return
-		}
-		if err != nil && !s.failing {
-			log.Warn("logging: cannot load the runtime settings from pod_runtime_settings; "+
-				"using the current ones until it works", slog.String("error", err.Error()))
-		}
-		s.failing = err != nil
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+		defer cancel()
+		return s.Load(lctx, db)
 	}
+	runPeriodically(ctx, 0, interval, load, func(err error) {
+		log.Warn("logging: cannot load the runtime settings from pod_runtime_settings; "+
+			"using the current ones until it works", slog.String("error", err.Error()))
+	}, nil)
 }

@@ -30,26 +30,11 @@ type RequestStats struct {
 // database pool. With the database down the row of that interval is lost:
 // one warning when writing starts to fail, one line when it works again.
 func RunHealthMetrics(ctx context.Context, rt *Runtime, interval time.Duration, requests func() RequestStats) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	failing := false
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		err := insertHealthMetric(ctx, rt, requests())
-		switch {
-		case err != nil && !failing && ctx.Err() == nil:
-			rt.Logger.Warn("health metrics: cannot write pod_health_metric; retrying every interval",
-				slog.String("error", err.Error()))
-			failing = true
-		case err == nil && failing:
-			rt.Logger.Info("health metrics: writing pod_health_metric again")
-			failing = false
-		}
-	}
+	write := func(ctx context.Context) error { return insertHealthMetric(ctx, rt, requests()) }
+	runPeriodically(ctx, interval, interval, write, func(err error) {
+		rt.Logger.Warn("health metrics: cannot write pod_health_metric; retrying every interval",
+			slog.String("error", err.Error()))
+	}, func() { rt.Logger.Info("health metrics: writing pod_health_metric again") })
 }
 
 const insertHealthMetricSQL = `INSERT INTO "pod_health_metric" ("server_id", "time", "requests", "errors",
