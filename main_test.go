@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/podgen/podgen/emit"
 	"github.com/podgen/podgen/internal/apptest"
@@ -162,6 +165,107 @@ func TestBuildBadInputLeavesOutput(t *testing.T) {
 	if !reflect.DeepEqual(snapshot(t, "out"), before) {
 		t.Errorf("output folder changed after an error")
 	}
+}
+
+// TestBuildIrregularInput: a protocol file that is a link to /dev/zero, or a
+// FIFO, fails the build at once with a positioned error, and the output
+// folder stays as it was.
+func TestBuildIrregularInput(t *testing.T) {
+	for name, mk := range map[string]func(string) error{
+		"device": func(p string) error { return os.Symlink("/dev/zero", p) },
+		"fifo":   func(p string) error { return syscall.Mkfifo(p, 0o644) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			mod := helloModule(t)
+			t.Chdir(mod)
+			prefilled(t, "out")
+			before := snapshot(t, "out")
+			if err := mk("protocol/z.yaml"); err != nil {
+				t.Skip(err)
+			}
+			type result struct {
+				code   int
+				stderr string
+			}
+			done := make(chan result, 1)
+			go func() {
+				code, _, stderr := podgen(t, "build", "protocol", "endpoints", "-o", "out")
+				done <- result{code, stderr}
+			}()
+			var r result
+			select {
+			case r = <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("podgen build still running after 10s")
+			}
+			kind := map[string]string{"device": "a character device", "fifo": "a named pipe"}[name]
+			if want := "protocol/z.yaml:1:1: not a regular file (" + kind + ")\n"; r.code != 1 || r.stderr != want {
+				t.Errorf("exit %d, stderr %q; want exit 1, %q", r.code, r.stderr, want)
+			}
+			if !reflect.DeepEqual(snapshot(t, "out"), before) {
+				t.Errorf("output folder changed")
+			}
+		})
+	}
+}
+
+// TestBuildConcurrent: builds of one output at the same time all succeed
+// and leave the complete output, round after round. Each round gives the
+// builds something to do: odd rounds start without out/, even rounds with a
+// stale generated file in it, so that one build scans out/ while another
+// swaps it.
+func TestBuildConcurrent(t *testing.T) {
+	mod := helloModule(t)
+	t.Chdir(mod)
+	if code, _, stderr := podgen(t, "build", "protocol", "endpoints", "-o", "out"); code != 0 {
+		t.Fatalf("build: exit %d\n%s", code, stderr)
+	}
+	want := snapshotData(t, "out")
+	const builds = 3
+	for round := range 24 {
+		if round%2 == 1 {
+			if err := os.RemoveAll("out"); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			write(t, "out/pod/stale.go", "// "+emit.Header+"\n\npackage pod\n")
+		}
+		errs := make(chan string, builds)
+		for range builds {
+			go func() {
+				code, _, stderr := podgen(t, "build", "protocol", "endpoints", "-o", "out")
+				if code != 0 {
+					stderr = fmt.Sprintf("exit %d: %s", code, stderr)
+				}
+				errs <- stderr
+			}()
+		}
+		for range builds {
+			if msg := <-errs; msg != "" {
+				t.Errorf("round %d: %s", round, msg)
+			}
+		}
+		if got := snapshotData(t, "out"); !reflect.DeepEqual(got, want) {
+			t.Fatalf("round %d: out/ differs from a lone build's (%d files, want %d)", round, len(got), len(want))
+		}
+		if leftovers, _ := filepath.Glob(".out.podgen-new-*"); len(leftovers) > 0 {
+			t.Errorf("round %d: leftovers %v", round, leftovers)
+		}
+	}
+}
+
+// snapshotData reads a folder's files' contents, keyed by path.
+func snapshotData(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	m := map[string]string{}
+	filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			data, _ := os.ReadFile(p)
+			m[p] = string(data)
+		}
+		return err
+	})
+	return m
 }
 
 func TestUsageErrors(t *testing.T) {

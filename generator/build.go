@@ -62,8 +62,8 @@ func BuildWith(protocolDir, endpointsDir, outDir string, opt BuildOptions) (chan
 	if err != nil {
 		return nil, err
 	}
-	if changed, err = Check(outDir, files); err != nil || check || len(changed) == 0 {
-		return changed, err
+	if check {
+		return Check(outDir, files)
 	}
-	return changed, Write(outDir, files)
+	return write(outDir, files)
 }

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/podgen/podgen/emit"
+	"github.com/podgen/podgen/internal/inputfile"
 	"github.com/podgen/podgen/migrate"
 	"github.com/podgen/podgen/schema"
 )
@@ -57,11 +58,16 @@ func ReadMigrations(dir string) (versions []emit.Migration, definition string, e
 	return versions, definition, nil
 }
 
+// maxSQLFileSize bounds a migration's SQL file, which is embedded into the
+// server as a string constant: a definition.sql holds the whole schema,
+// and thousands of tables still fit many times over.
+const maxSQLFileSize = 16 << 20
+
 // readSQL reads one SQL file of a version folder, with CRLF line ends made
 // LF so that the generated constants do not depend on the checkout.
 func readSQL(dir, file string) (string, error) {
 	path := filepath.Join(dir, file)
-	data, err := os.ReadFile(path)
+	data, err := inputfile.Read(path, maxSQLFileSize, "a migration file")
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", fmt.Errorf("%s: missing %s", dir, file)
 	}

@@ -5,7 +5,9 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/podgen/podgen/emit"
 )
@@ -160,5 +162,46 @@ func TestBuildMigrationsWarnsOnUnreadableSnapshot(t *testing.T) {
 	want := "podgen: warning: cannot check the protocol against the newest migration 20260101000000-init: "
 	if !strings.HasPrefix(warnings.String(), want) || !strings.Contains(warnings.String(), "snapshot.json") {
 		t.Errorf("warnings %q, want %q...snapshot.json...", warnings.String(), want)
+	}
+}
+
+// TestReadMigrationsIrregularFiles: a migration file that is a FIFO or a
+// device is an error naming it, at once.
+func TestReadMigrationsIrregularFiles(t *testing.T) {
+	for name, mk := range irregular {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeVersion(t, dir, "20260101000000-init", map[string]string{"definition.sql": ""})
+			path := filepath.Join(dir, "20260101000000-init", "migration.sql")
+			if err := mk(path); err != nil {
+				t.Skip(err)
+			}
+			err := within(t, func() error { _, _, err := ReadMigrations(dir); return err })
+			if err == nil || !strings.Contains(err.Error(), path+":1:1: not a regular file") {
+				t.Errorf("err = %v, want %s:1:1: not a regular file", err, path)
+			}
+		})
+	}
+}
+
+// irregular makes, at a path, inputs that are not regular files: a FIFO
+// (opening it to read would wait for a writer) and a link to /dev/zero
+// (reading it would never end).
+var irregular = map[string]func(string) error{
+	"fifo":   func(p string) error { return syscall.Mkfifo(p, 0o644) },
+	"device": func(p string) error { return os.Symlink("/dev/zero", p) },
+}
+
+// within runs f and fails the test when it takes more than a few seconds.
+func within(t *testing.T, f func() error) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(5 * time.Second):
+		t.Fatal("still running after 5s")
+		return nil
 	}
 }

@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/podgen/podgen/emit"
+	"github.com/podgen/podgen/internal/inputfile"
 )
 
 // Discover works out the import paths of a build from the nearest go.mod
@@ -89,12 +89,15 @@ func realPath(p string) (string, error) {
 	}
 }
 
+// maxGoModSize bounds the go.mod that is read; real ones are a few KiB.
+const maxGoModSize = 1 << 20
+
 // FindModule walks up from dir (absolute; it may not exist yet) to the
 // nearest go.mod and returns the folder holding it and its module path.
 func FindModule(dir string) (root, module string, err error) {
 	for d := dir; ; d = filepath.Dir(d) {
 		gomod := filepath.Join(d, "go.mod")
-		data, err := os.ReadFile(gomod)
+		data, err := inputfile.Read(gomod, maxGoModSize, "a go.mod")
 		if err == nil {
 			module, err := ModulePath(gomod, data)
 			return d, module, err

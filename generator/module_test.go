@@ -68,3 +68,20 @@ func TestDiscover(t *testing.T) {
 		}
 	}
 }
+
+// TestFindModuleIrregularGoMod: a go.mod that is a device or a FIFO is an
+// error naming it, never read or waited on.
+func TestFindModuleIrregularGoMod(t *testing.T) {
+	for name, mk := range irregular {
+		t.Run(name, func(t *testing.T) {
+			root := t.TempDir()
+			if err := mk(filepath.Join(root, "go.mod")); err != nil {
+				t.Skip(err)
+			}
+			err := within(t, func() error { _, _, err := FindModule(filepath.Join(root, "out")); return err })
+			if want := filepath.Join(root, "go.mod") + ":1:1: not a regular file"; err == nil || !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("err = %v, want %s...", err, want)
+			}
+		})
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/podgen/podgen/internal/inputfile"
 )
 
 // Write makes outDir hold exactly files plus the user's own files.
@@ -17,32 +19,51 @@ import (
 // thereby gone. Unchanged files are hard-linked from the old tree, so their
 // modification times stay put, and when nothing changed at all, Write does
 // not touch outDir. On any error before the swap, outDir is left as it was.
+//
+// Builds of one outDir take turns: Write holds the output's lock (see
+// lockOutput) from the scan to the swap, and under it first removes the
+// temporary trees of killed builds (see cleanStale).
 func Write(outDir string, files map[string][]byte) error {
-	outDir, err := resolveOut(outDir)
+	_, err := write(outDir, files)
+	return err
+}
+
+// write is Write, returning the slash paths that it changed.
+func write(outDir string, files map[string][]byte) (changed []string, err error) {
+	if outDir, err = resolveOut(outDir); err != nil {
+		return nil, err
+	}
+	parent := filepath.Dir(outDir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	lock, err := lockOutput(outDir, true)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	defer lock.unlock()
+	if lock.held {
+		if err := cleanStale(outDir); err != nil {
+			return nil, err
+		}
 	}
 	d, changed, err := plan(outDir, files)
 	if err != nil || len(changed) == 0 {
-		return err
+		return changed, err
 	}
-	parent, base := filepath.Split(outDir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.MkdirTemp(parent, "."+base+".podgen-new-")
+	tmp, err := os.MkdirTemp(parent, tempPrefix(outDir))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := fill(tmp, outDir, d, files); err != nil {
 		os.RemoveAll(tmp)
-		return err
+		return nil, err
 	}
 	if err := swap(tmp, outDir); err != nil {
 		os.RemoveAll(tmp)
-		return err
+		return nil, err
 	}
-	return nil
+	return changed, nil
 }
 
 // resolveOut makes outDir absolute and, when it is a symbolic link to a
@@ -111,7 +132,7 @@ func carry(src, dst string) error {
 	if os.Link(src, dst) == nil {
 		return nil
 	}
-	in, err := os.Open(src)
+	in, _, err := inputfile.Open(src) // it may have been replaced by a FIFO since
 	if err != nil {
 		return err
 	}

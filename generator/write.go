@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/podgen/podgen/internal/inputfile"
 )
 
 // disk is what the output folder holds now, split by owner.
@@ -62,7 +64,7 @@ func scan(outDir string) (*disk, error) {
 
 // hasHeader reads just enough of the file to see its first line.
 func hasHeader(path string) (bool, error) {
-	f, err := os.Open(path)
+	f, _, err := inputfile.Open(path) // never a FIFO that replaced it since the walk
 	if err != nil {
 		return false, err
 	}
@@ -76,11 +78,20 @@ func hasHeader(path string) (bool, error) {
 }
 
 // Check compares files with what outDir holds and returns, sorted, the
-// slash paths that Write would create, change or remove. It never writes.
-// A generated path that is taken by a user's file is an error.
+// slash paths that Write would create, change or remove. It never writes
+// (beyond the lock file beside an existing outDir: it reads under a shared
+// lock, so that no build swaps the folder while it is scanned). A
+// generated path that is taken by a user's file is an error.
 func Check(outDir string, files map[string][]byte) (changed []string, err error) {
 	if outDir, err = resolveOut(outDir); err != nil {
 		return nil, err
+	}
+	if _, err := os.Lstat(outDir); err == nil {
+		lock, err := lockOutput(outDir, false)
+		if err != nil {
+			return nil, err
+		}
+		defer lock.unlock()
 	}
 	_, changed, err = plan(outDir, files)
 	return changed, err
@@ -142,7 +153,9 @@ func pathDir(p string) string {
 	return p[:i]
 }
 
+// sameContent reports whether the file at path holds data; a larger file
+// is not read.
 func sameContent(path string, data []byte) bool {
-	old, err := os.ReadFile(path)
+	old, err := inputfile.Read(path, int64(len(data)), "a generated file")
 	return err == nil && bytes.Equal(old, data)
 }

@@ -235,3 +235,116 @@ func TestWriteFailureMidwayLeavesOutput(t *testing.T) {
 	}
 	assertNoLeftovers(t, filepath.Dir(out))
 }
+
+// TestWriteRemovesStaleTempFolders: the temporary trees of a build that
+// was killed (.out.podgen-new-*, and the -old tree of a swap that did not
+// finish) are removed by the next build; another output's are not.
+func TestWriteRemovesStaleTempFolders(t *testing.T) {
+	parent := t.TempDir()
+	out := filepath.Join(parent, "out")
+	mustWrite(t, out, map[string][]byte{"pod/a.go": gen("")})
+	writeFile(t, filepath.Join(parent, ".out.podgen-new-1234/pod/a.go"), string(gen("// half\n")))
+	writeFile(t, filepath.Join(parent, ".out.podgen-new-5678-old/pod/a.go"), string(gen("")))
+	writeFile(t, filepath.Join(parent, ".other.podgen-new-1/pod/a.go"), string(gen("")))
+	writeFile(t, filepath.Join(parent, ".out.podgen-new-file"), "not a folder")
+
+	mustWrite(t, out, map[string][]byte{"pod/a.go": gen("")}) // up to date: still cleans
+	entries, _ := os.ReadDir(parent)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	want := []string{".other.podgen-new-1", ".out.podgen-new-file", ".out.podgen.lock", "out"}
+	if !reflect.DeepEqual(names, want) {
+		t.Errorf("beside out: %q, want %q", names, want)
+	}
+}
+
+// TestWriteRecoversInterruptedSwap: a build killed between renaming out
+// away and renaming the new tree in leaves no out, the new tree and the
+// old one; the next build puts the old tree back first, so the user's
+// files in it survive.
+func TestWriteRecoversInterruptedSwap(t *testing.T) {
+	parent := t.TempDir()
+	out := filepath.Join(parent, "out")
+	writeFile(t, filepath.Join(parent, ".out.podgen-new-42-old/pod/old.go"), string(gen("")))
+	writeFile(t, filepath.Join(parent, ".out.podgen-new-42-old/notes.txt"), "mine")
+	writeFile(t, filepath.Join(parent, ".out.podgen-new-42/pod/old.go"), string(gen("")))
+	writeFile(t, filepath.Join(parent, ".out.podgen-new-42/pod/new.go"), string(gen("")))
+
+	mustWrite(t, out, map[string][]byte{"pod/a.go": gen("")})
+	want := map[string]string{"pod/a.go": string(gen("")), "notes.txt": "mine"}
+	if got := tree(t, out); !reflect.DeepEqual(got, want) {
+		t.Errorf("tree = %v, want %v", got, want)
+	}
+	assertNoLeftovers(t, parent)
+}
+
+// TestWriteConcurrent: builds of one output at the same time take turns:
+// every one succeeds, the user's file stays, and the output is exactly one
+// build's files. Several rounds, since a race shows only sometimes.
+func TestWriteConcurrent(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	writeFile(t, filepath.Join(out, "notes.txt"), "mine")
+	sets := []map[string][]byte{
+		{"pod/a.go": gen("// a\n"), "pod/b.go": gen("// b\n"), "client/c.go": gen("// c\n")},
+		{"pod/a.go": gen("// a2\n"), "server/d.go": gen("// d\n")},
+	}
+	const builds = 6
+	for round := range 40 {
+		errs := make(chan error, builds)
+		for i := range builds {
+			go func() { errs <- Write(out, sets[(round+i)%2]) }()
+		}
+		for range builds {
+			if err := <-errs; err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		got := tree(t, out)
+		if got["notes.txt"] != "mine" {
+			t.Fatalf("round %d: user file lost: %v", round, got)
+		}
+		delete(got, "notes.txt")
+		if !reflect.DeepEqual(got, toStrings(sets[0])) && !reflect.DeepEqual(got, toStrings(sets[1])) {
+			t.Fatalf("round %d: tree = %v, want one build's files", round, got)
+		}
+		assertNoLeftovers(t, filepath.Dir(out))
+	}
+}
+
+func toStrings(files map[string][]byte) map[string]string {
+	m := map[string]string{}
+	for p, data := range files {
+		m[p] = string(data)
+	}
+	return m
+}
+
+// TestWriteLockTimeout: a build that cannot get the output's lock in time
+// says who holds it and writes nothing.
+func TestWriteLockTimeout(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	mustWrite(t, out, map[string][]byte{"pod/a.go": gen("")})
+	held, err := os.OpenFile(filepath.Join(filepath.Dir(out), ".out.podgen.lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	if err := syscall.Flock(int(held.Fd()), syscall.LOCK_EX); err != nil {
+		t.Skip(err)
+	}
+	defer func(d time.Duration) { lockWait = d }(lockWait)
+	lockWait = 200 * time.Millisecond
+	start := time.Now()
+	err = Write(out, map[string][]byte{"pod/b.go": gen("")})
+	if err == nil || !strings.Contains(err.Error(), "another podgen build is writing "+out) {
+		t.Errorf("err = %v", err)
+	}
+	if d := time.Since(start); d < lockWait || d > 10*time.Second {
+		t.Errorf("gave up after %v, want about %v", d, lockWait)
+	}
+	if got := tree(t, out); !reflect.DeepEqual(got, map[string]string{"pod/a.go": string(gen(""))}) {
+		t.Errorf("tree = %v", got)
+	}
+}

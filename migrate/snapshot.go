@@ -17,10 +17,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"sort"
 
 	"github.com/podgen/podgen/emit"
+	"github.com/podgen/podgen/internal/inputfile"
 	"github.com/podgen/podgen/schema"
 )
 
@@ -146,9 +146,12 @@ func Unmarshal(data []byte) (*Snapshot, error) {
 	return &s, nil
 }
 
+// maxSnapshotSize bounds the snapshot.json that is read.
+const maxSnapshotSize = 16 << 20
+
 // ReadSnapshot reads the snapshot.json at path.
 func ReadSnapshot(path string) (*Snapshot, error) {
-	data, err := os.ReadFile(path)
+	data, err := inputfile.Read(path, maxSnapshotSize, "a snapshot")
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,10 @@ func (ep *endpointParser) endpoint(t goTypeDecl) *Endpoint {
 		ep.errorf(t.spec.Name.Pos(), "endpoint %q must be a struct type (rename it, or add //podgen:ignore)", name)
 		return nil
 	}
+	if msg := nameTooLong("endpoint", name); msg != "" {
+		ep.errorf(t.spec.Name.Pos(), "%s", msg)
+		return nil
+	}
 	e := &Endpoint{
 		Pos:      ep.pos(t.spec.Name.Pos()),
 		GoName:   name,

@@ -1,11 +1,21 @@
 package schema
 
 import (
+	"errors"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/podgen/podgen/internal/inputfile"
+)
+
+// The size limits of input files. A protocol file holds one definition and
+// an endpoint file a few types and methods, so anything near these sizes
+// is a mistake; they bound what the parsers are given.
+const (
+	maxProtocolFileSize = 1 << 20
+	maxEndpointFileSize = 4 << 20
 )
 
 // File is one input file: its path as the user should see it in errors and
@@ -19,18 +29,30 @@ type File struct {
 // and every non-test .go file directly in endpointsDir (which may be ""),
 // and returns the validated IR. On user errors it returns an ErrorList
 // holding all of them; other errors are I/O failures.
+//
+// Only regular files are read (a link is followed to one), and none larger
+// than its limit; any other file is a user error at its path, reported
+// with the errors of the files that could be read.
 func Load(protocolDir, endpointsDir string) (*Protocol, error) {
-	protocol, err := readTree(protocolDir, isProtocolFile, true)
+	var bad ErrorList
+	protocol, err := readTree(protocolDir, isProtocolFile, true, maxProtocolFileSize, "a protocol file", &bad)
 	if err != nil {
 		return nil, err
 	}
 	var endpoints []File
 	if endpointsDir != "" {
-		if endpoints, err = readTree(endpointsDir, isEndpointFile, false); err != nil {
+		endpoints, err = readTree(endpointsDir, isEndpointFile, false, maxEndpointFileSize, "an endpoint file", &bad)
+		if err != nil {
 			return nil, err
 		}
 	}
-	return LoadFiles(protocol, endpoints)
+	p, err := LoadFiles(protocol, endpoints)
+	if len(bad) == 0 {
+		return p, err
+	}
+	var errs ErrorList
+	errors.As(err, &errs)
+	return nil, append(bad, errs...).Err()
 }
 
 // LoadFiles is Load on files already in memory; tests and fuzzers use it.
@@ -50,8 +72,10 @@ func isEndpointFile(name string) bool {
 	return strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go")
 }
 
-// readTree reads the files of dir that match keep, in lexical order.
-func readTree(dir string, keep func(string) bool, recursive bool) ([]File, error) {
+// readTree reads the files of dir that match keep, in lexical order. A
+// file that is not regular, is over limit bytes or cannot be read goes to
+// bad; the error is for a folder that cannot be walked.
+func readTree(dir string, keep func(string) bool, recursive bool, limit int64, what string, bad *ErrorList) ([]File, error) {
 	var files []File
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -66,7 +90,12 @@ func readTree(dir string, keep func(string) bool, recursive bool) ([]File, error
 		if !keep(d.Name()) || strings.HasPrefix(d.Name(), ".") {
 			return nil
 		}
-		data, err := os.ReadFile(p)
+		data, err := inputfile.Read(p, limit, what)
+		var refused *inputfile.Error
+		if errors.As(err, &refused) {
+			bad.Add(Pos{File: p, Line: 1, Col: 1}, "%s", refused.Msg)
+			return nil
+		}
 		if err != nil {
 			return err
 		}

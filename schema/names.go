@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // All name derivation of podgen lives in this file, so that a name is
@@ -307,6 +308,34 @@ func fileStem(name string) string {
 		b.WriteRune(unicode.ToLower(r))
 	}
 	return b.String()
+}
+
+// maxNameLen bounds, in bytes, a class, enum, exception or endpoint name,
+// since each becomes a file name. The longest, <stem>_table.go, where
+// fileStem may put an underscore before every capital, is then at most
+// 2*100-1+9 = 208 bytes for an ASCII name: below the 255 bytes file
+// systems allow, with room for a backup suffix. No readable name is longer.
+const maxNameLen = 100
+
+// nameTooLong returns the error message for a kind name ("class") that
+// is too long to become a file name, or "" when it is not. The name is
+// shown cut short:
+//
+//	class name "VeryLongLongLongLongLongLongLong"... is 300 characters long, more than the 100 ...
+func nameTooLong(kind, name string) string {
+	if len(name) <= maxNameLen {
+		return ""
+	}
+	short := name[:32]
+	for !utf8.ValidString(short) {
+		short = short[:len(short)-1]
+	}
+	unit := "characters" // class names are ASCII; a Go name may not be
+	if utf8.RuneCountInString(name) != len(name) {
+		unit = "bytes"
+	}
+	return fmt.Sprintf("%s name %q... is %d %s long, more than the %d allowed for a name that becomes a file name",
+		kind, short, len(name), unit, maxNameLen)
 }
 
 // reservedFileStems are the files of pod/ and client/ that podgen writes

@@ -128,6 +128,8 @@ func (f *yamlFile) newDef(head *pair, doc string) *def {
 		f.errorf(head.v, "missing %s name", d.kind)
 	case !isClassName(name):
 		f.errorf(head.v, "invalid %s name %q: want UpperCamelCase (^[A-Z][A-Za-z0-9]*$)", d.kind, name)
+	case nameTooLong(d.kind, name) != "":
+		f.errorf(head.v, "%s", nameTooLong(d.kind, name))
 	case reservedClassNames[name]:
 		f.errorf(head.v, "%s name %q is reserved: podgen generates pod.%s", d.kind, name, name)
 	case builtinKinds[name] != 0 || name == "List" || name == "Map":

@@ -11,11 +11,9 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
-)
 
-// maxProtocolFileSize bounds what the YAML parser is given; a protocol file
-// holds one definition, so anything near this size is a mistake.
-const maxProtocolFileSize = 1 << 20
+	"github.com/podgen/podgen/internal/inputfile"
+)
 
 // yamlFile reads YAML nodes of one file, reporting errors at their position.
 // It never follows aliases, so alias expansion ("billion laughs") cannot
@@ -37,7 +35,7 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 // or nil after reporting why there is none.
 func (f *yamlFile) parse(data []byte) *yaml.Node {
 	if len(data) > maxProtocolFileSize {
-		f.errs.Add(Pos{File: f.path, Line: 1, Col: 1}, "protocol file is larger than %d bytes", maxProtocolFileSize)
+		f.errs.Add(Pos{File: f.path, Line: 1, Col: 1}, "%s", inputfile.TooLarge(int64(len(data)), maxProtocolFileSize, "a protocol file"))
 		return nil
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
