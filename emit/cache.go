@@ -129,13 +129,14 @@ func (cc *cacheCopier) hasRefs(t *schema.Type) bool {
 }
 
 // cacheDecodeFunc writes cacheDecode, the Global cache's way back from a
-// class name and JSON to a value.
+// class name and JSON to a value. The JSON is the stored form, which the
+// server wrote itself: server-only fields are read.
 func cacheDecodeFunc(f *jen.File, classes []*schema.Class) {
 	var cases []jen.Code
 	for _, c := range classes {
 		cases = append(cases, jen.Case(jen.Lit(c.Name)).Block(
 			jen.Id("v").Op(":=").New(jen.Id(c.Name)),
-			jen.If(jen.Err().Op(":=").Id("decodeJSONDocument").Call(jen.Id("data"), jen.Id("v")), jen.Err().Op("!=").Nil()).
+			jen.If(jen.Err().Op(":=").Id("decodeStoredJSONDocument").Call(jen.Id("data"), jen.Id("v")), jen.Err().Op("!=").Nil()).
 				Block(jen.Return(jen.Nil(), jen.Err())),
 			jen.Return(jen.Id("v"), jen.Nil())))
 	}

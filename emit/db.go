@@ -77,13 +77,16 @@ func dbTablesFile(p *schema.Protocol, o Options) File {
 		}
 	})
 	f.Comment("decoder is the scratch's JSON decoder for json columns, reset to b.")
+	f.Comment("Columns hold the stored form, so server-only fields are read.")
 	f.Func().Params(jen.Id("sc").Op("*").Id("scratch")).Id("decoder").Params(jen.Id("b").Index().Byte()).Op("*").Id("JSONDecoder").Block(
-		jen.If(jen.List(jen.Id("d"), jen.Id("ok")).Op(":=").Id("sc").Dot("dec").Assert(jen.Op("*").Id("JSONDecoder")), jen.Id("ok")).Block(
+		jen.List(jen.Id("d"), jen.Id("ok")).Op(":=").Id("sc").Dot("dec").Assert(jen.Op("*").Id("JSONDecoder")),
+		jen.If(jen.Id("ok")).Block(
 			jen.Id("d").Dot("Reset").Call(jen.Id("b")),
-			jen.Return(jen.Id("d")),
+		).Else().Block(
+			jen.Id("d").Op("=").Id("NewJSONDecoder").Call(jen.Id("b")),
+			jen.Id("sc").Dot("dec").Op("=").Id("d"),
 		),
-		jen.Id("d").Op(":=").Id("NewJSONDecoder").Call(jen.Id("b")),
-		jen.Id("sc").Dot("dec").Op("=").Id("d"),
+		jen.Id("d").Dot("ReadStoredForm").Call(),
 		jen.Return(jen.Id("d")),
 	)
 	return File{Path: "pod/db_tables.go", Jen: f}

@@ -15,6 +15,7 @@ import (
 //	func runSendReminder(s *pod.Session, arg []byte) error {
 //		var v pod.Reminder
 //		d := pod.NewJSONDecoder(arg)
+//		d.ReadStoredForm()
 //		... decode v ...
 //		return (&endpoints.SendReminderFutureCall{}).Invoke(s, v)
 //	}
@@ -45,6 +46,7 @@ func serverFutureCalls(p *schema.Protocol, o Options) ([]File, error) {
 		body := []jen.Code{
 			jen.Var().Id("v").Add(goType(c.Arg, o.Pod())),
 			jen.Id("d").Op(":=").Qual(o.Pod(), "NewJSONDecoder").Call(jen.Id("arg")),
+			jen.Id("d").Dot("ReadStoredForm").Call(), // the server stored it: server-only fields included
 			jen.Err().Op(":=").Func().Params().Error().Block(
 				append(decodeValue(jen.Id("d"), c.Arg, jen.Id("v"), o.Pod()), jen.Return(jen.Id("d").Dot("End").Call()))...,
 			).Call(),

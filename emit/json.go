@@ -36,6 +36,9 @@ type jsonMember struct {
 	Type     *schema.Type   // the member's type
 	Dst      *jen.Statement // addressable Go location the value goes to; parenthesize a dereference: (*p)
 	Required bool           // missing key is an error
+	// ServerOnly members are read only from the stored form; the wire form
+	// skips them like unknown keys, so that a client cannot set them.
+	ServerOnly bool
 }
 
 // scope hands out the names of loop variables, one set per nesting level,
@@ -72,6 +75,11 @@ func decodeMembers(d *jen.Statement, members []jsonMember, models string) []jen.
 		if m.Required {
 			body = append(body, jen.Id("seen").Index(jen.Lit(nRequired)).Op("=").True())
 			nRequired++
+		}
+		if m.ServerOnly {
+			body = []jen.Code{jen.If(d.Clone().Dot("StoredForm").Call()).Block(body...).
+				Else().If(jen.Err().Op(":=").Add(d.Clone()).Dot("Skip").Call(), jen.Err().Op("!=").Nil()).
+				Block(jen.Return(jen.Err()))}
 		}
 		cases = append(cases, jen.Case(jen.Lit(m.Key)).Block(body...))
 	}
@@ -119,7 +127,7 @@ func appendStoredValue(b *jen.Statement, t *schema.Type, src *jen.Statement, mod
 }
 
 // appendFails reports whether encoding a value of type t can fail: only a
-// non-finite double or a date outside years 0..9999 can, wherever nested.
+// non-finite double or a date outside years 0001-9999 can, wherever nested.
 func appendFails(t *schema.Type) bool {
 	switch t.Kind {
 	case schema.Double, schema.DateTime, schema.ClassKind:

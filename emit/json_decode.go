@@ -44,7 +44,7 @@ func decodeNullable(d *jen.Statement, t *schema.Type, dst target, models string,
 	var body []jen.Code
 	if t.Pointer() {
 		body = append(body, jen.If(loc.Clone().Op("==").Nil()).Block(
-			loc.Clone().Op("=").New(baseType(t, models))))
+			loc.Clone().Op("=").Qual(models, "NewJSONValue").Types(baseType(t, models)).Call(d.Clone())))
 		dst = target{expr: loc, ptr: true}
 	}
 	body = append(body, decodeCode(d, &inner, dst, models, sc, wrap)...)
@@ -64,7 +64,7 @@ func decodeList(d *jen.Statement, t *schema.Type, dst target, models string, sc 
 		jen.List(jen.Id("ok"), jen.Err()).Op(":=").Add(d.Clone()).Dot("More").Call(),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(wrap(jen.Err()))),
 		jen.If(jen.Op("!").Id("ok")).Block(jen.Break()),
-		s.Clone().Op("=").Qual(models, "ExtendJSONSlice").Call(s.Clone()),
+		s.Clone().Op("=").Qual(models, "ExtendJSONSlice").Call(d.Clone(), s.Clone()),
 	}
 	elem := target{expr: s.Clone().Index(i.Clone())}
 	body = append(body, decodeCode(d, t.Elem, elem, models, sc+1, elemWrap)...)
@@ -87,14 +87,15 @@ func decodeMap(d *jen.Statement, t *schema.Type, dst target, models string, sc s
 		jen.List(jen.Id("key"), jen.Id("ok"), jen.Err()).Op(":=").Add(d.Clone()).Dot("Key").Call(),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(wrap(jen.Err()))),
 		jen.If(jen.Op("!").Id("ok")).Block(jen.Break()),
-		k.Clone().Op(":=").String().Call(jen.Id("key")), // copy: the key bytes are reused by the next read
+		k.Clone().Op(":=").Add(d.Clone()).Dot("MapKey").Call(jen.Id("key")), // a copy: the key bytes are reused by the next read
 		jen.Var().Add(e.Clone()).Add(goType(t.Elem, models)),
 	}
 	body = append(body, decodeCode(d, t.Elem, target{expr: e.Clone()}, models, sc+1, elemWrap)...)
-	body = append(body, m.Clone().Index(k.Clone()).Op("=").Add(e.Clone()))
+	body = append(body, jen.Qual(models, "PutJSONMap").Call(d.Clone(), m.Clone(), k.Clone(), e.Clone()))
 	return []jen.Code{
 		ifErr(d.Clone().Dot("BeginObject").Call(), wrap),
-		jen.If(m.Clone().Op("==").Nil()).Block(m.Clone().Op("=").Add(goType(t, models)).Values()),
+		jen.If(m.Clone().Op("==").Nil()).Block(m.Clone().Op("=").Qual(models, "NewJSONMap").
+			Types(jen.String(), goType(t.Elem, models)).Call(d.Clone())),
 		jen.For().Block(body...),
 	}
 }

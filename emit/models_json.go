@@ -8,8 +8,9 @@ import (
 
 // classJSON writes AppendJSON, DecodeJSON, MarshalJSON and UnmarshalJSON of
 // a class, and in pod appendStoredJSON. fields are the wire fields; in pod,
-// server-only fields are also accepted on input (never required) so that a
-// server can read its own data.
+// server-only fields are read too (never required) when the decoder reads
+// the stored form, so that a server can read its own data, and skipped
+// otherwise, so that a client cannot set them.
 func classJSON(f *jen.File, c *schema.Class, fields []*schema.Field, models string, client bool) {
 	if client || !c.HoldsServerOnly {
 		f.Comment("AppendJSON appends the JSON object of v to b.")
@@ -28,8 +29,9 @@ func classJSON(f *jen.File, c *schema.Class, fields []*schema.Field, models stri
 		}
 		members = append(members, jsonMember{
 			Key: fl.Name, Label: "field", Type: fl.Type,
-			Dst:      jen.Id("v").Dot(fl.GoName),
-			Required: !fl.Type.Nullable && !fl.ServerOnly && !fl.IsID,
+			Dst:        jen.Id("v").Dot(fl.GoName),
+			Required:   !fl.Type.Nullable && !fl.ServerOnly && !fl.IsID,
+			ServerOnly: fl.ServerOnly,
 		})
 	}
 	decode := append(decodeMembers(jen.Id("d"), members, models), jen.Return(jen.Nil()))

@@ -80,7 +80,8 @@ func serverDecodeParams(f *jen.File, o Options) {
 	f.Comment("emptyObject stands in for an empty body: a method without required")
 	f.Comment("parameters may be called without one.")
 	f.Var().Id("emptyObject").Op("=").Index().Byte().Call(jen.Lit("{}"))
-	f.Comment("decodeParams reads the request body, one JSON object, into p.")
+	f.Comment("decodeParams reads the request body, one JSON object, into p, within")
+	f.Comment("the call's memory budget (limits.go): a client can set no server-only field.")
 	f.Func().Id("decodeParams").Params(jen.Id("c").Op("*").Id("call"), jen.Id("p").Id("paramDecoder")).Error().Block(
 		jen.Id("body").Op(":=").Id("c").Dot("body"),
 		jen.If(jen.Len(jen.Qual("bytes", "TrimSpace").Call(jen.Id("body"))).Op("==").Lit(0)).Block(
@@ -88,6 +89,7 @@ func serverDecodeParams(f *jen.File, o Options) {
 		jen.Id("d").Op(":=").Id("decoders").Dot("Get").Call().Assert(dec.Clone()),
 		jen.Defer().Id("decoders").Dot("Put").Call(jen.Id("d")),
 		jen.Id("d").Dot("Reset").Call(jen.Id("body")),
+		jen.Id("d").Dot("SetBudget").Call(jen.Op("&").Id("c").Dot("mem")),
 		jen.If(jen.Err().Op(":=").Id("p").Dot("decode").Call(jen.Id("d")), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Err())),
 		jen.Return(jen.Id("d").Dot("End").Call()),

@@ -187,6 +187,8 @@ var reservedClassNames = map[string]bool{
 	"NewJSONDecoder": true, "AppendJSONString": true, "AppendJSONFloat": true,
 	"AppendJSONTime": true, "AppendJSONDuration": true, "AppendJSONBytes": true,
 	"AppendJSONUUID": true, "ExtendJSONSlice": true, "SortedKeys": true,
+	"JSONBudget": true, "JSONPool": true, "NewJSONPool": true, "ErrJSONTooLarge": true, "ErrJSONBusy": true,
+	"NewJSONMap": true, "PutJSONMap": true, "NewJSONValue": true,
 	"JSONFieldError": true, "JSONIndexError": true, "JSONMissingError": true,
 	"JSONEnumError": true, "ParseUUID": true,
 	// Session, runtime and configuration (static/pod).
@@ -343,7 +345,7 @@ func nameTooLong(kind, name string) string {
 // fileStem is one of them would overwrite it. emit's tests check that every
 // static file is listed.
 var reservedFileStems = map[string]bool{
-	"json_decode": true, "json_encode": true, "json_error": true, "json_number": true,
+	"json_budget": true, "json_decode": true, "json_encode": true, "json_error": true, "json_number": true,
 	"json_skip": true, "json_string": true, "json_time": true, "uuid": true,
 	"banner": true, "config": true, "config_yaml": true, "session": true,
 	"cache": true, "cache_global": true, "cache_load": true, "cache_local": true, "cache_classes": true,

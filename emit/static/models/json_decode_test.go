@@ -86,6 +86,11 @@ func TestDecodeErrors(t *testing.T) {
 		{"\"a\nb\"", func(d *JSONDecoder) error { return d.String(&s) }, "control character"},
 		{`"abc`, func(d *JSONDecoder) error { return d.String(&s) }, "unterminated"},
 		{`"2024-01-01"`, func(d *JSONDecoder) error { return d.Time(&tm) }, "expected DateTime"},
+		{`"9999-12-31T23:30:00-01:00"`, func(d *JSONDecoder) error { return d.Time(&tm) }, "outside years 0001-9999 in UTC"},
+		{`"0000-12-31T23:30:00Z"`, func(d *JSONDecoder) error { return d.Time(&tm) }, "outside years 0001-9999 in UTC"},
+		{`"0001-01-01T00:30:00+01:00"`, func(d *JSONDecoder) error { return d.Time(&tm) }, "outside years 0001-9999 in UTC"},
+		{`"a\u0000b"`, func(d *JSONDecoder) error { return d.String(&s) }, "NUL character"},
+		{`{"a\u0000":1}`, func(d *JSONDecoder) error { return d.Skip() }, "NUL character"},
 		{"tru", func(d *JSONDecoder) error { var b bool; return d.Bool(&b) }, "invalid literal"},
 		{"", func(d *JSONDecoder) error { var b bool; return d.Bool(&b) }, "end of input"},
 	}

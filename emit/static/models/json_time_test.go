@@ -7,7 +7,8 @@ import (
 
 func TestRFC3339MatchesTimePackage(t *testing.T) {
 	for _, s := range []string{"2024-02-29T23:59:59.123456789+02:00", "2023-02-29T00:00:00Z", "2024-04-31T00:00:00Z",
-		"0000-01-01T00:00:00Z", "0000-02-29T12:00:00Z", "1600-02-29T00:00:00-01:00", "1900-02-29T00:00:00Z", "1969-12-31T23:59:59.999Z", "9999-12-31T23:59:59.999999999Z", "2024-01-01T24:00:00Z", "2024-01-01T00:00:60Z",
+		"0000-01-01T00:00:00Z", "0000-02-29T12:00:00Z", "1600-02-29T00:00:00-01:00", "1900-02-29T00:00:00Z", "1969-12-31T23:59:59.999Z", "9999-12-31T23:59:59.999999999Z",
+		"9999-12-31T23:30:00-01:00", "0001-01-01T00:30:00+01:00", "0001-01-01T00:00:00Z", "10000-01-01T00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01T00:00:60Z",
 		"2024-01-01T00:00:00.Z", "2024-01-01T00:00:00.1234567891Z", "2024-01-01T00:00:00+24:00", "2024-01-01T00:00:00-23:59",
 		"2024-01-01t00:00:00z", "2024-01-01T00:00:00", "2024-1-01T00:00:00Z", "2024-01-01T00:00:00.5-01:30", "+024-01-01T00:00:00Z"} {
 		var want time.Time
@@ -18,7 +19,8 @@ func TestRFC3339MatchesTimePackage(t *testing.T) {
 		}
 		var viaDecoder time.Time
 		derr := NewJSONDecoder([]byte(`"` + s + `"`)).Time(&viaDecoder)
-		if (derr == nil) != (werr == nil) || (derr == nil && !viaDecoder.Equal(want)) {
+		inRange := werr == nil && want.UTC().Year() >= 1 && want.UTC().Year() <= 9999
+		if (derr == nil) != inRange || (derr == nil && !viaDecoder.Equal(want)) {
 			t.Errorf("%s: decoder %v (%v), time package %v (%v)", s, viaDecoder, derr, want, werr)
 		}
 	}
@@ -52,15 +54,16 @@ func FuzzRFC3339(f *testing.F) {
 }
 
 func TestExtendJSONSlice(t *testing.T) {
+	d := NewJSONDecoder(nil)
 	var s []int
 	for i := 0; i < 10; i++ {
-		s = ExtendJSONSlice(s)
+		s = ExtendJSONSlice(d, s)
 		s[i] = i
 	}
 	if len(s) != 10 || s[9] != 9 || cap(s) != 16 {
 		t.Errorf("got len %d cap %d %v", len(s), cap(s), s)
 	}
-	s = ExtendJSONSlice(s[:1])
+	s = ExtendJSONSlice(d, s[:1])
 	if len(s) != 2 || s[1] != 0 {
 		t.Errorf("reused element not zeroed: %v", s)
 	}

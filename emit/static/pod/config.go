@@ -38,6 +38,11 @@ type ServerConfig struct {
 	WriteTimeout      time.Duration
 	IdleTimeout       time.Duration
 	ShutdownTimeout   time.Duration // grace period for in-flight calls on SIGTERM
+
+	// Only the API server reads these (apiServer: in the YAML).
+	MaxConcurrentRequests int      // calls at once; more get a 503 (default 500)
+	MaxRequestMemory      int64    // bytes the calls in flight may hold for bodies and parameters (default 64 MiB)
+	AllowedOrigins        []string // cors.allowedOrigins: browser origins besides the server's own
 }
 
 // DatabaseConfig is where the Postgres database is.
@@ -84,7 +89,7 @@ type GlobalCacheConfig struct {
 func DefaultConfig(mode, app string) *Config {
 	return &Config{
 		Mode:           mode,
-		APIServer:      defaultServer(8080),
+		APIServer:      defaultAPIServer(),
 		InsightsServer: defaultServer(8081),
 		Database: DatabaseConfig{Host: "localhost", Port: 5432, Name: app,
 			User: "postgres", MaxConnections: 20},
@@ -94,6 +99,13 @@ func DefaultConfig(mode, app string) *Config {
 		FutureCalls:    defaultFutureCalls,
 		MaxRequestSize: 1 << 20,
 	}
+}
+
+func defaultAPIServer() ServerConfig {
+	s := defaultServer(8080)
+	s.MaxConcurrentRequests = 500
+	s.MaxRequestMemory = 64 << 20
+	return s
 }
 
 func defaultServer(port int) ServerConfig {

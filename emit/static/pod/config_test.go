@@ -69,6 +69,29 @@ production: {database: other}
 	}
 }
 
+func TestLoadConfigAPILimits(t *testing.T) {
+	c, err := LoadConfig(filepath.Join(t.TempDir(), "missing"), "development", "mypod", noEnv)
+	if err != nil || c.APIServer.MaxConcurrentRequests != 500 || c.APIServer.MaxRequestMemory != 64<<20 ||
+		len(c.APIServer.AllowedOrigins) != 0 {
+		t.Fatalf("defaults: %+v, %v", c.APIServer, err)
+	}
+	dir := writeConfig(t, map[string]string{"development.yaml": `
+apiServer:
+  maxConcurrentRequests: 50
+  maxRequestMemory: 1000000
+  cors:
+    allowedOrigins: ["https://app.example.com", "http://localhost:3000"]
+`})
+	if c, err = LoadConfig(dir, "development", "mypod", noEnv); err != nil {
+		t.Fatal(err)
+	}
+	a := c.APIServer
+	if a.MaxConcurrentRequests != 50 || a.MaxRequestMemory != 1000000 || len(a.AllowedOrigins) != 2 ||
+		a.AllowedOrigins[1] != "http://localhost:3000" {
+		t.Errorf("api = %+v", a)
+	}
+}
+
 func TestLoadConfigErrors(t *testing.T) {
 	tests := []struct{ file, body, want string }{
 		{"development.yaml", "apiServer:\n  port: 80\nx: 1\n", "development.yaml:3:1: x: unknown key (known keys: "},
@@ -80,6 +103,11 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"development.yaml", "apiServer: [1]\n", "development.yaml:1:12: apiServer: expected a mapping"},
 		{"development.yaml", "apiServer: {port: 1\n", "development.yaml: yaml: "},
 		{"passwords.yaml", "development: {databse: x}\n", "passwords.yaml:1:15: development.databse: unknown key"},
+		{"development.yaml", "apiServer:\n  cors:\n    allowedOrigins: [https://ok.example, https://x.example/path]\n",
+			"development.yaml:3:42: apiServer.cors.allowedOrigins: \"https://x.example/path\" is not an origin"},
+		{"development.yaml", "apiServer: {cors: {allowedOrigins: https://a.example}}\n", "development.yaml:1:36: apiServer.cors.allowedOrigins: expected a list"},
+		{"development.yaml", "apiServer: {maxConcurrentRequests: 0}\n", "development.yaml:1:36: apiServer.maxConcurrentRequests: expected a positive integer"},
+		{"development.yaml", "insightsServer: {maxConcurrentRequests: 5}\n", "development.yaml:1:18: insightsServer.maxConcurrentRequests: unknown key"},
 	}
 	for _, tt := range tests {
 		files := map[string]string{"development.yaml": "", tt.file: tt.body}

@@ -33,6 +33,9 @@ type call struct {
 	status   int    // the status written, for metrics
 	failure  error  // why the call failed, for its session log
 	stack    string // where, for a recovered panic
+	// mem is what the body and the decoded parameters may hold; given
+	// back to the limits' pool when the call ends.
+	mem pod.JSONBudget
 }
 
 // maxPooledBuffer keeps one huge request from pinning its memory in the pool.
@@ -45,9 +48,9 @@ var callPool = sync.Pool{New: func() any {
 // handler decodes a call's parameters, runs the endpoint method and replies.
 type handler func(c *call)
 
-// serve runs h for one request: body limit, deadline, session, panics,
-// and counts it in m.
-func serve(rt *pod.Runtime, m *routeMetrics, endpoint, method string, h handler, w http.ResponseWriter, r *http.Request) {
+// serve runs h for one request: limits, body limit, deadline, session,
+// panics, and counts it in m.
+func serve(l *limits, rt *pod.Runtime, m *routeMetrics, endpoint, method string, h handler, w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	m.all.inFlight.Add(1)
 	c := callPool.Get().(*call)
@@ -58,9 +61,14 @@ func serve(rt *pod.Runtime, m *routeMetrics, endpoint, method string, h handler,
 	}()
 	*c = call{w: w, r: r, rt: rt, endpoint: endpoint, method: method, id: nextRequestID(),
 		body: c.body[:0], out: c.out[:0]}
+	if !l.enter() {
+		c.busy(tooManyCalls)
+		return
+	}
+	defer l.leave()
 	defer c.closeSession() // after recoverPanic, so a panic is logged with the session
 	defer c.recoverPanic()
-	if !c.readBody() {
+	if !c.readBody(l) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), rt.Config.APIServer.RequestTimeout)
@@ -87,6 +95,7 @@ type failureText string
 func (f failureText) Error() string { return string(f) }
 
 func (c *call) release() {
+	c.mem.Release()
 	body, out := c.body, c.out
 	if cap(body) > maxPooledBuffer {
 		body = make([]byte, 0, 4096)
@@ -98,14 +107,31 @@ func (c *call) release() {
 	callPool.Put(c)
 }
 
-// readBody reads the body into c.body; over maxRequestSize it answers 413,
-// from Content-Length when the client declared it, before reading anything.
-func (c *call) readBody() bool {
+// readBody reads the body into c.body, holding its memory in the call's
+// budget (limits.go). Over maxRequestSize it answers 413, and without
+// memory left 503; from Content-Length, when the client declared it,
+// before reading anything, and then into one buffer of the right size.
+func (c *call) readBody(l *limits) bool {
 	limit := c.rt.Config.MaxRequestSize
-	if c.r.ContentLength > limit {
+	if n := c.r.ContentLength; n > limit {
 		c.fail(http.StatusRequestEntityTooLarge, tooLarge(limit))
 		return false
+	} else if n >= 0 {
+		if !c.holdBody(l, n) {
+			return false
+		}
+		if int64(cap(c.body)) <= n {
+			c.body = make([]byte, 0, n+1) // +1: room to see the EOF
+		}
 	}
+	if !c.readAll(limit) {
+		return false
+	}
+	return c.r.ContentLength >= 0 || c.holdBody(l, int64(len(c.body)))
+}
+
+// readAll reads the body into c.body, at most limit bytes.
+func (c *call) readAll(limit int64) bool {
 	body := http.MaxBytesReader(c.w, c.r.Body, limit)
 	for {
 		if len(c.body) == cap(c.body) {
@@ -157,8 +183,18 @@ func (c *call) fail(status int, msg string) {
 	c.write(status, errorBody(c.out[:0], msg, "", nil, ""))
 }
 
-// badRequest answers a parameter the generated decoder rejected.
-func (c *call) badRequest(err error) { c.fail(http.StatusBadRequest, err.Error()) }
+// badRequest answers a parameter the generated decoder rejected: 400,
+// or 413 and 503 when decoding hit the call's memory bound.
+func (c *call) badRequest(err error) {
+	switch {
+	case errors.Is(err, pod.ErrJSONBusy):
+		c.busy(err.Error())
+	case errors.Is(err, pod.ErrJSONTooLarge):
+		c.fail(http.StatusRequestEntityTooLarge, err.Error())
+	default:
+		c.fail(http.StatusBadRequest, err.Error())
+	}
+}
 
 // exception answers a generated exception: 400 with its class and data.
 func (c *call) exception(class string, err error, data func([]byte) ([]byte, error)) {

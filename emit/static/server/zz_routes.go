@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"sync/atomic"
 	"time"
 )
 
@@ -18,8 +19,12 @@ func (e *testNotFound) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, `{"id":7}`...), nil
 }
 
+// testCalls counts the calls of test.count, to see whether endpoint code ran.
+var testCalls atomic.Int64
+
 func routes(r *router) {
 	r.handle("test", "echo", func(c *call) { c.reply(append(c.out[:0], c.body...)) })
+	r.handle("test", "count", func(c *call) { testCalls.Add(1); c.reply(append(c.out[:0], "null"...)) })
 	r.handle("test", "panic", func(c *call) { panic("secret detail") })
 	r.handle("test", "fail", func(c *call) { endpointError(c, errors.New("secret failure")) })
 	r.handle("test", "missing", func(c *call) { endpointError(c, &testNotFound{id: 7}) })

@@ -149,7 +149,7 @@ func (ep *HTTPServiceEndpoint) URLInfo(ctx context.Context, info *URLInfo) (*URL
 			r = nil
 		} else {
 			if r == nil {
-				r = new(URLInfo)
+				r = NewJSONValue[URLInfo](d)
 			}
 			if err := r.DecodeJSON(d); err != nil {
 				return err

@@ -82,7 +82,7 @@ func (v *Initialisms) DecodeJSON(d *JSONDecoder) error {
 				v.JSONData = nil
 			} else {
 				if v.JSONData == nil {
-					v.JSONData = new(string)
+					v.JSONData = NewJSONValue[string](d)
 				}
 				if err := d.String(v.JSONData); err != nil {
 					return JSONFieldError(err, "field", "jsonData")
@@ -98,7 +98,7 @@ func (v *Initialisms) DecodeJSON(d *JSONDecoder) error {
 				v.IPAddress = nil
 			} else {
 				if v.IPAddress == nil {
-					v.IPAddress = new(string)
+					v.IPAddress = NewJSONValue[string](d)
 				}
 				if err := d.String(v.IPAddress); err != nil {
 					return JSONFieldError(err, "field", "ipAddress")
@@ -109,7 +109,7 @@ func (v *Initialisms) DecodeJSON(d *JSONDecoder) error {
 				v.HTMLBody = nil
 			} else {
 				if v.HTMLBody == nil {
-					v.HTMLBody = new(string)
+					v.HTMLBody = NewJSONValue[string](d)
 				}
 				if err := d.String(v.HTMLBody); err != nil {
 					return JSONFieldError(err, "field", "htmlBody")

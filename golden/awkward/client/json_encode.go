@@ -112,12 +112,13 @@ func AppendJSONFloat(b []byte, f float64) ([]byte, error) {
 }
 
 // AppendJSONTime appends t in UTC as an RFC 3339 string with nanoseconds
-// as needed. Years outside 0..9999 have no RFC 3339 form and are errors.
+// as needed. Years outside 0001-9999 are errors, as in the decoder: RFC 3339 has no
+// form for most of them, and year 0 is 1 BC.
 func AppendJSONTime(b []byte, t time.Time) ([]byte, error) {
 	t = t.UTC()
 	y, mo, d := t.Date()
-	if y < 0 || y > 9999 {
-		return b, &JSONError{Msg: "DateTime year " + strconv.Itoa(y) + " outside 0..9999"}
+	if y < 1 || y > 9999 {
+		return b, &JSONError{Msg: "DateTime year " + strconv.Itoa(y) + " is outside 0001-9999"}
 	}
 	b = append(b, '"')
 	b = appendRFC3339(b, t, y, mo, d)
@@ -134,21 +135,6 @@ func AppendJSONBytes(b []byte, p []byte) []byte {
 	b = append(b, '"')
 	b = base64.StdEncoding.AppendEncode(b, p)
 	return append(b, '"')
-}
-
-// ExtendJSONSlice returns s with one more, zeroed element that a decoder
-// fills in place. It grows at least to 4 and then doubles, as
-// encoding/json does, instead of append's 1, 2, 4.
-func ExtendJSONSlice[T any](s []T) []T {
-	if n := len(s); n < cap(s) {
-		s = s[:n+1]
-		var zero T
-		s[n] = zero
-		return s
-	}
-	grown := make([]T, len(s)+1, max(4, 2*cap(s)))
-	copy(grown, s)
-	return grown
 }
 
 // SortedKeys appends the keys of m to buf in sorted order, so that maps

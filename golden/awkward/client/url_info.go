@@ -94,7 +94,7 @@ func (v *URLInfo) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Servers = ExtendJSONSlice(v.Servers)
+					v.Servers = ExtendJSONSlice(d, v.Servers)
 					if err := v.Servers[i].DecodeJSON(d); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "servers")
 					}
@@ -113,7 +113,7 @@ func (v *URLInfo) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "queryParams")
 			}
 			if v.QueryParams == nil {
-				v.QueryParams = map[string][]string{}
+				v.QueryParams = NewJSONMap[string, []string](d)
 			}
 			for {
 				key, ok, err := d.Key()
@@ -123,7 +123,7 @@ func (v *URLInfo) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				k := string(key)
+				k := d.MapKey(key)
 				var e []string
 				if err := d.BeginArray(); err != nil {
 					return JSONFieldError(JSONFieldError(err, "", k), "field", "queryParams")
@@ -137,7 +137,7 @@ func (v *URLInfo) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					e = ExtendJSONSlice(e)
+					e = ExtendJSONSlice(d, e)
 					if err := d.String(&e[i2]); err != nil {
 						return JSONFieldError(JSONFieldError(JSONIndexError(err, i2), "", k), "field", "queryParams")
 					}
@@ -145,7 +145,7 @@ func (v *URLInfo) DecodeJSON(d *JSONDecoder) error {
 				if e == nil {
 					e = []string{}
 				}
-				v.QueryParams[k] = e
+				PutJSONMap(d, v.QueryParams, k, e)
 			}
 			seen[2] = true
 		default:

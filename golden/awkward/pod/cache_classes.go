@@ -161,25 +161,25 @@ func cacheDecode(class string, data []byte) (any, error) {
 	switch class {
 	case "HTTPServer":
 		v := new(HTTPServer)
-		if err := decodeJSONDocument(data, v); err != nil {
+		if err := decodeStoredJSONDocument(data, v); err != nil {
 			return nil, err
 		}
 		return v, nil
 	case "Initialisms":
 		v := new(Initialisms)
-		if err := decodeJSONDocument(data, v); err != nil {
+		if err := decodeStoredJSONDocument(data, v); err != nil {
 			return nil, err
 		}
 		return v, nil
 	case "Keywords":
 		v := new(Keywords)
-		if err := decodeJSONDocument(data, v); err != nil {
+		if err := decodeStoredJSONDocument(data, v); err != nil {
 			return nil, err
 		}
 		return v, nil
 	case "URLInfo":
 		v := new(URLInfo)
-		if err := decodeJSONDocument(data, v); err != nil {
+		if err := decodeStoredJSONDocument(data, v); err != nil {
 			return nil, err
 		}
 		return v, nil

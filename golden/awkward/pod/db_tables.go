@@ -20,12 +20,15 @@ func (t *dbTables) bind(db *DB) {
 }
 
 // decoder is the scratch's JSON decoder for json columns, reset to b.
+// Columns hold the stored form, so server-only fields are read.
 func (sc *scratch) decoder(b []byte) *JSONDecoder {
-	if d, ok := sc.dec.(*JSONDecoder); ok {
+	d, ok := sc.dec.(*JSONDecoder)
+	if ok {
 		d.Reset(b)
-		return d
+	} else {
+		d = NewJSONDecoder(b)
+		sc.dec = d
 	}
-	d := NewJSONDecoder(b)
-	sc.dec = d
+	d.ReadStoredForm()
 	return d
 }

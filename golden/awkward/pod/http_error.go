@@ -67,7 +67,7 @@ func (v *HTTPError) DecodeJSON(d *JSONDecoder) error {
 				v.Ctx = nil
 			} else {
 				if v.Ctx == nil {
-					v.Ctx = new(string)
+					v.Ctx = NewJSONValue[string](d)
 				}
 				if err := d.String(v.Ctx); err != nil {
 					return JSONFieldError(err, "field", "ctx")

@@ -96,15 +96,19 @@ func (v *Initialisms) DecodeJSON(d *JSONDecoder) error {
 			}
 			seen[1] = true
 		case "apiKey":
-			if err := d.String(&v.APIKey); err != nil {
-				return JSONFieldError(err, "field", "apiKey")
+			if d.StoredForm() {
+				if err := d.String(&v.APIKey); err != nil {
+					return JSONFieldError(err, "field", "apiKey")
+				}
+			} else if err := d.Skip(); err != nil {
+				return err
 			}
 		case "jsonData":
 			if d.Null() {
 				v.JSONData = nil
 			} else {
 				if v.JSONData == nil {
-					v.JSONData = new(string)
+					v.JSONData = NewJSONValue[string](d)
 				}
 				if err := d.String(v.JSONData); err != nil {
 					return JSONFieldError(err, "field", "jsonData")
@@ -120,7 +124,7 @@ func (v *Initialisms) DecodeJSON(d *JSONDecoder) error {
 				v.IPAddress = nil
 			} else {
 				if v.IPAddress == nil {
-					v.IPAddress = new(string)
+					v.IPAddress = NewJSONValue[string](d)
 				}
 				if err := d.String(v.IPAddress); err != nil {
 					return JSONFieldError(err, "field", "ipAddress")
@@ -131,7 +135,7 @@ func (v *Initialisms) DecodeJSON(d *JSONDecoder) error {
 				v.HTMLBody = nil
 			} else {
 				if v.HTMLBody == nil {
-					v.HTMLBody = new(string)
+					v.HTMLBody = NewJSONValue[string](d)
 				}
 				if err := d.String(v.HTMLBody); err != nil {
 					return JSONFieldError(err, "field", "htmlBody")

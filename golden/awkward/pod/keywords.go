@@ -224,7 +224,7 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "map")
 			}
 			if v.Map == nil {
-				v.Map = map[string]string{}
+				v.Map = NewJSONMap[string, string](d)
 			}
 			for {
 				key, ok, err := d.Key()
@@ -234,12 +234,12 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				k := string(key)
+				k := d.MapKey(key)
 				var e string
 				if err := d.String(&e); err != nil {
 					return JSONFieldError(JSONFieldError(err, "", k), "field", "map")
 				}
-				v.Map[k] = e
+				PutJSONMap(d, v.Map, k, e)
 			}
 			seen[3] = true
 		case "chan":
@@ -255,7 +255,7 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.Chan = ExtendJSONSlice(v.Chan)
+				v.Chan = ExtendJSONSlice(d, v.Chan)
 				if err := d.Int(&v.Chan[i]); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "chan")
 				}
@@ -274,7 +274,7 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 				v.Default = nil
 			} else {
 				if v.Default == nil {
-					v.Default = new(string)
+					v.Default = NewJSONValue[string](d)
 				}
 				if err := d.String(v.Default); err != nil {
 					return JSONFieldError(err, "field", "default")
@@ -285,7 +285,7 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 				v.Select = nil
 			} else {
 				if v.Select == nil {
-					v.Select = new(int64)
+					v.Select = NewJSONValue[int64](d)
 				}
 				if err := d.Int(v.Select); err != nil {
 					return JSONFieldError(err, "field", "select")
@@ -321,7 +321,7 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 				v.Return = nil
 			} else {
 				if v.Return == nil {
-					v.Return = new(Keyword)
+					v.Return = NewJSONValue[Keyword](d)
 				}
 				if err := v.Return.DecodeJSON(d); err != nil {
 					return JSONFieldError(err, "field", "return")
@@ -342,7 +342,7 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 				v.Nil = nil
 			} else {
 				if v.Nil == nil {
-					v.Nil = new(bool)
+					v.Nil = NewJSONValue[bool](d)
 				}
 				if err := d.Bool(v.Nil); err != nil {
 					return JSONFieldError(err, "field", "nil")
@@ -353,7 +353,7 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 				v.Error = nil
 			} else {
 				if v.Error == nil {
-					v.Error = new(string)
+					v.Error = NewJSONValue[string](d)
 				}
 				if err := d.String(v.Error); err != nil {
 					return JSONFieldError(err, "field", "error")
@@ -392,7 +392,7 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 				v.V = nil
 			} else {
 				if v.V == nil {
-					v.V = new(string)
+					v.V = NewJSONValue[string](d)
 				}
 				if err := d.String(v.V); err != nil {
 					return JSONFieldError(err, "field", "v")
@@ -411,7 +411,7 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.Buf = ExtendJSONSlice(v.Buf)
+				v.Buf = ExtendJSONSlice(d, v.Buf)
 				if err := d.String(&v.Buf[i]); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "buf")
 				}
@@ -425,7 +425,7 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "data")
 			}
 			if v.Data == nil {
-				v.Data = map[string]int64{}
+				v.Data = NewJSONMap[string, int64](d)
 			}
 			for {
 				key, ok, err := d.Key()
@@ -435,12 +435,12 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				k := string(key)
+				k := d.MapKey(key)
 				var e int64
 				if err := d.Int(&e); err != nil {
 					return JSONFieldError(JSONFieldError(err, "", k), "field", "data")
 				}
-				v.Data[k] = e
+				PutJSONMap(d, v.Data, k, e)
 			}
 			seen[18] = true
 		case "key":
@@ -448,7 +448,7 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 				v.Key = nil
 			} else {
 				if v.Key == nil {
-					v.Key = new(UUID)
+					v.Key = NewJSONValue[UUID](d)
 				}
 				if err := v.Key.DecodeJSON(d); err != nil {
 					return JSONFieldError(err, "field", "key")

@@ -166,7 +166,7 @@ func decodeKeywordsMap(d *JSONDecoder, v *Keywords) error {
 		return err
 	}
 	if v.Map == nil {
-		v.Map = map[string]string{}
+		v.Map = NewJSONMap[string, string](d)
 	}
 	for {
 		key, ok, err := d.Key()
@@ -176,12 +176,12 @@ func decodeKeywordsMap(d *JSONDecoder, v *Keywords) error {
 		if !ok {
 			break
 		}
-		k := string(key)
+		k := d.MapKey(key)
 		var e string
 		if err := d.String(&e); err != nil {
 			return JSONFieldError(err, "", k)
 		}
-		v.Map[k] = e
+		PutJSONMap(d, v.Map, k, e)
 	}
 	return d.End()
 }
@@ -200,7 +200,7 @@ func decodeKeywordsChan(d *JSONDecoder, v *Keywords) error {
 		if !ok {
 			break
 		}
-		v.Chan = ExtendJSONSlice(v.Chan)
+		v.Chan = ExtendJSONSlice(d, v.Chan)
 		if err := d.Int(&v.Chan[i]); err != nil {
 			return JSONIndexError(err, i)
 		}
@@ -225,7 +225,7 @@ func decodeKeywordsBuf(d *JSONDecoder, v *Keywords) error {
 		if !ok {
 			break
 		}
-		v.Buf = ExtendJSONSlice(v.Buf)
+		v.Buf = ExtendJSONSlice(d, v.Buf)
 		if err := d.String(&v.Buf[i]); err != nil {
 			return JSONIndexError(err, i)
 		}
@@ -242,7 +242,7 @@ func decodeKeywordsData(d *JSONDecoder, v *Keywords) error {
 		return err
 	}
 	if v.Data == nil {
-		v.Data = map[string]int64{}
+		v.Data = NewJSONMap[string, int64](d)
 	}
 	for {
 		key, ok, err := d.Key()
@@ -252,12 +252,12 @@ func decodeKeywordsData(d *JSONDecoder, v *Keywords) error {
 		if !ok {
 			break
 		}
-		k := string(key)
+		k := d.MapKey(key)
 		var e int64
 		if err := d.Int(&e); err != nil {
 			return JSONFieldError(err, "", k)
 		}
-		v.Data[k] = e
+		PutJSONMap(d, v.Data, k, e)
 	}
 	return d.End()
 }

@@ -191,7 +191,7 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 				p.v = nil
 			} else {
 				if p.v == nil {
-					p.v = new(string)
+					p.v = pod.NewJSONValue[string](d)
 				}
 				if err := d.String(p.v); err != nil {
 					return pod.JSONFieldError(err, "parameter", "v")
@@ -218,7 +218,7 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 					if !ok {
 						break
 					}
-					p.r = pod.ExtendJSONSlice(p.r)
+					p.r = pod.ExtendJSONSlice(d, p.r)
 					if err := d.String(&p.r[i]); err != nil {
 						return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "r")
 					}
@@ -235,7 +235,7 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "req")
 				}
 				if p.req == nil {
-					p.req = map[string]int64{}
+					p.req = pod.NewJSONMap[string, int64](d)
 				}
 				for {
 					key, ok, err := d.Key()
@@ -245,12 +245,12 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 					if !ok {
 						break
 					}
-					k := string(key)
+					k := d.MapKey(key)
 					var e int64
 					if err := d.Int(&e); err != nil {
 						return pod.JSONFieldError(pod.JSONFieldError(err, "", k), "parameter", "req")
 					}
-					p.req[k] = e
+					pod.PutJSONMap(d, p.req, k, e)
 				}
 			}
 		case "buf":
@@ -258,7 +258,7 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 				p.buf = nil
 			} else {
 				if p.buf == nil {
-					p.buf = new(time.Duration)
+					p.buf = pod.NewJSONValue[time.Duration](d)
 				}
 				if err := d.Duration(p.buf); err != nil {
 					return pod.JSONFieldError(err, "parameter", "buf")
@@ -274,7 +274,7 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 				p.p = nil
 			} else {
 				if p.p == nil {
-					p.p = new(pod.Keyword)
+					p.p = pod.NewJSONValue[pod.Keyword](d)
 				}
 				if err := p.p.DecodeJSON(d); err != nil {
 					return pod.JSONFieldError(err, "parameter", "p")
@@ -388,7 +388,7 @@ func (p *httpServiceURLInfoParams) decode(d *pod.JSONDecoder) error {
 				p.info = nil
 			} else {
 				if p.info == nil {
-					p.info = new(pod.URLInfo)
+					p.info = pod.NewJSONValue[pod.URLInfo](d)
 				}
 				if err := p.info.DecodeJSON(d); err != nil {
 					return pod.JSONFieldError(err, "parameter", "info")

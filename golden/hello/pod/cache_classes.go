@@ -32,7 +32,7 @@ func cacheDecode(class string, data []byte) (any, error) {
 	switch class {
 	case "Greeting":
 		v := new(Greeting)
-		if err := decodeJSONDocument(data, v); err != nil {
+		if err := decodeStoredJSONDocument(data, v); err != nil {
 			return nil, err
 		}
 		return v, nil

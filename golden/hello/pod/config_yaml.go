@@ -179,6 +179,53 @@ func serverKeys(s *ServerConfig) configKeys {
 	}
 }
 
+// apiServerKeys are serverKeys and the API server's limits.
+func apiServerKeys(s *ServerConfig) configKeys {
+	keys := serverKeys(s)
+	keys["maxConcurrentRequests"] = positiveKey(&s.MaxConcurrentRequests)
+	keys["maxRequestMemory"] = positiveInt64Key(&s.MaxRequestMemory)
+	keys["cors"] = section(configKeys{"allowedOrigins": originsKey(&s.AllowedOrigins)})
+	return keys
+}
+
+// positiveInt64Key is int64Key that also refuses 0.
+func positiveInt64Key(dst *int64) func(*yamlReader, *yaml.Node, string) error {
+	return func(r *yamlReader, n *yaml.Node, path string) error {
+		var v int
+		if err := positiveKey(&v)(r, n, path); err != nil {
+			return err
+		}
+		*dst = int64(v)
+		return nil
+	}
+}
+
+// originsKey reads a list of origins: "https://app.example.com" (scheme,
+// host and port, nothing else, as browsers send them), or "*" for any.
+func originsKey(dst *[]string) func(*yamlReader, *yaml.Node, string) error {
+	return func(r *yamlReader, n *yaml.Node, path string) error {
+		if n.Kind != yaml.SequenceNode {
+			return r.errorf(n, path, "expected a list of origins such as [\"https://app.example.com\"]")
+		}
+		*dst = (*dst)[:0]
+		for _, e := range n.Content {
+			if e.Kind != yaml.ScalarNode || !validOrigin(e.Value) {
+				return r.errorf(e, path, "%q is not an origin: use scheme://host[:port] (no path), or \"*\"", e.Value)
+			}
+			*dst = append(*dst, e.Value)
+		}
+		return nil
+	}
+}
+
+func validOrigin(s string) bool {
+	if s == "*" || s == "null" {
+		return true
+	}
+	scheme, rest, ok := strings.Cut(s, "://")
+	return ok && (scheme == "http" || scheme == "https") && rest != "" && !strings.ContainsAny(rest, "/?#@ ")
+}
+
 func section(keys configKeys) func(*yamlReader, *yaml.Node, string) error {
 	return func(r *yamlReader, n *yaml.Node, path string) error { return r.mapping(n, path, keys) }
 }
@@ -213,7 +260,7 @@ func parseConfigFile(file string, data []byte, c *Config) error {
 	}
 	db, rd := &c.Database, &c.Redis
 	return r.mapping(top, "", configKeys{
-		"apiServer":      section(serverKeys(&c.APIServer)),
+		"apiServer":      section(apiServerKeys(&c.APIServer)),
 		"insightsServer": section(serverKeys(&c.InsightsServer)),
 		"database": section(configKeys{
 			"host": stringKey(&db.Host), "port": portKey(&db.Port), "name": stringKey(&db.Name),

@@ -34,6 +34,14 @@ type JSONDecoder struct {
 	// alive while any of them is.
 	src     string
 	escaped bool // the last string read was unescaped into buf
+	// stored: the document is the server's own stored form, so the
+	// server-only fields of classes are read instead of skipped.
+	stored bool
+	// budget, when set, bounds what decoding allocates (json_budget.go):
+	// alloc bytes were charged, granted were taken from it.
+	budget         *JSONBudget
+	alloc, granted int64
+	err            error // a budget failure, returned by the next read
 }
 
 // sharedLimit is the largest document whose strings share its memory.
@@ -44,13 +52,28 @@ func NewJSONDecoder(data []byte) *JSONDecoder {
 	return &JSONDecoder{data: data}
 }
 
-// Reset makes d read data from the start, keeping its scratch buffer.
+// Reset makes d read data from the start as the wire form, without a
+// budget, keeping its scratch buffer.
 func (d *JSONDecoder) Reset(data []byte) {
 	d.data, d.pos, d.depth, d.first, d.src = data, 0, 0, false, ""
+	d.stored, d.budget, d.alloc, d.granted, d.err = false, nil, 0, 0, nil
 }
+
+// ReadStoredForm makes d read what the server itself stored (json
+// columns, the Global cache, future-call arguments): the server-only
+// fields of classes are read too. Never call it for a client's JSON,
+// which must not set them.
+func (d *JSONDecoder) ReadStoredForm() { d.stored = true }
+
+// StoredForm reports whether d reads the stored form; the generated
+// decoders skip server-only fields, like unknown keys, when it does not.
+func (d *JSONDecoder) StoredForm() bool { return d.stored }
 
 // End checks that only white space follows the value just read.
 func (d *JSONDecoder) End() error {
+	if d.err != nil {
+		return d.err
+	}
 	if d.peek() != 0 || d.pos < len(d.data) {
 		return d.syntaxError("unexpected data after the value")
 	}
@@ -159,6 +182,9 @@ func (d *JSONDecoder) open() error {
 // next consumes the separator before the next member or element. It
 // reports false, having consumed the closing byte, at the end.
 func (d *JSONDecoder) next(closing byte) (bool, error) {
+	if d.err != nil {
+		return false, d.err
+	}
 	c := d.peek()
 	if c == closing { // after '[' or a value; after ',' the value read fails
 		d.first = false
@@ -214,10 +240,12 @@ func (d *JSONDecoder) String(p *string) error {
 		return err
 	}
 	if len(d.data) > sharedLimit || d.escaped {
+		d.charge(int64(len(s)))
 		*p = string(s) // large document, or unescaped into d.buf
 		return nil
 	}
 	if d.src == "" {
+		d.charge(int64(len(d.data)))
 		d.src = string(d.data)
 	}
 	*p = d.src[start : start+len(s)]
@@ -248,6 +276,7 @@ func (d *JSONDecoder) Bytes(p *[]byte) error {
 	if err != nil {
 		return err
 	}
+	d.charge(int64(base64.StdEncoding.DecodedLen(len(s))))
 	out := make([]byte, base64.StdEncoding.DecodedLen(len(s)))
 	n, err := base64.StdEncoding.Decode(out, s)
 	if err != nil {
@@ -257,7 +286,8 @@ func (d *JSONDecoder) Bytes(p *[]byte) error {
 	return nil
 }
 
-// Time reads an RFC 3339 date into p, converted to UTC.
+// Time reads an RFC 3339 date into p, converted to UTC, which must fall in
+// years 0001-9999.
 func (d *JSONDecoder) Time(p *time.Time) error {
 	if d.peek() != '"' {
 		return d.typeError("DateTime")
@@ -273,7 +303,13 @@ func (d *JSONDecoder) Time(p *time.Time) error {
 	if err != nil {
 		return &JSONError{Msg: fmt.Sprintf("expected DateTime (RFC 3339), got %q", s)}
 	}
-	*p = t.UTC()
+	t = t.UTC()
+	if y := t.Year(); y < 1 || y > 9999 {
+		// Such a date cannot be written back as RFC 3339: stored, it would
+		// poison every read of its row.
+		return &JSONError{Msg: fmt.Sprintf("DateTime %q is outside years 0001-9999 in UTC", s)}
+	}
+	*p = t
 	return nil
 }
 
@@ -349,7 +385,18 @@ func (d *JSONDecoder) readString() ([]byte, error) {
 // decodeJSONDocument reads data, which must hold exactly one JSON value,
 // into v; the generated UnmarshalJSON methods call it.
 func decodeJSONDocument(data []byte, v interface{ DecodeJSON(*JSONDecoder) error }) error {
+	return decodeDocument(NewJSONDecoder(data), v)
+}
+
+// decodeStoredJSONDocument is decodeJSONDocument for the stored form (see
+// ReadStoredForm), such as the Global cache's values.
+func decodeStoredJSONDocument(data []byte, v interface{ DecodeJSON(*JSONDecoder) error }) error {
 	d := NewJSONDecoder(data)
+	d.ReadStoredForm()
+	return decodeDocument(d, v)
+}
+
+func decodeDocument(d *JSONDecoder, v interface{ DecodeJSON(*JSONDecoder) error }) error {
 	if err := v.DecodeJSON(d); err != nil {
 		return err
 	}

@@ -15,7 +15,11 @@ type JSONError struct {
 	Label string
 	Path  string
 	Msg   string
+	Err   error // the cause, when it is one of the ErrJSON… values
 }
+
+// Unwrap returns the cause, for errors.Is(err, ErrJSONBusy).
+func (e *JSONError) Unwrap() error { return e.Err }
 
 // Error returns `field "author.tags[2]": expected String, got number`, or
 // just Msg for an error about the whole document.

@@ -18,10 +18,13 @@ type router struct {
 	known map[string]bool // "/endpoint/method" of every served method, and "endpoint"
 	// metrics count the calls for the service port's /metrics.
 	metrics metrics
+	limits  *limits
+	origins origins
 }
 
 func newRouter(rt *pod.Runtime) *router {
-	r := &router{mux: http.NewServeMux(), rt: rt, known: map[string]bool{}}
+	r := &router{mux: http.NewServeMux(), rt: rt, known: map[string]bool{},
+		limits: newLimits(rt.Config.APIServer), origins: newOrigins(rt.Config.APIServer.AllowedOrigins)}
 	r.mux.HandleFunc("/", r.notFound)
 	r.probes()
 	return r
@@ -34,28 +37,36 @@ func (r *router) handle(endpoint, method string, h handler) {
 	r.known[endpoint] = true
 	m := r.metrics.route(endpoint, method)
 	r.mux.HandleFunc("POST "+path, func(w http.ResponseWriter, req *http.Request) {
-		serve(r.rt, m, endpoint, method, h, w, req)
+		serve(r.limits, r.rt, m, endpoint, method, h, w, req)
 	})
 }
 
 // notFound answers requests no POST pattern took: a known path with
-// another method is a 405, anything else a 404.
+// another method is a 405, anything else a 404. Paths are compared
+// escaped, as ServeMux matches them: /item%2fget is no method of item.
 func (r *router) notFound(w http.ResponseWriter, req *http.Request) {
 	c := &call{w: w, r: req, rt: r.rt}
-	if r.known[req.URL.Path] {
+	path := req.URL.EscapedPath()
+	if r.known[path] {
 		w.Header().Set("Allow", http.MethodPost)
 		c.fail(http.StatusMethodNotAllowed, "method "+req.Method+" not allowed: use POST")
 		return
 	}
-	endpoint, method, ok := strings.Cut(strings.TrimPrefix(req.URL.Path, "/"), "/")
+	endpoint, method, ok := strings.Cut(strings.TrimPrefix(path, "/"), "/")
 	switch {
 	case ok && r.known[endpoint] && method != "" && !strings.Contains(method, "/"):
 		c.fail(http.StatusNotFound, "endpoint "+strconv.Quote(endpoint)+" has no method "+strconv.Quote(method))
 	case ok && !r.known[endpoint]:
 		c.fail(http.StatusNotFound, "unknown endpoint "+strconv.Quote(endpoint))
 	default:
-		c.fail(http.StatusNotFound, "no endpoint method at "+strconv.Quote(req.URL.Path)+": use POST /{endpoint}/{method}")
+		c.fail(http.StatusNotFound, "no endpoint method at "+strconv.Quote(path)+": use POST /{endpoint}/{method}")
 	}
 }
 
-func (r *router) ServeHTTP(w http.ResponseWriter, req *http.Request) { r.mux.ServeHTTP(w, req) }
+// ServeHTTP checks a browser request's Origin (cors.go), then routes it.
+func (r *router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if req.Header["Origin"] != nil && !r.origins.check(w, req, r.rt) {
+		return
+	}
+	r.mux.ServeHTTP(w, req)
+}

@@ -42,7 +42,8 @@ type paramDecoder interface {
 // parameters may be called without one.
 var emptyObject = []byte("{}")
 
-// decodeParams reads the request body, one JSON object, into p.
+// decodeParams reads the request body, one JSON object, into p, within
+// the call's memory budget (limits.go): a client can set no server-only field.
 func decodeParams(c *call, p paramDecoder) error {
 	body := c.body
 	if len(bytes.TrimSpace(body)) == 0 {
@@ -51,6 +52,7 @@ func decodeParams(c *call, p paramDecoder) error {
 	d := decoders.Get().(*pod.JSONDecoder)
 	defer decoders.Put(d)
 	d.Reset(body)
+	d.SetBudget(&c.mem)
 	if err := p.decode(d); err != nil {
 		return err
 	}

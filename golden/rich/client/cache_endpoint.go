@@ -28,7 +28,7 @@ func (ep *CacheEndpoint) GlobalGet(ctx context.Context, keyArg string) (*Company
 			r = nil
 		} else {
 			if r == nil {
-				r = new(Company)
+				r = NewJSONValue[Company](d)
 			}
 			if err := r.DecodeJSON(d); err != nil {
 				return err

@@ -121,7 +121,7 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 				v.FoundedDate = nil
 			} else {
 				if v.FoundedDate == nil {
-					v.FoundedDate = new(time.Time)
+					v.FoundedDate = NewJSONValue[time.Time](d)
 				}
 				if err := d.Time(v.FoundedDate); err != nil {
 					return JSONFieldError(err, "field", "foundedDate")
@@ -143,7 +143,7 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Employees = ExtendJSONSlice(v.Employees)
+					v.Employees = ExtendJSONSlice(d, v.Employees)
 					if err := v.Employees[i].DecodeJSON(d); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "employees")
 					}
@@ -175,7 +175,7 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.Offices = ExtendJSONSlice(v.Offices)
+				v.Offices = ExtendJSONSlice(d, v.Offices)
 				if err := v.Offices[i].DecodeJSON(d); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "offices")
 				}
@@ -197,7 +197,7 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.Tags = ExtendJSONSlice(v.Tags)
+				v.Tags = ExtendJSONSlice(d, v.Tags)
 				if err := d.String(&v.Tags[i]); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "tags")
 				}
@@ -216,7 +216,7 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 				v.DraftNote = nil
 			} else {
 				if v.DraftNote == nil {
-					v.DraftNote = new(string)
+					v.DraftNote = NewJSONValue[string](d)
 				}
 				if err := d.String(v.DraftNote); err != nil {
 					return JSONFieldError(err, "field", "draftNote")

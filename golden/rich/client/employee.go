@@ -118,7 +118,7 @@ func (v *Employee) DecodeJSON(d *JSONDecoder) error {
 				v.Manager = nil
 			} else {
 				if v.Manager == nil {
-					v.Manager = new(Employee)
+					v.Manager = NewJSONValue[Employee](d)
 				}
 				if err := v.Manager.DecodeJSON(d); err != nil {
 					return JSONFieldError(err, "field", "manager")
@@ -137,7 +137,7 @@ func (v *Employee) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.Skills = ExtendJSONSlice(v.Skills)
+				v.Skills = ExtendJSONSlice(d, v.Skills)
 				if err := d.String(&v.Skills[i]); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "skills")
 				}

@@ -122,7 +122,7 @@ func (v *Flat) DecodeJSON(d *JSONDecoder) error {
 				v.Note = nil
 			} else {
 				if v.Note == nil {
-					v.Note = new(string)
+					v.Note = NewJSONValue[string](d)
 				}
 				if err := d.String(v.Note); err != nil {
 					return JSONFieldError(err, "field", "note")

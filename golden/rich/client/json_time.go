@@ -4,7 +4,7 @@ package client
 
 import "time"
 
-// appendRFC3339 appends t (already UTC, with date y-mo-d and y in 0..9999)
+// appendRFC3339 appends t (already UTC, with date y-mo-d and y in 1..9999)
 // as time.RFC3339Nano does, digit by digit: it is the hot part of encoding
 // a date.
 func appendRFC3339(b []byte, t time.Time, y int, mo time.Month, d int) []byte {

@@ -61,7 +61,7 @@ func (v *Reminder) DecodeJSON(d *JSONDecoder) error {
 				v.Recipient = nil
 			} else {
 				if v.Recipient == nil {
-					v.Recipient = new(string)
+					v.Recipient = NewJSONValue[string](d)
 				}
 				if err := d.String(v.Recipient); err != nil {
 					return JSONFieldError(err, "field", "recipient")

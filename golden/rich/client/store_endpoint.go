@@ -74,6 +74,29 @@ func (ep *StoreEndpoint) CreateTwo(ctx context.Context, a Company, b Company, fa
 	})
 }
 
+// CreateVault stores v and returns its ID. A client cannot set the key of
+// its secrets, which are server-only: the server sets the key itself.
+//
+// It calls POST /store/createVault.
+func (ep *StoreEndpoint) CreateVault(ctx context.Context, v Vault) (int64, error) {
+	var r int64
+	err := ep.c.call(ctx, "store/createVault", func(b []byte) ([]byte, error) {
+		var err error
+		b = append(b, `{"v":`...)
+		if b, err = v.AppendJSON(b); err != nil {
+			return b, JSONFieldError(err, "parameter", "v")
+		}
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if err := d.Int(&r); err != nil {
+			return err
+		}
+		return d.End()
+	})
+	return r, err
+}
+
 // DeleteCompany deletes the company with id and says how many rows went.
 //
 // It calls POST /store/deleteCompany.
@@ -119,7 +142,7 @@ func (ep *StoreEndpoint) FindCompanies(ctx context.Context, minEmployees int64, 
 			if !ok {
 				break
 			}
-			r = ExtendJSONSlice(r)
+			r = ExtendJSONSlice(d, r)
 			if err := r[i].DecodeJSON(d); err != nil {
 				return JSONIndexError(err, i)
 			}

@@ -72,7 +72,7 @@ func (ep *TypesEndpoint) BoolOpt(ctx context.Context, v *bool) (*bool, error) {
 			r = nil
 		} else {
 			if r == nil {
-				r = new(bool)
+				r = NewJSONValue[bool](d)
 			}
 			if err := d.Bool(r); err != nil {
 				return err
@@ -148,7 +148,7 @@ func (ep *TypesEndpoint) ClassOpt(ctx context.Context, v *Address) (*Address, er
 			r = nil
 		} else {
 			if r == nil {
-				r = new(Address)
+				r = NewJSONValue[Address](d)
 			}
 			if err := r.DecodeJSON(d); err != nil {
 				return err
@@ -202,7 +202,7 @@ func (ep *TypesEndpoint) DateTimeOpt(ctx context.Context, v *time.Time) (*time.T
 			r = nil
 		} else {
 			if r == nil {
-				r = new(time.Time)
+				r = NewJSONValue[time.Time](d)
 			}
 			if err := d.Time(r); err != nil {
 				return err
@@ -256,7 +256,7 @@ func (ep *TypesEndpoint) DoubleOpt(ctx context.Context, v *float64) (*float64, e
 			r = nil
 		} else {
 			if r == nil {
-				r = new(float64)
+				r = NewJSONValue[float64](d)
 			}
 			if err := d.Float(r); err != nil {
 				return err
@@ -304,7 +304,7 @@ func (ep *TypesEndpoint) DurationOpt(ctx context.Context, v *time.Duration) (*ti
 			r = nil
 		} else {
 			if r == nil {
-				r = new(time.Duration)
+				r = NewJSONValue[time.Duration](d)
 			}
 			if err := d.Duration(r); err != nil {
 				return err
@@ -352,7 +352,7 @@ func (ep *TypesEndpoint) EnumOpt(ctx context.Context, v *Role) (*Role, error) {
 			r = nil
 		} else {
 			if r == nil {
-				r = new(Role)
+				r = NewJSONValue[Role](d)
 			}
 			if err := r.DecodeJSON(d); err != nil {
 				return err
@@ -400,7 +400,7 @@ func (ep *TypesEndpoint) IntOpt(ctx context.Context, v *int64) (*int64, error) {
 			r = nil
 		} else {
 			if r == nil {
-				r = new(int64)
+				r = NewJSONValue[int64](d)
 			}
 			if err := d.Int(r); err != nil {
 				return err
@@ -444,7 +444,7 @@ func (ep *TypesEndpoint) List(ctx context.Context, v []int64) ([]int64, error) {
 			if !ok {
 				break
 			}
-			r = ExtendJSONSlice(r)
+			r = ExtendJSONSlice(d, r)
 			if err := d.Int(&r[i]); err != nil {
 				return JSONIndexError(err, i)
 			}
@@ -494,12 +494,12 @@ func (ep *TypesEndpoint) ListOfOpt(ctx context.Context, v []*string) ([]*string,
 			if !ok {
 				break
 			}
-			r = ExtendJSONSlice(r)
+			r = ExtendJSONSlice(d, r)
 			if d.Null() {
 				r[i] = nil
 			} else {
 				if r[i] == nil {
-					r[i] = new(string)
+					r[i] = NewJSONValue[string](d)
 				}
 				if err := d.String(r[i]); err != nil {
 					return JSONIndexError(err, i)
@@ -545,7 +545,7 @@ func (ep *TypesEndpoint) Map(ctx context.Context, v map[string]float64) (map[str
 			return err
 		}
 		if r == nil {
-			r = map[string]float64{}
+			r = NewJSONMap[string, float64](d)
 		}
 		for {
 			key, ok, err := d.Key()
@@ -555,12 +555,12 @@ func (ep *TypesEndpoint) Map(ctx context.Context, v map[string]float64) (map[str
 			if !ok {
 				break
 			}
-			k := string(key)
+			k := d.MapKey(key)
 			var e float64
 			if err := d.Float(&e); err != nil {
 				return JSONFieldError(err, "", k)
 			}
-			r[k] = e
+			PutJSONMap(d, r, k, e)
 		}
 		return d.End()
 	})
@@ -656,12 +656,12 @@ func (ep *TypesEndpoint) Nested(ctx context.Context, v []map[string][]Reminder) 
 			if !ok {
 				break
 			}
-			r = ExtendJSONSlice(r)
+			r = ExtendJSONSlice(d, r)
 			if err := d.BeginObject(); err != nil {
 				return JSONIndexError(err, i)
 			}
 			if r[i] == nil {
-				r[i] = map[string][]Reminder{}
+				r[i] = NewJSONMap[string, []Reminder](d)
 			}
 			for {
 				key, ok, err := d.Key()
@@ -671,7 +671,7 @@ func (ep *TypesEndpoint) Nested(ctx context.Context, v []map[string][]Reminder) 
 				if !ok {
 					break
 				}
-				k2 := string(key)
+				k2 := d.MapKey(key)
 				var e2 []Reminder
 				if err := d.BeginArray(); err != nil {
 					return JSONIndexError(JSONFieldError(err, "", k2), i)
@@ -685,7 +685,7 @@ func (ep *TypesEndpoint) Nested(ctx context.Context, v []map[string][]Reminder) 
 					if !ok {
 						break
 					}
-					e2 = ExtendJSONSlice(e2)
+					e2 = ExtendJSONSlice(d, e2)
 					if err := e2[i3].DecodeJSON(d); err != nil {
 						return JSONIndexError(JSONFieldError(JSONIndexError(err, i3), "", k2), i)
 					}
@@ -693,7 +693,7 @@ func (ep *TypesEndpoint) Nested(ctx context.Context, v []map[string][]Reminder) 
 				if e2 == nil {
 					e2 = []Reminder{}
 				}
-				r[i][k2] = e2
+				PutJSONMap(d, r[i], k2, e2)
 			}
 		}
 		if r == nil {
@@ -741,7 +741,7 @@ func (ep *TypesEndpoint) StringOpt(ctx context.Context, v *string) (*string, err
 			r = nil
 		} else {
 			if r == nil {
-				r = new(string)
+				r = NewJSONValue[string](d)
 			}
 			if err := d.String(r); err != nil {
 				return err
@@ -789,7 +789,7 @@ func (ep *TypesEndpoint) UuidOpt(ctx context.Context, v *UUID) (*UUID, error) {
 			r = nil
 		} else {
 			if r == nil {
-				r = new(UUID)
+				r = NewJSONValue[UUID](d)
 			}
 			if err := r.DecodeJSON(d); err != nil {
 				return err

@@ -65,7 +65,7 @@ func (v *Address) DecodeJSON(d *JSONDecoder) error {
 				v.Zip = nil
 			} else {
 				if v.Zip == nil {
-					v.Zip = new(string)
+					v.Zip = NewJSONValue[string](d)
 				}
 				if err := d.String(v.Zip); err != nil {
 					return JSONFieldError(err, "field", "zip")

@@ -335,7 +335,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				v.BoolOpt = nil
 			} else {
 				if v.BoolOpt == nil {
-					v.BoolOpt = new(bool)
+					v.BoolOpt = NewJSONValue[bool](d)
 				}
 				if err := d.Bool(v.BoolOpt); err != nil {
 					return JSONFieldError(err, "field", "boolOpt")
@@ -351,7 +351,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				v.IntOpt = nil
 			} else {
 				if v.IntOpt == nil {
-					v.IntOpt = new(int64)
+					v.IntOpt = NewJSONValue[int64](d)
 				}
 				if err := d.Int(v.IntOpt); err != nil {
 					return JSONFieldError(err, "field", "intOpt")
@@ -367,7 +367,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				v.DoubleOpt = nil
 			} else {
 				if v.DoubleOpt == nil {
-					v.DoubleOpt = new(float64)
+					v.DoubleOpt = NewJSONValue[float64](d)
 				}
 				if err := d.Float(v.DoubleOpt); err != nil {
 					return JSONFieldError(err, "field", "doubleOpt")
@@ -383,7 +383,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				v.StringOpt = nil
 			} else {
 				if v.StringOpt == nil {
-					v.StringOpt = new(string)
+					v.StringOpt = NewJSONValue[string](d)
 				}
 				if err := d.String(v.StringOpt); err != nil {
 					return JSONFieldError(err, "field", "stringOpt")
@@ -399,7 +399,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				v.DateTimeOpt = nil
 			} else {
 				if v.DateTimeOpt == nil {
-					v.DateTimeOpt = new(time.Time)
+					v.DateTimeOpt = NewJSONValue[time.Time](d)
 				}
 				if err := d.Time(v.DateTimeOpt); err != nil {
 					return JSONFieldError(err, "field", "dateTimeOpt")
@@ -415,7 +415,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				v.DurationOpt = nil
 			} else {
 				if v.DurationOpt == nil {
-					v.DurationOpt = new(time.Duration)
+					v.DurationOpt = NewJSONValue[time.Duration](d)
 				}
 				if err := d.Duration(v.DurationOpt); err != nil {
 					return JSONFieldError(err, "field", "durationOpt")
@@ -444,7 +444,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				v.UUIDOpt = nil
 			} else {
 				if v.UUIDOpt == nil {
-					v.UUIDOpt = new(UUID)
+					v.UUIDOpt = NewJSONValue[UUID](d)
 				}
 				if err := v.UUIDOpt.DecodeJSON(d); err != nil {
 					return JSONFieldError(err, "field", "uuidOpt")
@@ -460,7 +460,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				v.EnumOpt = nil
 			} else {
 				if v.EnumOpt == nil {
-					v.EnumOpt = new(Role)
+					v.EnumOpt = NewJSONValue[Role](d)
 				}
 				if err := v.EnumOpt.DecodeJSON(d); err != nil {
 					return JSONFieldError(err, "field", "enumOpt")
@@ -476,7 +476,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				v.ClassOpt = nil
 			} else {
 				if v.ClassOpt == nil {
-					v.ClassOpt = new(Address)
+					v.ClassOpt = NewJSONValue[Address](d)
 				}
 				if err := v.ClassOpt.DecodeJSON(d); err != nil {
 					return JSONFieldError(err, "field", "classOpt")
@@ -495,7 +495,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.ListVal = ExtendJSONSlice(v.ListVal)
+				v.ListVal = ExtendJSONSlice(d, v.ListVal)
 				if err := d.Int(&v.ListVal[i]); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "listVal")
 				}
@@ -520,7 +520,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.ListOpt = ExtendJSONSlice(v.ListOpt)
+					v.ListOpt = ExtendJSONSlice(d, v.ListOpt)
 					if err := d.String(&v.ListOpt[i]); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "listOpt")
 					}
@@ -534,7 +534,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "mapVal")
 			}
 			if v.MapVal == nil {
-				v.MapVal = map[string]float64{}
+				v.MapVal = NewJSONMap[string, float64](d)
 			}
 			for {
 				key, ok, err := d.Key()
@@ -544,12 +544,12 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				k := string(key)
+				k := d.MapKey(key)
 				var e float64
 				if err := d.Float(&e); err != nil {
 					return JSONFieldError(JSONFieldError(err, "", k), "field", "mapVal")
 				}
-				v.MapVal[k] = e
+				PutJSONMap(d, v.MapVal, k, e)
 			}
 			seen[11] = true
 		case "mapOpt":
@@ -560,7 +560,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "mapOpt")
 				}
 				if v.MapOpt == nil {
-					v.MapOpt = map[string]Address{}
+					v.MapOpt = NewJSONMap[string, Address](d)
 				}
 				for {
 					key, ok, err := d.Key()
@@ -570,12 +570,12 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					k := string(key)
+					k := d.MapKey(key)
 					var e Address
 					if err := e.DecodeJSON(d); err != nil {
 						return JSONFieldError(JSONFieldError(err, "", k), "field", "mapOpt")
 					}
-					v.MapOpt[k] = e
+					PutJSONMap(d, v.MapOpt, k, e)
 				}
 			}
 		case "listOfOpt":
@@ -591,12 +591,12 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.ListOfOpt = ExtendJSONSlice(v.ListOfOpt)
+				v.ListOfOpt = ExtendJSONSlice(d, v.ListOfOpt)
 				if d.Null() {
 					v.ListOfOpt[i] = nil
 				} else {
 					if v.ListOfOpt[i] == nil {
-						v.ListOfOpt[i] = new(string)
+						v.ListOfOpt[i] = NewJSONValue[string](d)
 					}
 					if err := d.String(v.ListOfOpt[i]); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "listOfOpt")
@@ -612,7 +612,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "mapOfOpt")
 			}
 			if v.MapOfOpt == nil {
-				v.MapOfOpt = map[string]*int64{}
+				v.MapOfOpt = NewJSONMap[string, *int64](d)
 			}
 			for {
 				key, ok, err := d.Key()
@@ -622,19 +622,19 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				k := string(key)
+				k := d.MapKey(key)
 				var e *int64
 				if d.Null() {
 					e = nil
 				} else {
 					if e == nil {
-						e = new(int64)
+						e = NewJSONValue[int64](d)
 					}
 					if err := d.Int(e); err != nil {
 						return JSONFieldError(JSONFieldError(err, "", k), "field", "mapOfOpt")
 					}
 				}
-				v.MapOfOpt[k] = e
+				PutJSONMap(d, v.MapOfOpt, k, e)
 			}
 			seen[13] = true
 		case "enumList":
@@ -650,7 +650,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.EnumList = ExtendJSONSlice(v.EnumList)
+				v.EnumList = ExtendJSONSlice(d, v.EnumList)
 				if err := v.EnumList[i].DecodeJSON(d); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "enumList")
 				}
@@ -675,12 +675,12 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Nested = ExtendJSONSlice(v.Nested)
+					v.Nested = ExtendJSONSlice(d, v.Nested)
 					if err := d.BeginObject(); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "nested")
 					}
 					if v.Nested[i] == nil {
-						v.Nested[i] = map[string][]Reminder{}
+						v.Nested[i] = NewJSONMap[string, []Reminder](d)
 					}
 					for {
 						key, ok, err := d.Key()
@@ -690,7 +690,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 						if !ok {
 							break
 						}
-						k2 := string(key)
+						k2 := d.MapKey(key)
 						var e2 []Reminder
 						if err := d.BeginArray(); err != nil {
 							return JSONFieldError(JSONIndexError(JSONFieldError(err, "", k2), i), "field", "nested")
@@ -704,7 +704,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 							if !ok {
 								break
 							}
-							e2 = ExtendJSONSlice(e2)
+							e2 = ExtendJSONSlice(d, e2)
 							if err := e2[i3].DecodeJSON(d); err != nil {
 								return JSONFieldError(JSONIndexError(JSONFieldError(JSONIndexError(err, i3), "", k2), i), "field", "nested")
 							}
@@ -712,7 +712,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 						if e2 == nil {
 							e2 = []Reminder{}
 						}
-						v.Nested[i][k2] = e2
+						PutJSONMap(d, v.Nested[i], k2, e2)
 					}
 				}
 				if v.Nested == nil {
@@ -720,26 +720,34 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				}
 			}
 		case "secret":
-			if err := d.String(&v.Secret); err != nil {
-				return JSONFieldError(err, "field", "secret")
+			if d.StoredForm() {
+				if err := d.String(&v.Secret); err != nil {
+					return JSONFieldError(err, "field", "secret")
+				}
+			} else if err := d.Skip(); err != nil {
+				return err
 			}
 		case "token":
-			if d.Null() {
-				v.Token = nil
-			} else {
-				if v.Token == nil {
-					v.Token = new(string)
+			if d.StoredForm() {
+				if d.Null() {
+					v.Token = nil
+				} else {
+					if v.Token == nil {
+						v.Token = NewJSONValue[string](d)
+					}
+					if err := d.String(v.Token); err != nil {
+						return JSONFieldError(err, "field", "token")
+					}
 				}
-				if err := d.String(v.Token); err != nil {
-					return JSONFieldError(err, "field", "token")
-				}
+			} else if err := d.Skip(); err != nil {
+				return err
 			}
 		case "draft":
 			if d.Null() {
 				v.Draft = nil
 			} else {
 				if v.Draft == nil {
-					v.Draft = new(string)
+					v.Draft = NewJSONValue[string](d)
 				}
 				if err := d.String(v.Draft); err != nil {
 					return JSONFieldError(err, "field", "draft")
@@ -750,7 +758,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				v.Scratch = nil
 			} else {
 				if v.Scratch == nil {
-					v.Scratch = new(int64)
+					v.Scratch = NewJSONValue[int64](d)
 				}
 				if err := d.Int(v.Scratch); err != nil {
 					return JSONFieldError(err, "field", "scratch")

@@ -198,7 +198,7 @@ func decodeAllTypesClassOpt(d *JSONDecoder, v *AllTypes) error {
 		v.ClassOpt = nil
 	} else {
 		if v.ClassOpt == nil {
-			v.ClassOpt = new(Address)
+			v.ClassOpt = NewJSONValue[Address](d)
 		}
 		if err := v.ClassOpt.DecodeJSON(d); err != nil {
 			return err
@@ -221,7 +221,7 @@ func decodeAllTypesListVal(d *JSONDecoder, v *AllTypes) error {
 		if !ok {
 			break
 		}
-		v.ListVal = ExtendJSONSlice(v.ListVal)
+		v.ListVal = ExtendJSONSlice(d, v.ListVal)
 		if err := d.Int(&v.ListVal[i]); err != nil {
 			return JSONIndexError(err, i)
 		}
@@ -249,7 +249,7 @@ func decodeAllTypesListOpt(d *JSONDecoder, v *AllTypes) error {
 			if !ok {
 				break
 			}
-			v.ListOpt = ExtendJSONSlice(v.ListOpt)
+			v.ListOpt = ExtendJSONSlice(d, v.ListOpt)
 			if err := d.String(&v.ListOpt[i]); err != nil {
 				return JSONIndexError(err, i)
 			}
@@ -267,7 +267,7 @@ func decodeAllTypesMapVal(d *JSONDecoder, v *AllTypes) error {
 		return err
 	}
 	if v.MapVal == nil {
-		v.MapVal = map[string]float64{}
+		v.MapVal = NewJSONMap[string, float64](d)
 	}
 	for {
 		key, ok, err := d.Key()
@@ -277,12 +277,12 @@ func decodeAllTypesMapVal(d *JSONDecoder, v *AllTypes) error {
 		if !ok {
 			break
 		}
-		k := string(key)
+		k := d.MapKey(key)
 		var e float64
 		if err := d.Float(&e); err != nil {
 			return JSONFieldError(err, "", k)
 		}
-		v.MapVal[k] = e
+		PutJSONMap(d, v.MapVal, k, e)
 	}
 	return d.End()
 }
@@ -296,7 +296,7 @@ func decodeAllTypesMapOpt(d *JSONDecoder, v *AllTypes) error {
 			return err
 		}
 		if v.MapOpt == nil {
-			v.MapOpt = map[string]Address{}
+			v.MapOpt = NewJSONMap[string, Address](d)
 		}
 		for {
 			key, ok, err := d.Key()
@@ -306,12 +306,12 @@ func decodeAllTypesMapOpt(d *JSONDecoder, v *AllTypes) error {
 			if !ok {
 				break
 			}
-			k := string(key)
+			k := d.MapKey(key)
 			var e Address
 			if err := e.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "", k)
 			}
-			v.MapOpt[k] = e
+			PutJSONMap(d, v.MapOpt, k, e)
 		}
 	}
 	return d.End()
@@ -331,12 +331,12 @@ func decodeAllTypesListOfOpt(d *JSONDecoder, v *AllTypes) error {
 		if !ok {
 			break
 		}
-		v.ListOfOpt = ExtendJSONSlice(v.ListOfOpt)
+		v.ListOfOpt = ExtendJSONSlice(d, v.ListOfOpt)
 		if d.Null() {
 			v.ListOfOpt[i] = nil
 		} else {
 			if v.ListOfOpt[i] == nil {
-				v.ListOfOpt[i] = new(string)
+				v.ListOfOpt[i] = NewJSONValue[string](d)
 			}
 			if err := d.String(v.ListOfOpt[i]); err != nil {
 				return JSONIndexError(err, i)
@@ -355,7 +355,7 @@ func decodeAllTypesMapOfOpt(d *JSONDecoder, v *AllTypes) error {
 		return err
 	}
 	if v.MapOfOpt == nil {
-		v.MapOfOpt = map[string]*int64{}
+		v.MapOfOpt = NewJSONMap[string, *int64](d)
 	}
 	for {
 		key, ok, err := d.Key()
@@ -365,19 +365,19 @@ func decodeAllTypesMapOfOpt(d *JSONDecoder, v *AllTypes) error {
 		if !ok {
 			break
 		}
-		k := string(key)
+		k := d.MapKey(key)
 		var e *int64
 		if d.Null() {
 			e = nil
 		} else {
 			if e == nil {
-				e = new(int64)
+				e = NewJSONValue[int64](d)
 			}
 			if err := d.Int(e); err != nil {
 				return JSONFieldError(err, "", k)
 			}
 		}
-		v.MapOfOpt[k] = e
+		PutJSONMap(d, v.MapOfOpt, k, e)
 	}
 	return d.End()
 }
@@ -396,7 +396,7 @@ func decodeAllTypesEnumList(d *JSONDecoder, v *AllTypes) error {
 		if !ok {
 			break
 		}
-		v.EnumList = ExtendJSONSlice(v.EnumList)
+		v.EnumList = ExtendJSONSlice(d, v.EnumList)
 		if err := v.EnumList[i].DecodeJSON(d); err != nil {
 			return JSONIndexError(err, i)
 		}
@@ -424,12 +424,12 @@ func decodeAllTypesNested(d *JSONDecoder, v *AllTypes) error {
 			if !ok {
 				break
 			}
-			v.Nested = ExtendJSONSlice(v.Nested)
+			v.Nested = ExtendJSONSlice(d, v.Nested)
 			if err := d.BeginObject(); err != nil {
 				return JSONIndexError(err, i)
 			}
 			if v.Nested[i] == nil {
-				v.Nested[i] = map[string][]Reminder{}
+				v.Nested[i] = NewJSONMap[string, []Reminder](d)
 			}
 			for {
 				key, ok, err := d.Key()
@@ -439,7 +439,7 @@ func decodeAllTypesNested(d *JSONDecoder, v *AllTypes) error {
 				if !ok {
 					break
 				}
-				k2 := string(key)
+				k2 := d.MapKey(key)
 				var e2 []Reminder
 				if err := d.BeginArray(); err != nil {
 					return JSONIndexError(JSONFieldError(err, "", k2), i)
@@ -453,7 +453,7 @@ func decodeAllTypesNested(d *JSONDecoder, v *AllTypes) error {
 					if !ok {
 						break
 					}
-					e2 = ExtendJSONSlice(e2)
+					e2 = ExtendJSONSlice(d, e2)
 					if err := e2[i3].DecodeJSON(d); err != nil {
 						return JSONIndexError(JSONFieldError(JSONIndexError(err, i3), "", k2), i)
 					}
@@ -461,7 +461,7 @@ func decodeAllTypesNested(d *JSONDecoder, v *AllTypes) error {
 				if e2 == nil {
 					e2 = []Reminder{}
 				}
-				v.Nested[i][k2] = e2
+				PutJSONMap(d, v.Nested[i], k2, e2)
 			}
 		}
 		if v.Nested == nil {

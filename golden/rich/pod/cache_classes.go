@@ -332,49 +332,49 @@ func cacheDecode(class string, data []byte) (any, error) {
 	switch class {
 	case "Address":
 		v := new(Address)
-		if err := decodeJSONDocument(data, v); err != nil {
+		if err := decodeStoredJSONDocument(data, v); err != nil {
 			return nil, err
 		}
 		return v, nil
 	case "AllTypes":
 		v := new(AllTypes)
-		if err := decodeJSONDocument(data, v); err != nil {
+		if err := decodeStoredJSONDocument(data, v); err != nil {
 			return nil, err
 		}
 		return v, nil
 	case "Company":
 		v := new(Company)
-		if err := decodeJSONDocument(data, v); err != nil {
+		if err := decodeStoredJSONDocument(data, v); err != nil {
 			return nil, err
 		}
 		return v, nil
 	case "Employee":
 		v := new(Employee)
-		if err := decodeJSONDocument(data, v); err != nil {
+		if err := decodeStoredJSONDocument(data, v); err != nil {
 			return nil, err
 		}
 		return v, nil
 	case "Flat":
 		v := new(Flat)
-		if err := decodeJSONDocument(data, v); err != nil {
+		if err := decodeStoredJSONDocument(data, v); err != nil {
 			return nil, err
 		}
 		return v, nil
 	case "Reminder":
 		v := new(Reminder)
-		if err := decodeJSONDocument(data, v); err != nil {
+		if err := decodeStoredJSONDocument(data, v); err != nil {
 			return nil, err
 		}
 		return v, nil
 	case "Secret":
 		v := new(Secret)
-		if err := decodeJSONDocument(data, v); err != nil {
+		if err := decodeStoredJSONDocument(data, v); err != nil {
 			return nil, err
 		}
 		return v, nil
 	case "Vault":
 		v := new(Vault)
-		if err := decodeJSONDocument(data, v); err != nil {
+		if err := decodeStoredJSONDocument(data, v); err != nil {
 			return nil, err
 		}
 		return v, nil

@@ -139,7 +139,7 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 				v.FoundedDate = nil
 			} else {
 				if v.FoundedDate == nil {
-					v.FoundedDate = new(time.Time)
+					v.FoundedDate = NewJSONValue[time.Time](d)
 				}
 				if err := d.Time(v.FoundedDate); err != nil {
 					return JSONFieldError(err, "field", "foundedDate")
@@ -161,7 +161,7 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Employees = ExtendJSONSlice(v.Employees)
+					v.Employees = ExtendJSONSlice(d, v.Employees)
 					if err := v.Employees[i].DecodeJSON(d); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "employees")
 					}
@@ -193,7 +193,7 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.Offices = ExtendJSONSlice(v.Offices)
+				v.Offices = ExtendJSONSlice(d, v.Offices)
 				if err := v.Offices[i].DecodeJSON(d); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "offices")
 				}
@@ -215,7 +215,7 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.Tags = ExtendJSONSlice(v.Tags)
+				v.Tags = ExtendJSONSlice(d, v.Tags)
 				if err := d.String(&v.Tags[i]); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "tags")
 				}
@@ -230,15 +230,19 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 			}
 			seen[5] = true
 		case "password":
-			if err := d.String(&v.Password); err != nil {
-				return JSONFieldError(err, "field", "password")
+			if d.StoredForm() {
+				if err := d.String(&v.Password); err != nil {
+					return JSONFieldError(err, "field", "password")
+				}
+			} else if err := d.Skip(); err != nil {
+				return err
 			}
 		case "draftNote":
 			if d.Null() {
 				v.DraftNote = nil
 			} else {
 				if v.DraftNote == nil {
-					v.DraftNote = new(string)
+					v.DraftNote = NewJSONValue[string](d)
 				}
 				if err := d.String(v.DraftNote); err != nil {
 					return JSONFieldError(err, "field", "draftNote")

@@ -138,7 +138,7 @@ func decodeCompanyEmployees(d *JSONDecoder, v *Company) error {
 			if !ok {
 				break
 			}
-			v.Employees = ExtendJSONSlice(v.Employees)
+			v.Employees = ExtendJSONSlice(d, v.Employees)
 			if err := v.Employees[i].DecodeJSON(d); err != nil {
 				return JSONIndexError(err, i)
 			}
@@ -172,7 +172,7 @@ func decodeCompanyOffices(d *JSONDecoder, v *Company) error {
 		if !ok {
 			break
 		}
-		v.Offices = ExtendJSONSlice(v.Offices)
+		v.Offices = ExtendJSONSlice(d, v.Offices)
 		if err := v.Offices[i].DecodeJSON(d); err != nil {
 			return JSONIndexError(err, i)
 		}
@@ -197,7 +197,7 @@ func decodeCompanyTags(d *JSONDecoder, v *Company) error {
 		if !ok {
 			break
 		}
-		v.Tags = ExtendJSONSlice(v.Tags)
+		v.Tags = ExtendJSONSlice(d, v.Tags)
 		if err := d.String(&v.Tags[i]); err != nil {
 			return JSONIndexError(err, i)
 		}

@@ -119,7 +119,7 @@ func decodeEmployeeManager(d *JSONDecoder, v *Employee) error {
 		v.Manager = nil
 	} else {
 		if v.Manager == nil {
-			v.Manager = new(Employee)
+			v.Manager = NewJSONValue[Employee](d)
 		}
 		if err := v.Manager.DecodeJSON(d); err != nil {
 			return err
@@ -142,7 +142,7 @@ func decodeEmployeeSkills(d *JSONDecoder, v *Employee) error {
 		if !ok {
 			break
 		}
-		v.Skills = ExtendJSONSlice(v.Skills)
+		v.Skills = ExtendJSONSlice(d, v.Skills)
 		if err := d.String(&v.Skills[i]); err != nil {
 			return JSONIndexError(err, i)
 		}

@@ -68,6 +68,11 @@ func (d *JSONDecoder) unescape(buf []byte, i int) ([]byte, int, error) {
 			d.pos = i
 			return nil, 0, d.syntaxError("invalid \\u escape")
 		}
+		if r == 0 {
+			// Postgres text cannot hold it (SQLSTATE 22021): refuse it here,
+			// where the error can name the field.
+			return nil, 0, &JSONError{Msg: nulMessage}
+		}
 		i += 6
 		if utf16.IsSurrogate(r) {
 			// A pair makes one rune; a lone half becomes U+FFFD, as in encoding/json.
@@ -85,6 +90,9 @@ func (d *JSONDecoder) unescape(buf []byte, i int) ([]byte, int, error) {
 	d.pos = i
 	return nil, 0, d.syntaxError("invalid escape in string")
 }
+
+// nulMessage reports a \u0000 in a string.
+const nulMessage = "text may not contain a NUL character (\\u0000)"
 
 // hex4 decodes four hex digits, or returns -1.
 func hex4(b []byte) rune {

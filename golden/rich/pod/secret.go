@@ -56,8 +56,12 @@ func (v *Secret) DecodeJSON(d *JSONDecoder) error {
 			}
 			seen[0] = true
 		case "key":
-			if err := d.String(&v.Key); err != nil {
-				return JSONFieldError(err, "field", "key")
+			if d.StoredForm() {
+				if err := d.String(&v.Key); err != nil {
+					return JSONFieldError(err, "field", "key")
+				}
+			} else if err := d.Skip(); err != nil {
+				return err
 			}
 		default:
 			if err := d.Skip(); err != nil {

@@ -101,7 +101,7 @@ func (v *Vault) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Spares = ExtendJSONSlice(v.Spares)
+					v.Spares = ExtendJSONSlice(d, v.Spares)
 					if err := v.Spares[i].DecodeJSON(d); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "spares")
 					}

@@ -128,7 +128,7 @@ func decodeVaultSpares(d *JSONDecoder, v *Vault) error {
 			if !ok {
 				break
 			}
-			v.Spares = ExtendJSONSlice(v.Spares)
+			v.Spares = ExtendJSONSlice(d, v.Spares)
 			if err := v.Spares[i].DecodeJSON(d); err != nil {
 				return JSONIndexError(err, i)
 			}

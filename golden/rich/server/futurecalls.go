@@ -20,6 +20,7 @@ func futureCallRunners() map[string]pod.FutureCallRunner {
 func runCount(s *pod.Session, arg []byte) error {
 	var v int64
 	d := pod.NewJSONDecoder(arg)
+	d.ReadStoredForm()
 	err := func() error {
 		if err := d.Int(&v); err != nil {
 			return err
@@ -36,6 +37,7 @@ func runCount(s *pod.Session, arg []byte) error {
 func runSendReminder(s *pod.Session, arg []byte) error {
 	var v pod.Reminder
 	d := pod.NewJSONDecoder(arg)
+	d.ReadStoredForm()
 	err := func() error {
 		if err := v.DecodeJSON(d); err != nil {
 			return err

@@ -35,6 +35,7 @@ var (
 	_ func(*pod.Session) (int64, error)                                                    = (*endpoints.StoreEndpoint)(nil).CountCompanies
 	_ func(*pod.Session, pod.Company) (pod.Company, error)                                 = (*endpoints.StoreEndpoint)(nil).CreateCompany
 	_ func(*pod.Session, pod.Company, pod.Company, bool) error                             = (*endpoints.StoreEndpoint)(nil).CreateTwo
+	_ func(*pod.Session, pod.Vault) (int64, error)                                         = (*endpoints.StoreEndpoint)(nil).CreateVault
 	_ func(*pod.Session, int64) (int64, error)                                             = (*endpoints.StoreEndpoint)(nil).DeleteCompany
 	_ func(*pod.Session, int64, int64) ([]pod.Company, error)                              = (*endpoints.StoreEndpoint)(nil).FindCompanies
 	_ func(*pod.Session, int64) (pod.Company, error)                                       = (*endpoints.StoreEndpoint)(nil).GetCompany
@@ -89,6 +90,7 @@ func routes(r *router) {
 	r.handle("store", "countCompanies", handleStoreCountCompanies(storeEndpoint))
 	r.handle("store", "createCompany", handleStoreCreateCompany(storeEndpoint))
 	r.handle("store", "createTwo", handleStoreCreateTwo(storeEndpoint))
+	r.handle("store", "createVault", handleStoreCreateVault(storeEndpoint))
 	r.handle("store", "deleteCompany", handleStoreDeleteCompany(storeEndpoint))
 	r.handle("store", "findCompanies", handleStoreFindCompanies(storeEndpoint))
 	r.handle("store", "getCompany", handleStoreGetCompany(storeEndpoint))
@@ -135,7 +137,8 @@ type paramDecoder interface {
 // parameters may be called without one.
 var emptyObject = []byte("{}")
 
-// decodeParams reads the request body, one JSON object, into p.
+// decodeParams reads the request body, one JSON object, into p, within
+// the call's memory budget (limits.go): a client can set no server-only field.
 func decodeParams(c *call, p paramDecoder) error {
 	body := c.body
 	if len(bytes.TrimSpace(body)) == 0 {
@@ -144,6 +147,7 @@ func decodeParams(c *call, p paramDecoder) error {
 	d := decoders.Get().(*pod.JSONDecoder)
 	defer decoders.Put(d)
 	d.Reset(body)
+	d.SetBudget(&c.mem)
 	if err := p.decode(d); err != nil {
 		return err
 	}

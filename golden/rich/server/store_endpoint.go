@@ -201,6 +201,71 @@ func handleStoreCreateTwo(e *endpoints.StoreEndpoint) handler {
 	}
 }
 
+// storeCreateVaultParams holds the parameters of StoreEndpoint.CreateVault.
+type storeCreateVaultParams struct {
+	v pod.Vault
+}
+
+// decode reads the parameter object in one pass.
+func (p *storeCreateVaultParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	var seen [1]bool
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "v":
+			if err := p.v.DecodeJSON(d); err != nil {
+				return pod.JSONFieldError(err, "parameter", "v")
+			}
+			seen[0] = true
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if !seen[0] {
+		return pod.JSONMissingError("parameter", "v")
+	}
+	return nil
+}
+
+// handleStoreCreateVault serves POST /store/createVault with StoreEndpoint.CreateVault.
+func handleStoreCreateVault(e *endpoints.StoreEndpoint) handler {
+	return func(c *call) {
+		var p storeCreateVaultParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.CreateVault(c.session, p.v)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeStoreCreateVault(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeStoreCreateVault appends the JSON of a result of StoreEndpoint.CreateVault.
+func encodeStoreCreateVault(b []byte, res int64) ([]byte, error) {
+	b = strconv.AppendInt(b, res, 10)
+	return b, nil
+}
+
 // storeDeleteCompanyParams holds the parameters of StoreEndpoint.DeleteCompany.
 type storeDeleteCompanyParams struct {
 	id int64

@@ -166,7 +166,7 @@ func (p *typesBoolOptParams) decode(d *pod.JSONDecoder) error {
 				p.v = nil
 			} else {
 				if p.v == nil {
-					p.v = new(bool)
+					p.v = pod.NewJSONValue[bool](d)
 				}
 				if err := d.Bool(p.v); err != nil {
 					return pod.JSONFieldError(err, "parameter", "v")
@@ -369,7 +369,7 @@ func (p *typesClassOptParams) decode(d *pod.JSONDecoder) error {
 				p.v = nil
 			} else {
 				if p.v == nil {
-					p.v = new(pod.Address)
+					p.v = pod.NewJSONValue[pod.Address](d)
 				}
 				if err := p.v.DecodeJSON(d); err != nil {
 					return pod.JSONFieldError(err, "parameter", "v")
@@ -511,7 +511,7 @@ func (p *typesDateTimeOptParams) decode(d *pod.JSONDecoder) error {
 				p.v = nil
 			} else {
 				if p.v == nil {
-					p.v = new(time.Time)
+					p.v = pod.NewJSONValue[time.Time](d)
 				}
 				if err := d.Time(p.v); err != nil {
 					return pod.JSONFieldError(err, "parameter", "v")
@@ -653,7 +653,7 @@ func (p *typesDoubleOptParams) decode(d *pod.JSONDecoder) error {
 				p.v = nil
 			} else {
 				if p.v == nil {
-					p.v = new(float64)
+					p.v = pod.NewJSONValue[float64](d)
 				}
 				if err := d.Float(p.v); err != nil {
 					return pod.JSONFieldError(err, "parameter", "v")
@@ -792,7 +792,7 @@ func (p *typesDurationOptParams) decode(d *pod.JSONDecoder) error {
 				p.v = nil
 			} else {
 				if p.v == nil {
-					p.v = new(time.Duration)
+					p.v = pod.NewJSONValue[time.Duration](d)
 				}
 				if err := d.Duration(p.v); err != nil {
 					return pod.JSONFieldError(err, "parameter", "v")
@@ -928,7 +928,7 @@ func (p *typesEnumOptParams) decode(d *pod.JSONDecoder) error {
 				p.v = nil
 			} else {
 				if p.v == nil {
-					p.v = new(pod.Role)
+					p.v = pod.NewJSONValue[pod.Role](d)
 				}
 				if err := p.v.DecodeJSON(d); err != nil {
 					return pod.JSONFieldError(err, "parameter", "v")
@@ -1064,7 +1064,7 @@ func (p *typesIntOptParams) decode(d *pod.JSONDecoder) error {
 				p.v = nil
 			} else {
 				if p.v == nil {
-					p.v = new(int64)
+					p.v = pod.NewJSONValue[int64](d)
 				}
 				if err := d.Int(p.v); err != nil {
 					return pod.JSONFieldError(err, "parameter", "v")
@@ -1146,7 +1146,7 @@ func (p *typesListParams) decode(d *pod.JSONDecoder) error {
 					if !ok {
 						break
 					}
-					p.v = pod.ExtendJSONSlice(p.v)
+					p.v = pod.ExtendJSONSlice(d, p.v)
 					if err := d.Int(&p.v[i]); err != nil {
 						return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "v")
 					}
@@ -1234,12 +1234,12 @@ func (p *typesListOfOptParams) decode(d *pod.JSONDecoder) error {
 					if !ok {
 						break
 					}
-					p.v = pod.ExtendJSONSlice(p.v)
+					p.v = pod.ExtendJSONSlice(d, p.v)
 					if d.Null() {
 						p.v[i] = nil
 					} else {
 						if p.v[i] == nil {
-							p.v[i] = new(string)
+							p.v[i] = pod.NewJSONValue[string](d)
 						}
 						if err := d.String(p.v[i]); err != nil {
 							return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "v")
@@ -1325,7 +1325,7 @@ func (p *typesMapParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 				if p.v == nil {
-					p.v = map[string]float64{}
+					p.v = pod.NewJSONMap[string, float64](d)
 				}
 				for {
 					key, ok, err := d.Key()
@@ -1335,12 +1335,12 @@ func (p *typesMapParams) decode(d *pod.JSONDecoder) error {
 					if !ok {
 						break
 					}
-					k := string(key)
+					k := d.MapKey(key)
 					var e float64
 					if err := d.Float(&e); err != nil {
 						return pod.JSONFieldError(pod.JSONFieldError(err, "", k), "parameter", "v")
 					}
-					p.v[k] = e
+					pod.PutJSONMap(d, p.v, k, e)
 				}
 			}
 		default:
@@ -1426,7 +1426,7 @@ func (p *typesMixedParams) decode(d *pod.JSONDecoder) error {
 				p.name = nil
 			} else {
 				if p.name == nil {
-					p.name = new(string)
+					p.name = pod.NewJSONValue[string](d)
 				}
 				if err := d.String(p.name); err != nil {
 					return pod.JSONFieldError(err, "parameter", "name")
@@ -1448,7 +1448,7 @@ func (p *typesMixedParams) decode(d *pod.JSONDecoder) error {
 					if !ok {
 						break
 					}
-					p.tags = pod.ExtendJSONSlice(p.tags)
+					p.tags = pod.ExtendJSONSlice(d, p.tags)
 					if err := d.String(&p.tags[i]); err != nil {
 						return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "tags")
 					}
@@ -1540,12 +1540,12 @@ func (p *typesNestedParams) decode(d *pod.JSONDecoder) error {
 					if !ok {
 						break
 					}
-					p.v = pod.ExtendJSONSlice(p.v)
+					p.v = pod.ExtendJSONSlice(d, p.v)
 					if err := d.BeginObject(); err != nil {
 						return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "v")
 					}
 					if p.v[i] == nil {
-						p.v[i] = map[string][]pod.Reminder{}
+						p.v[i] = pod.NewJSONMap[string, []pod.Reminder](d)
 					}
 					for {
 						key, ok, err := d.Key()
@@ -1555,7 +1555,7 @@ func (p *typesNestedParams) decode(d *pod.JSONDecoder) error {
 						if !ok {
 							break
 						}
-						k2 := string(key)
+						k2 := d.MapKey(key)
 						var e2 []pod.Reminder
 						if err := d.BeginArray(); err != nil {
 							return pod.JSONFieldError(pod.JSONIndexError(pod.JSONFieldError(err, "", k2), i), "parameter", "v")
@@ -1569,7 +1569,7 @@ func (p *typesNestedParams) decode(d *pod.JSONDecoder) error {
 							if !ok {
 								break
 							}
-							e2 = pod.ExtendJSONSlice(e2)
+							e2 = pod.ExtendJSONSlice(d, e2)
 							if err := e2[i3].DecodeJSON(d); err != nil {
 								return pod.JSONFieldError(pod.JSONIndexError(pod.JSONFieldError(pod.JSONIndexError(err, i3), "", k2), i), "parameter", "v")
 							}
@@ -1577,7 +1577,7 @@ func (p *typesNestedParams) decode(d *pod.JSONDecoder) error {
 						if e2 == nil {
 							e2 = []pod.Reminder{}
 						}
-						p.v[i][k2] = e2
+						pod.PutJSONMap(d, p.v[i], k2, e2)
 					}
 				}
 				if p.v == nil {
@@ -1737,7 +1737,7 @@ func (p *typesStringOptParams) decode(d *pod.JSONDecoder) error {
 				p.v = nil
 			} else {
 				if p.v == nil {
-					p.v = new(string)
+					p.v = pod.NewJSONValue[string](d)
 				}
 				if err := d.String(p.v); err != nil {
 					return pod.JSONFieldError(err, "parameter", "v")
@@ -1873,7 +1873,7 @@ func (p *typesUuidOptParams) decode(d *pod.JSONDecoder) error {
 				p.v = nil
 			} else {
 				if p.v == nil {
-					p.v = new(pod.UUID)
+					p.v = pod.NewJSONValue[pod.UUID](d)
 				}
 				if err := p.v.DecodeJSON(d); err != nil {
 					return pod.JSONFieldError(err, "parameter", "v")

@@ -72,3 +72,14 @@ func (e *StoreEndpoint) CreateTwo(s *pod.Session, a pod.Company, b pod.Company, 
 		return nil
 	})
 }
+
+// CreateVault stores v and returns its ID. A client cannot set the key of
+// its secrets, which are server-only: the server sets the key itself.
+func (e *StoreEndpoint) CreateVault(s *pod.Session, v pod.Vault) (int64, error) {
+	v.ID = 0
+	if v.Secret.Key == "" {
+		v.Secret.Key = "set-by-server"
+	}
+	err := s.DB.Vault.Insert(&v)
+	return v.ID, err
+}

@@ -33,7 +33,11 @@ func TestStoredJSONKeepsServerOnlyFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	var back Vault
-	if err := back.UnmarshalJSON(stored); err != nil || back.Secret.Key != "s3cr3t" || back.Spares[0].Key != "k0" {
+	if err := decodeStoredJSONDocument(stored, &back); err != nil || back.Secret.Key != "s3cr3t" || back.Spares[0].Key != "k0" {
 		t.Errorf("stored JSON %s read back as %+v, %v", stored, back, err)
+	}
+	var wireBack Vault
+	if err := wireBack.UnmarshalJSON(stored); err != nil || wireBack.Secret.Key != "" || wireBack.Spares[0].Key != "" {
+		t.Errorf("the wire form set server-only fields from %s: %+v, %v", stored, wireBack, err)
 	}
 }
