@@ -191,11 +191,12 @@ func apiServerKeys(s *ServerConfig) configKeys {
 // positiveInt64Key is int64Key that also refuses 0.
 func positiveInt64Key(dst *int64) func(*yamlReader, *yaml.Node, string) error {
 	return func(r *yamlReader, n *yaml.Node, path string) error {
-		var v int
-		if err := positiveKey(&v)(r, n, path); err != nil {
+		if err := int64Key(dst)(r, n, path); err != nil {
 			return err
 		}
-		*dst = int64(v)
+		if *dst == 0 {
+			return r.errorf(n, path, "expected a positive integer")
+		}
 		return nil
 	}
 }

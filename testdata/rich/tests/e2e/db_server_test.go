@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"net/url"
 	"testing"
 	"time"
 
@@ -20,6 +21,15 @@ func dbServer(t *testing.T) (*client.Client, *tcpProxy) {
 	u := freshDatabase(t)
 	p := startProxy(t, u.Host)
 	u.Host = p.addr
+	ts := httptest.NewServer(server.New(testRuntime(t, u, nil)).Handler())
+	t.Cleanup(ts.Close)
+	return client.New(ts.URL + "/"), p
+}
+
+// testRuntime is a runtime on the database at u, with the test config
+// (changed by configure, when given) and a silent logger.
+func testRuntime(t *testing.T, u *url.URL, configure func(*pod.Config)) *pod.Runtime {
+	t.Helper()
 	cfg, err := pod.LoadConfig("", "test", "rich", func(k string) string {
 		if k == "PODGEN_DATABASE_URL" {
 			return u.String()
@@ -29,15 +39,15 @@ func dbServer(t *testing.T) (*client.Client, *tcpProxy) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if configure != nil {
+		configure(cfg)
+	}
 	pool, err := pod.OpenDBPool(cfg.Database)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	rt := &pod.Runtime{Config: cfg, DB: pool, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	ts := httptest.NewServer(server.New(rt).Handler())
-	t.Cleanup(ts.Close)
-	return client.New(ts.URL + "/"), p
+	return &pod.Runtime{Config: cfg, DB: pool, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
 func TestDatabaseThroughServerAndClient(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -22,28 +21,10 @@ import (
 // database layer for looking at what was stored.
 func hardServer(t *testing.T, configure func(*pod.Config)) (*httptest.Server, *pod.DB) {
 	t.Helper()
-	u := freshDatabase(t)
-	cfg, err := pod.LoadConfig("", "test", "rich", func(k string) string {
-		if k == "PODGEN_DATABASE_URL" {
-			return u.String()
-		}
-		return ""
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if configure != nil {
-		configure(cfg)
-	}
-	pool, err := pod.OpenDBPool(cfg.Database)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	rt := &pod.Runtime{Config: cfg, DB: pool, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	rt := testRuntime(t, freshDatabase(t), configure)
 	ts := httptest.NewServer(server.New(rt).Handler())
 	t.Cleanup(ts.Close)
-	return ts, pod.NewDB(context.Background(), pool)
+	return ts, pod.NewDB(context.Background(), rt.DB)
 }
 
 func companyBody(founded, name string) []byte {

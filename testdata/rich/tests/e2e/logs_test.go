@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -41,21 +40,8 @@ func startLogsApp(t *testing.T) *logsApp {
 	t.Cleanup(func() { direct.Close(context.Background()) })
 	p := startProxy(t, u.Host)
 	u.Host = p.addr
-	cfg, err := pod.LoadConfig("", "test", "rich", func(k string) string {
-		if k == "PODGEN_DATABASE_URL" {
-			return u.String()
-		}
-		return ""
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool, err := pod.OpenDBPool(cfg.Database)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	rt := &pod.Runtime{ServerID: 3, Config: cfg, DB: pool, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	rt := testRuntime(t, u, nil)
+	rt.ServerID = 3
 	runCtx, cancel := context.WithCancel(ctx)
 	stop := pod.StartLogging(runCtx, rt)
 	ts := httptest.NewServer(server.New(rt).Handler())
