@@ -56,7 +56,8 @@ func staticFiles(from, to, name string) ([]File, error) {
 }
 
 // renamePackage puts the podgen header first and replaces the package clause
-// (and anything above it, such as the static package's own doc comment).
+// (and anything above it, such as the static package's own doc comment),
+// keeping a //go:build constraint.
 func renamePackage(src []byte, name string) ([]byte, error) {
 	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.PackageClauseOnly)
 	if err != nil {
@@ -64,7 +65,13 @@ func renamePackage(src []byte, name string) ([]byte, error) {
 	}
 	end := int(f.Name.End()) - 1 // token.Pos is 1-based
 	var b bytes.Buffer
-	b.WriteString("// " + Header + "\n\npackage " + name)
+	b.WriteString("// " + Header + "\n\n")
+	for _, line := range strings.Split(string(src[:end]), "\n") {
+		if strings.HasPrefix(line, "//go:build ") {
+			b.WriteString(line + "\n\n")
+		}
+	}
+	b.WriteString("package " + name)
 	b.Write(src[end:])
 	return b.Bytes(), nil
 }

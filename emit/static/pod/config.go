@@ -31,6 +31,9 @@ type Config struct {
 
 // ServerConfig is one listening HTTP server and its timeouts.
 type ServerConfig struct {
+	// Host is the address to listen on: "" for every interface, or e.g.
+	// "127.0.0.1" (the default in development) for this machine only.
+	Host              string
 	Port              int
 	RequestTimeout    time.Duration // deadline of one call's session
 	ReadHeaderTimeout time.Duration
@@ -38,6 +41,11 @@ type ServerConfig struct {
 	WriteTimeout      time.Duration
 	IdleTimeout       time.Duration
 	ShutdownTimeout   time.Duration // grace period for in-flight calls on SIGTERM
+	// DrainDelay is how long a server keeps serving after SIGTERM, with
+	// /readyz answering 503 and every response Connection: close, so that
+	// load balancers move away before it stops accepting (default 5s, 0
+	// in development).
+	DrainDelay time.Duration
 
 	// Only the API server reads these (apiServer: in the YAML).
 	MaxConcurrentRequests int      // calls at once; more get a 503 (default 500)
@@ -87,10 +95,17 @@ type GlobalCacheConfig struct {
 // DefaultConfig is the configuration without a config folder; app names
 // the default database.
 func DefaultConfig(mode, app string) *Config {
+	api, insights := defaultAPIServer(), defaultServer(8081)
+	if mode == "development" {
+		// A laptop's server is not for the network it sits on, and a
+		// restart there need not wait for load balancers.
+		api.Host, insights.Host = "127.0.0.1", "127.0.0.1"
+		api.DrainDelay, insights.DrainDelay = 0, 0
+	}
 	return &Config{
 		Mode:           mode,
-		APIServer:      defaultAPIServer(),
-		InsightsServer: defaultServer(8081),
+		APIServer:      api,
+		InsightsServer: insights,
 		Database: DatabaseConfig{Host: "localhost", Port: 5432, Name: app,
 			User: "postgres", MaxConnections: 20},
 		Redis: RedisConfig{Host: "localhost", Port: 6379},
@@ -117,6 +132,7 @@ func defaultServer(port int) ServerConfig {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ShutdownTimeout:   30 * time.Second,
+		DrainDelay:        5 * time.Second,
 	}
 }
 
@@ -282,6 +298,10 @@ func (d DatabaseConfig) URL() string {
 	}
 	return u.String()
 }
+
+// Addr is the address the server listens on, "host:port" (":port" for
+// every interface).
+func (s ServerConfig) Addr() string { return hostPort(s.Host, s.Port) }
 
 // Addr is Redis's host:port.
 func (r RedisConfig) Addr() string { return hostPort(r.Host, r.Port) }

@@ -92,6 +92,30 @@ apiServer:
 	}
 }
 
+func TestLoadConfigHostsAndDrain(t *testing.T) {
+	dev := DefaultConfig("development", "mypod")
+	prod := DefaultConfig("production", "mypod")
+	if dev.APIServer.Host != "127.0.0.1" || dev.InsightsServer.Host != "127.0.0.1" || dev.APIServer.DrainDelay != 0 {
+		t.Errorf("development defaults: %+v", dev.APIServer)
+	}
+	if prod.APIServer.Host != "" || prod.InsightsServer.Host != "" || prod.APIServer.DrainDelay != 5*time.Second ||
+		prod.APIServer.Addr() != ":8080" {
+		t.Errorf("production defaults: %+v", prod.APIServer)
+	}
+	dir := writeConfig(t, map[string]string{"production.yaml": `
+apiServer: {host: "::", drainDelay: 0}
+insightsServer: {host: 10.0.0.5, drainDelay: 2s}
+`})
+	c, err := LoadConfig(dir, "production", "mypod", noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.APIServer.Addr() != "[::]:8080" || c.APIServer.DrainDelay != 0 || c.InsightsServer.Addr() != "10.0.0.5:8081" ||
+		c.InsightsServer.DrainDelay != 2*time.Second {
+		t.Errorf("api %+v, insights %+v", c.APIServer, c.InsightsServer)
+	}
+}
+
 func TestLoadConfigErrors(t *testing.T) {
 	tests := []struct{ file, body, want string }{
 		{"development.yaml", "apiServer:\n  port: 80\nx: 1\n", "development.yaml:3:1: x: unknown key (known keys: "},
@@ -107,6 +131,8 @@ func TestLoadConfigErrors(t *testing.T) {
 			"development.yaml:3:42: apiServer.cors.allowedOrigins: \"https://x.example/path\" is not an origin"},
 		{"development.yaml", "apiServer: {cors: {allowedOrigins: https://a.example}}\n", "development.yaml:1:36: apiServer.cors.allowedOrigins: expected a list"},
 		{"development.yaml", "apiServer: {maxConcurrentRequests: 0}\n", "development.yaml:1:36: apiServer.maxConcurrentRequests: expected a positive integer"},
+		{"development.yaml", "apiServer: {host: \"localhost:80\"}\n", "development.yaml:1:19: apiServer.host: \"localhost:80\" is not a host"},
+		{"development.yaml", "apiServer: {drainDelay: -1s}\n", "development.yaml:1:25: apiServer.drainDelay: expected a duration"},
 		{"development.yaml", "insightsServer: {maxConcurrentRequests: 5}\n", "development.yaml:1:18: insightsServer.maxConcurrentRequests: unknown key"},
 	}
 	for _, tt := range tests {

@@ -133,6 +133,7 @@ func TestMetricsInFlight(t *testing.T) {
 func TestRunServicePort(t *testing.T) {
 	rt := newDBRuntime(t, false)
 	rt.Config.APIServer.Port, rt.Config.InsightsServer.Port = 0, 0
+	rt.Config.APIServer.DrainDelay = 0
 	for _, secret := range []string{"", testSecret} {
 		rt.Config.ServiceSecret = secret
 		out := &syncBuffer{}

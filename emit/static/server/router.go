@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/podgen/podgen/emit/static/pod"
 )
@@ -18,6 +19,9 @@ type router struct {
 	metrics metrics
 	limits  *limits
 	origins origins
+	// draining is set on SIGTERM (run.go): /readyz fails and every response
+	// asks the client to close its connection.
+	draining atomic.Bool
 }
 
 func newRouter(rt *pod.Runtime) *router {
@@ -63,8 +67,13 @@ func (r *router) notFound(w http.ResponseWriter, req *http.Request) {
 
 // ServeHTTP checks a browser request's Origin (cors.go), then routes it.
 func (r *router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if r.draining.Load() {
+		w.Header()["Connection"] = connectionClose // net/http closes it after this response
+	}
 	if req.Header["Origin"] != nil && !r.origins.check(w, req, r.rt) {
 		return
 	}
 	r.mux.ServeHTTP(w, req)
 }
+
+var connectionClose = []string{"close"}

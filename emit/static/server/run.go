@@ -8,7 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strconv"
+	"time"
 
 	"github.com/podgen/podgen/emit/static/pod"
 )
@@ -35,8 +35,12 @@ func New(rt *pod.Runtime) *Server {
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // Run serves the API port, and the service port when a service secret is
-// configured, until ctx is done, then stops accepting and lets in-flight
-// calls finish for up to apiServer.shutdownTimeout. It prints
+// configured, until ctx is done. Then it drains (SPEC §8): for
+// apiServer.drainDelay /readyz answers 503 and every response carries
+// Connection: close, so that load balancers stop sending and drop their
+// kept-alive connections while they still get answers; then it stops
+// accepting and lets in-flight calls finish for up to
+// apiServer.shutdownTimeout. It prints
 // "Server id N listening on port P" to stdout once the ports are open (with
 // port 0, P is the port the system chose).
 func (s *Server) Run(ctx context.Context, stdout io.Writer) error {
@@ -66,6 +70,11 @@ func (s *Server) Run(ctx context.Context, stdout io.Writer) error {
 		return err
 	case <-ctx.Done():
 	}
+	s.drain(cfg.DrainDelay, served)
+	if dl, ok := ln.(*drainListener); ok {
+		dl.stopAccepting()
+		dl.waitIdle(cfg.ShutdownTimeout)
+	}
 	s.rt.Logger.Info("shutting down", slog.Duration("grace", cfg.ShutdownTimeout))
 	grace, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
@@ -79,13 +88,27 @@ func (s *Server) Run(ctx context.Context, stdout io.Writer) error {
 	return nil
 }
 
+// drain marks the server draining and keeps serving for delay.
+func (s *Server) drain(delay time.Duration, served chan error) {
+	s.router.draining.Store(true)
+	if delay <= 0 {
+		return
+	}
+	s.rt.Logger.Info("draining: /readyz answers 503", slog.Duration("for", delay))
+	select {
+	case <-time.After(delay):
+	case err := <-served: // a listener failed: stop now, and let Run see it
+		served <- err
+	}
+}
+
 // listen opens cfg's port for h with cfg's timeouts.
 func (s *Server) listen(cfg pod.ServerConfig, h http.Handler) (*http.Server, net.Listener, error) {
-	ln, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
+	ln, err := net.Listen("tcp", cfg.Addr())
 	if err != nil {
 		return nil, nil, err
 	}
-	return &http.Server{
+	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
 		ReadTimeout:       cfg.ReadTimeout,
@@ -93,5 +116,11 @@ func (s *Server) listen(cfg pod.ServerConfig, h http.Handler) (*http.Server, net
 		IdleTimeout:       cfg.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.rt.Logger.Handler(), slog.LevelWarn),
-	}, ln, nil
+	}
+	if tcp, ok := ln.(*net.TCPListener); ok {
+		dl := newDrainListener(tcp)
+		srv.ConnState = dl.connState
+		return srv, dl, nil
+	}
+	return srv, ln, nil
 }

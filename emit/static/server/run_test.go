@@ -19,6 +19,7 @@ import (
 func TestRunShutsDownGracefully(t *testing.T) {
 	cfg := pod.DefaultConfig("test", "testapp")
 	cfg.APIServer.Port = 0
+	cfg.APIServer.DrainDelay = 0
 	rt := &pod.Runtime{ServerID: 4, Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}

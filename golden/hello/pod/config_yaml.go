@@ -167,8 +167,39 @@ func durationKey(dst *time.Duration) func(*yamlReader, *yaml.Node, string) error
 	}
 }
 
+// delayKey is durationKey that also accepts 0.
+func delayKey(dst *time.Duration) func(*yamlReader, *yaml.Node, string) error {
+	return func(r *yamlReader, n *yaml.Node, path string) error {
+		d, err := time.ParseDuration(n.Value)
+		if n.Value == "0" {
+			d, err = 0, nil
+		}
+		if n.Kind != yaml.ScalarNode || err != nil || d < 0 {
+			return r.errorf(n, path, "expected a duration such as \"5s\", or 0")
+		}
+		*dst = d
+		return nil
+	}
+}
+
+// hostKey reads a listening address: "" or "0.0.0.0" for every interface
+// of IPv4 ("::" for IPv6 too), an IP, or a host name such as localhost.
+func hostKey(dst *string) func(*yamlReader, *yaml.Node, string) error {
+	return func(r *yamlReader, n *yaml.Node, path string) error {
+		if err := stringKey(dst)(r, n, path); err != nil {
+			return err
+		}
+		if strings.ContainsAny(*dst, "/ []") || strings.Count(*dst, ":") == 1 {
+			return r.errorf(n, path, "%q is not a host: use an IP address or a name, without a port", *dst)
+		}
+		return nil
+	}
+}
+
 func serverKeys(s *ServerConfig) configKeys {
 	return configKeys{
+		"host":              hostKey(&s.Host),
+		"drainDelay":        delayKey(&s.DrainDelay),
 		"port":              portKey(&s.Port),
 		"requestTimeout":    durationKey(&s.RequestTimeout),
 		"readHeaderTimeout": durationKey(&s.ReadHeaderTimeout),

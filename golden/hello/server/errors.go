@@ -3,9 +3,11 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"log/slog"
-	"net/http"
+	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"example.com/hello/out/pod"
@@ -69,19 +71,60 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// unavailable answers a call that failed because the database cannot be
-// reached with a 503 (the client may retry; nothing is wrong with the call)
-// and reports whether it did.
+// unavailable answers a call that overran requestTimeout, or failed
+// because the database cannot be reached, with a 503 (the client may
+// retry; nothing is wrong with the call) and reports whether it did. Both
+// come in floods when the database hangs, so their warnings are
+// rate-limited.
 func unavailable(c *call, err error) bool {
 	var du *pod.DatabaseUnavailableError
-	if !errors.As(err, &du) {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || c.session != nil && errors.Is(c.session.Err(), context.DeadlineExceeded):
+		timeoutWarnings.warn(c, "request timed out", err)
+		if !c.wrote {
+			c.busy("request timed out")
+		}
+	case errors.As(err, &du):
+		unavailableWarnings.warn(c, "database unavailable", du.Err)
+		if !c.wrote {
+			c.busy("database unavailable")
+		}
+	default:
 		return false
 	}
-	c.rt.Logger.LogAttrs(c.r.Context(), slog.LevelWarn, "database unavailable",
-		slog.String("request", c.id), slog.String("endpoint", c.endpoint),
-		slog.String("method", c.method), slog.String("error", du.Err.Error()))
-	if !c.wrote {
-		c.write(http.StatusServiceUnavailable, errorBody(c.out[:0], "database unavailable", "", nil, ""))
-	}
 	return true
+}
+
+var timeoutWarnings, unavailableWarnings = &warnLimiter{every: 5 * time.Second}, &warnLimiter{every: 5 * time.Second}
+
+// warnLimiter writes at most one warning per interval; the next one says
+// how many it left out.
+type warnLimiter struct {
+	every      time.Duration
+	next       atomic.Int64 // UnixNano before which warnings are counted, not written
+	suppressed atomic.Int64
+}
+
+// allow reports whether a warning may be written now, and how many were
+// left out since the last one.
+func (l *warnLimiter) allow(now time.Time) (bool, int64) {
+	n, next := now.UnixNano(), l.next.Load()
+	if n < next || !l.next.CompareAndSwap(next, n+int64(l.every)) {
+		l.suppressed.Add(1)
+		return false, 0
+	}
+	return true, l.suppressed.Swap(0)
+}
+
+func (l *warnLimiter) warn(c *call, msg string, err error) {
+	ok, left := l.allow(time.Now())
+	if !ok {
+		return
+	}
+	attrs := []slog.Attr{slog.String("request", c.id), slog.String("endpoint", c.endpoint),
+		slog.String("method", c.method), slog.String("error", err.Error())}
+	if left > 0 {
+		attrs = append(attrs, slog.Int64("suppressed", left), slog.Duration("in", l.every))
+	}
+	c.rt.Logger.LogAttrs(c.r.Context(), slog.LevelWarn, msg, attrs...)
 }

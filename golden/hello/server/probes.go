@@ -15,8 +15,13 @@ func (r *router) probes() {
 	r.mux.HandleFunc("GET /livez", func(w http.ResponseWriter, _ *http.Request) {
 		writeText(w, http.StatusOK, "ok\n")
 	})
-	// GET /readyz: the database answers, so calls can be served.
+	// GET /readyz: the database answers, so calls can be served, and the
+	// server is not draining for a shutdown.
 	r.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, req *http.Request) {
+		if r.draining.Load() {
+			writeText(w, http.StatusServiceUnavailable, "shutting down\n")
+			return
+		}
 		ctx, cancel := context.WithTimeout(req.Context(), checkTimeout)
 		defer cancel()
 		if checkDB(ctx, r.rt.DB) != "ok" {

@@ -22,7 +22,8 @@ func (c *Config) WriteBanner(w io.Writer) {
 	}
 	fmt.Fprintf(w, "Mode: %s\n", c.Mode)
 	fmt.Fprintf(w, "Config: %s\n", file)
-	fmt.Fprintf(w, "API port: %d, insights port: %d\n", c.APIServer.Port, c.InsightsServer.Port)
+	fmt.Fprintf(w, "API port: %d (%s), insights port: %d (%s)\n", c.APIServer.Port, listenHost(c.APIServer.Host),
+		c.InsightsServer.Port, listenHost(c.InsightsServer.Host))
 	fmt.Fprintf(w, "Database: %s\n", c.Database.display())
 	if c.Redis.Enabled {
 		fmt.Fprintf(w, "Redis: %s\n", c.Redis.display())
@@ -48,4 +49,12 @@ func userAt(user, password string) string {
 		return user + "@"
 	}
 	return ""
+}
+
+// listenHost says where a server listens.
+func listenHost(host string) string {
+	if host == "" {
+		return "all interfaces"
+	}
+	return host
 }
