@@ -97,14 +97,15 @@ func TestServerBannerAndConfig(t *testing.T) {
 }
 
 // TestServerRequestTimeout: a call that outlives apiServer.requestTimeout
-// sees its session cancelled and answers a 500.
+// sees its session cancelled and answers a 503 "request timed out".
 func TestServerRequestTimeout(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"config/development.yaml": "apiServer: {requestTimeout: 200ms}\n"})
 	p := startServer(t, dir, nil)
 	start := time.Now()
-	status, _, body := post(t, "POST", p.url+"/calls/slow", []byte(`{"millis":5000}`))
-	if status != 500 || time.Since(start) > 3*time.Second {
+	status, h, body := post(t, "POST", p.url+"/calls/slow", []byte(`{"millis":5000}`))
+	if status != 503 || !strings.Contains(string(body), `"error":"request timed out"`) || h.Get("Retry-After") == "" ||
+		time.Since(start) > 3*time.Second {
 		t.Fatalf("got %d %s after %s", status, body, time.Since(start))
 	}
 }
