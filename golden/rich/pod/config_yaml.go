@@ -157,25 +157,19 @@ func stringKey(dst *string) func(*yamlReader, *yaml.Node, string) error {
 
 // durationKey reads a Go duration such as "30s" or "1m30s".
 func durationKey(dst *time.Duration) func(*yamlReader, *yaml.Node, string) error {
-	return func(r *yamlReader, n *yaml.Node, path string) error {
-		d, err := time.ParseDuration(n.Value)
-		if n.Kind != yaml.ScalarNode || err != nil || d <= 0 {
-			return r.errorf(n, path, "expected a positive duration such as \"30s\"")
-		}
-		*dst = d
-		return nil
-	}
+	return durationFrom(dst, 1, `expected a positive duration such as "30s"`)
 }
 
 // delayKey is durationKey that also accepts 0.
 func delayKey(dst *time.Duration) func(*yamlReader, *yaml.Node, string) error {
+	return durationFrom(dst, 0, `expected a duration such as "5s", or 0`)
+}
+
+func durationFrom(dst *time.Duration, least time.Duration, want string) func(*yamlReader, *yaml.Node, string) error {
 	return func(r *yamlReader, n *yaml.Node, path string) error {
 		d, err := time.ParseDuration(n.Value)
-		if n.Value == "0" {
-			d, err = 0, nil
-		}
-		if n.Kind != yaml.ScalarNode || err != nil || d < 0 {
-			return r.errorf(n, path, "expected a duration such as \"5s\", or 0")
+		if n.Kind != yaml.ScalarNode || err != nil || d < least {
+			return r.errorf(n, path, "%s", want)
 		}
 		*dst = d
 		return nil
