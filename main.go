@@ -4,6 +4,7 @@
 //
 //	podgen init mypod [--module example.com/mypod]
 //	podgen build ./protocol ./endpoints -o ./out [--check] [--migrations DIR]
+//	podgen build ./protocol ./endpoints --watch [--run [-- server flags]]
 //	podgen create-migration ./protocol [./migrations] [--name NAME] [--force]
 //	podgen version
 //
@@ -12,17 +13,23 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/podgen/podgen/generator"
 	"github.com/podgen/podgen/internal/initproject"
+	"github.com/podgen/podgen/watch"
 )
 
 func main() {
@@ -89,15 +96,62 @@ func buildCommand() *cli.Command {
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "out", Usage: "output `folder`, inside a Go module"},
 			&cli.BoolFlag{Name: "check", Usage: "write nothing; exit 1 if the output would change"},
 			&cli.StringFlag{Name: "migrations", Usage: "migrations `folder` embedded into the server (default: migrations next to the protocol folder, if it exists)"},
+			&cli.BoolFlag{Name: "watch", Usage: "build, then build again whenever the protocol, endpoints or migrations change"},
+			&cli.BoolFlag{Name: "run", Usage: "with --watch: (re)start the server after each good build; its flags go after --"},
 		},
 		Action: func(c *cli.Context) error {
-			if c.NArg() != 2 {
-				return usagef("build takes 2 arguments (protocol folder, endpoints folder), got %d", c.NArg())
+			args := c.Args().Slice()
+			if err := checkBuildArgs(c, len(args)); err != nil {
+				return err
 			}
-			return build(c.App.Writer, c.Args().Get(0), c.Args().Get(1), c.String("out"),
-				generator.BuildOptions{Check: c.Bool("check"), Migrations: c.String("migrations"), Warnings: c.App.ErrWriter})
+			opt := generator.BuildOptions{Check: c.Bool("check"), Migrations: c.String("migrations"), Warnings: c.App.ErrWriter}
+			if c.Bool("watch") {
+				ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+				defer stop()
+				return watchBuild(ctx, c.App.Writer, c.App.ErrWriter, args[0], args[1], c.String("out"), opt, c.Bool("run"), args[2:])
+			}
+			return build(c.App.Writer, args[0], args[1], c.String("out"), opt)
 		},
 	}
+}
+
+// checkBuildArgs checks build's arguments and flags against each other:
+// two folders, and server flags only with --run.
+func checkBuildArgs(c *cli.Context, n int) error {
+	switch {
+	case c.Bool("run") && !c.Bool("watch"):
+		return usagef("--run needs --watch")
+	case c.Bool("watch") && c.Bool("check"):
+		return usagef("--watch and --check do not go together")
+	case n < 2 || (n > 2 && !c.Bool("run")):
+		return usagef("build takes 2 arguments (protocol folder, endpoints folder), got %d", n)
+	}
+	return nil
+}
+
+// watchBuild builds whenever the inputs change, until ctx is done; with
+// run, the server is rebuilt and restarted with serverArgs after each
+// good build.
+func watchBuild(ctx context.Context, stdout, stderr io.Writer, protocol, endpoints, out string,
+	opt generator.BuildOptions, run bool, serverArgs []string) error {
+	migrations := opt.Migrations
+	if migrations == "" {
+		migrations = generator.DefaultMigrationsDir(protocol)
+	}
+	cfg := watch.Config{
+		Paths:    []string{protocol, endpoints, migrations},
+		Debounce: 150 * time.Millisecond,
+		Build:    func() error { return build(stdout, protocol, endpoints, out, opt) },
+		Log:      stderr,
+	}
+	if run {
+		srv := &watch.Server{Package: "./" + filepath.ToSlash(filepath.Join(out, "cmd", "server")), Args: serverArgs,
+			Log: stderr, Stdout: stdout, Stderr: stderr}
+		defer srv.Close()
+		cfg.Built = srv.Restart
+	}
+	fmt.Fprintf(stderr, "watching %s, %s and %s (Ctrl-C stops)\n", protocol, endpoints, migrations)
+	return watch.Run(ctx, cfg)
 }
 
 // build runs the generator and reports what changed.
