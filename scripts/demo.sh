@@ -1,20 +1,33 @@
 #!/usr/bin/env bash
-# demo.sh is `make demo`, the README's "run it": it builds podgen, creates a
-# sample app with `podgen init` in a temporary folder, starts the app's
-# server on a free port, calls it with curl and with the generated Go
-# client, stops the server and cleans up. It exits non-zero on any failure.
-# Needs Go and the Go module proxy (or a filled module cache); no database.
+# demo.sh is `make demo`: podgen's main job end to end, a line per step. It
+# builds podgen, makes an app with `podgen init` plus a table class, a
+# future call and endpoints that use the database and a cache, creates a
+# database of its own on the local PostgreSQL, creates and applies a
+# migration, starts the server, and calls it with curl and the generated Go
+# client; then it reads the session log back from the insights port. A
+# healthy run prints no WARN or ERROR line: the demo fails on one. It
+# removes everything it made. Needs Go, curl and a PostgreSQL on
+# 127.0.0.1:5432 (user postgres), e.g. `docker compose up -d`.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/podgen-demo.XXXXXX")
 app=$work/demopod
 server_pid=""
+pg_url_base=${PODGEN_DEMO_DATABASE_URL:-postgres://postgres@127.0.0.1:5432}
+db="podgen_demo_$$"
+db_made=""
+secret="demo-secret-$$"
+
+psql_admin() { psql "$pg_url_base/postgres?sslmode=disable" -v ON_ERROR_STOP=1 -qAtc "$1"; }
 
 cleanup() {
 	if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
 		kill -TERM "$server_pid" 2>/dev/null || true
 		wait "$server_pid" 2>/dev/null || true
+	fi
+	if [ -n "$db_made" ]; then
+		psql_admin "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
 	fi
 	rm -rf "$work"
 }
@@ -29,43 +42,168 @@ die() {
 	fi
 	exit 1
 }
+# call METHOD JSON: POST to the API, print the answer, keep it in $body.
+call() {
+	printf '$ curl --json %s %s\n' "'$2'" "$url/$1"
+	local answer status
+	answer=$(curl -sS --json "$2" "$url/$1" -w '\n%{http_code}') || die "curl failed"
+	status=${answer##*$'\n'}
+	body=${answer%$'\n'*}
+	printf '%s\n' "$body"
+	[ "$status" = 200 ] || die "POST /$1 answered $status"
+}
+
+command -v curl >/dev/null || die "curl is needed"
+command -v psql >/dev/null || die "psql is needed (apt-get install postgresql-client)"
 
 step "building podgen (bin/podgen)"
 (cd "$root" && go build -o bin/podgen .) || die "podgen does not build"
+podgen=$root/bin/podgen
 
 step "podgen init demopod"
-(cd "$work" && "$root/bin/podgen" init demopod --module example.com/demopod) || die "podgen init failed"
+(cd "$work" && "$podgen" init demopod --module example.com/demopod) || die "podgen init failed"
+
+step "adding a table class, a future call and endpoints that use them"
+cat >"$app/protocol/note.yaml" <<'YAML'
+# A note, stored in the table "note".
+class: Note
+table: note
+fields:
+  text: String
+  createdAt: DateTime
+  # Set by the Remind future call when it runs.
+  remindedAt: DateTime?
+indexes:
+  note_created_idx:
+    fields: createdAt
+YAML
+cat >"$app/endpoints/notes.go" <<'GO'
+package endpoints
+
+import (
+	"strconv"
+	"time"
+
+	"example.com/demopod/out/pod"
+)
+
+// NotesEndpoint keeps notes in the database.
+type NotesEndpoint struct{}
+
+// Add stores a note and returns it with its id.
+func (e *NotesEndpoint) Add(s *pod.Session, text string) (pod.Note, error) {
+	n := pod.Note{Text: text, CreatedAt: time.Now()}
+	err := s.DB.Note.Insert(&n)
+	return n, err
+}
+
+// Find returns the notes whose text starts with prefix, oldest first.
+func (e *NotesEndpoint) Find(s *pod.Session, prefix string) ([]pod.Note, error) {
+	rows, err := s.DB.Note.Find(pod.NoteT.Text.Like(prefix+"%"), pod.OrderBy(pod.NoteT.ID.Asc()))
+	out := make([]pod.Note, len(rows))
+	for i, n := range rows {
+		out[i] = *n
+	}
+	return out, err
+}
+
+// Text returns a note's text and where it came from: the local cache, or
+// the database (then it is cached for a minute).
+func (e *NotesEndpoint) Text(s *pod.Session, id int64) (string, error) {
+	key := "note-" + strconv.FormatInt(id, 10)
+	if v, err := s.Caches.Local.Get(key); err == nil && v != nil {
+		return "cache hit: " + v.(*pod.Note).Text, nil
+	}
+	n, err := s.DB.Note.FindByID(id)
+	if err != nil || n == nil {
+		return "", err
+	}
+	if err := s.Caches.Local.Put(key, n, time.Minute); err != nil {
+		return "", err
+	}
+	return "from the database: " + n.Text, nil
+}
+
+// Remind schedules the Remind future call for the note in 200 ms.
+func (e *NotesEndpoint) Remind(s *pod.Session, id int64) error {
+	return s.FutureCalls.Remind.After(200*time.Millisecond, id)
+}
+
+// RemindFutureCall marks a note reminded; it runs even if the server
+// restarts in between.
+type RemindFutureCall struct{}
+
+// Invoke sets the note's remindedAt.
+func (f *RemindFutureCall) Invoke(s *pod.Session, id int64) error {
+	n, err := s.DB.Note.FindByID(id)
+	if err != nil || n == nil {
+		return err
+	}
+	now := time.Now()
+	n.RemindedAt = &now
+	s.Log("reminded note " + n.Text)
+	return s.DB.Note.Update(n)
+}
+GO
+echo "protocol/note.yaml, endpoints/notes.go"
+
+step "creating the database $db on $pg_url_base"
+psql_admin "SELECT 1" >/dev/null 2>&1 ||
+	die "no PostgreSQL answers at $pg_url_base; start one with \`docker compose up -d\` in this repository"
+psql_admin "CREATE DATABASE $db" || die "cannot create database $db"
+db_made=1
+db_url="$pg_url_base/$db?sslmode=disable"
+
+step "podgen create-migration ./protocol --name init; podgen build"
+(cd "$app" && "$podgen" create-migration ./protocol --name init && "$podgen" build ./protocol ./endpoints -o ./out) ||
+	die "podgen failed"
 
 step "building the app's server"
 (cd "$app" && go build -o "$work/server" ./out/cmd/server) || die "the generated server does not build"
 
-step "starting the server on a free port"
-# Port 0 lets the system choose a free port; the server prints the one it got.
-(cd "$app" && PODGEN_API_PORT=0 PODGEN_INSIGHTS_PORT=0 exec "$work/server" --mode development) \
-	>"$work/server.log" 2>&1 &
+step "starting the server with --apply-migrations"
+(cd "$app" && PODGEN_API_PORT=0 PODGEN_INSIGHTS_PORT=0 PODGEN_DATABASE_URL="$db_url" PODGEN_SERVICE_SECRET="$secret" \
+	exec "$work/server" --mode development --apply-migrations) >"$work/server.log" 2>&1 &
 server_pid=$!
 port=""
-for _ in $(seq 1 200); do
+for _ in $(seq 1 300); do
 	port=$(sed -n 's/.*listening on port \([0-9][0-9]*\).*/\1/p' "$work/server.log" | head -n 1)
 	[ -n "$port" ] && break
 	kill -0 "$server_pid" 2>/dev/null || die "the server exited before listening"
 	sleep 0.1
 done
-[ -n "$port" ] || die "the server did not listen within 20 s"
+[ -n "$port" ] || die "the server did not listen within 30 s"
+insights_port=$(sed -n 's/^Service port \([0-9][0-9]*\) open.*/\1/p' "$work/server.log" | head -n 1)
 cat "$work/server.log"
 url="http://127.0.0.1:$port"
 
-if command -v curl >/dev/null; then
-	step "curl -X POST $url/example/hello -d '{\"name\":\"World\"}'"
-	answer=$(curl -sS -X POST "$url/example/hello" -H 'Content-Type: application/json' \
-		-d '{"name":"World"}' -w '\n%{http_code}') || die "curl failed"
-	status=${answer##*$'\n'}
-	body=${answer%$'\n'*}
-	printf 'status %s, body %s\n' "$status" "$body"
-	[ "$status" = 200 ] && [ "$body" = '"Hello World"' ] || die "curl got an unexpected answer"
-else
-	step "curl is not installed: skipping the curl call"
-fi
+step "calls with curl"
+call example/hello '{"name":"World"}'
+[ "$body" = '"Hello World"' ] || die "want \"Hello World\""
+call notes/add '{"text":"demo: buy milk"}'
+id=$(printf '%s' "$body" | sed -n 's/^{"id":\([0-9]*\).*/\1/p')
+[ -n "$id" ] || die "no id in the answer"
+call notes/add '{"text":"demo: call Ada"}'
+call notes/add '{"text":"other: not found by the prefix"}'
+
+step "rows found through the typed query builder (NoteT.Text.Like)"
+call notes/find '{"prefix":"demo:"}'
+[ "$(printf '%s' "$body" | grep -o '"id"' | wc -l)" = 2 ] || die "want 2 notes"
+
+step "a cache hit"
+call notes/text "{\"id\":$id}"
+case $body in *"from the database"*) ;; *) die "the first read should come from the database" ;; esac
+call notes/text "{\"id\":$id}"
+case $body in *"cache hit"*) ;; *) die "the second read should hit the cache" ;; esac
+
+step "a future call, scheduled and seen running"
+call notes/remind "{\"id\":$id}"
+for _ in $(seq 1 100); do
+	answer=$(curl -sS --json '{"prefix":"demo: buy"}' "$url/notes/find")
+	case $answer in *'"remindedAt":"'*) break ;; esac
+	sleep 0.1
+done
+case $answer in *'"remindedAt":"'*) printf '%s\n' "$answer" ;; *) die "the future call did not run within 10 s" ;; esac
 
 step "calling the server through the generated Go client"
 mkdir -p "$app/democlient"
@@ -91,12 +229,27 @@ func main() {
 		fmt.Fprintln(os.Stderr, "democlient:", err)
 		os.Exit(1)
 	}
-	fmt.Println(msg)
+	notes, err := c.Notes.Find(ctx, "demo:")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "democlient:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("c.Example.Hello(ctx, \"World\") = %q\n", msg)
+	for _, n := range notes {
+		fmt.Printf("c.Notes.Find: note %d %q, created %s\n", n.ID, n.Text, n.CreatedAt.Format(time.RFC3339))
+	}
 }
 GO
-got=$(cd "$app" && go run ./democlient "$url") || die "the generated client failed"
-printf 'c.Example.Hello(ctx, "World") = "%s"\n' "$got"
-[ "$got" = "Hello World" ] || die "the client got $got, want Hello World"
+(cd "$app" && go run ./democlient "$url") || die "the generated client failed"
+
+step "the session log, read back from the insights port"
+sleep 1.5 # the log writer flushes in the background
+sessions=$(curl -sS -H "Authorization: Bearer $secret" \
+	"http://127.0.0.1:$insights_port/sessions?endpoint=notes&limit=3") || die "cannot read /sessions"
+printf '%s\n' "$sessions" | head -c 1200
+printf '\n'
+case $sessions in *'"endpoint":"notes"'*) ;; *) die "no notes session in the log" ;; esac
+echo "insights: http://127.0.0.1:$insights_port/sessions (Authorization: Bearer <serviceSecret>)"
 
 step "stopping the server (SIGTERM)"
 kill -TERM "$server_pid"
@@ -105,5 +258,8 @@ wait "$server_pid" || code=$?
 server_pid=""
 [ "$code" = 0 ] || die "the server exited with code $code after SIGTERM"
 echo "server stopped cleanly"
+if grep -E 'level=(WARN|ERROR)|"level":"(WARN|ERROR)"' "$work/server.log"; then
+	die "the server logged a warning or an error (above)"
+fi
 
-printf '\ndemo passed: the server answered "Hello World" to curl and to the Go client\n'
+printf '\ndemo passed: table, migration, queries, cache, future call, clients and the session log\n'
