@@ -2,7 +2,6 @@ package emit
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -47,7 +46,7 @@ type dbTable struct {
 }
 
 func newDBTable(c *schema.Class, pod string) *dbTable {
-	t := &dbTable{c: c, pod: pod, lower: strings.ToLower(c.Name[:1]) + c.Name[1:]}
+	t := &dbTable{c: c, pod: pod, lower: schema.LowerFirst(c.Name)}
 	for _, f := range c.Fields {
 		if f.Persist && f.Column != "" {
 			t.stored = append(t.stored, f)
@@ -189,7 +188,7 @@ func (t *dbTable) columnCtor(ty *schema.Type) *jen.Statement {
 	if ty.Nullable {
 		name = "null" + name
 	} else {
-		name = lowerFirst(name)
+		name = schema.LowerFirst(name)
 	}
 	return jen.Id(name).Types(t.typeArgs(ty)...)
 }
