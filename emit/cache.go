@@ -78,8 +78,6 @@ func (cc *cacheCopier) copyCode(dst, src *jen.Statement, t *schema.Type, sc scop
 			dst.Clone().Op("=").Op("&").Add(p.Clone()))}
 	}
 	switch t.Kind {
-	case schema.ByteData:
-		return []jen.Code{dst.Clone().Op("=").Qual("bytes", "Clone").Call(src.Clone())}
 	case schema.ClassKind:
 		return []jen.Code{src.Clone().Dot("deepCopy").Call(jen.Op("&").Add(dst.Clone()))}
 	case schema.List:
@@ -100,6 +98,9 @@ func (cc *cacheCopier) copyCode(dst, src *jen.Statement, t *schema.Type, sc scop
 			m.Clone().Op(":=").Make(goType(t, cc.models), jen.Len(src.Clone())),
 			jen.For(jen.List(k.Clone(), e.Clone()).Op(":=").Range().Add(src.Clone())).Block(loop...),
 			dst.Clone().Op("=").Add(m.Clone()))}
+	}
+	if clone := kindOf(t).clone; clone != nil {
+		return []jen.Code{dst.Clone().Op("=").Add(clone(src.Clone()))}
 	}
 	return nil // a value without references: the shallow copy is the copy
 }

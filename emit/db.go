@@ -2,7 +2,6 @@ package emit
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -47,7 +46,7 @@ type dbTable struct {
 }
 
 func newDBTable(c *schema.Class, pod string) *dbTable {
-	t := &dbTable{c: c, pod: pod, lower: strings.ToLower(c.Name[:1]) + c.Name[1:]}
+	t := &dbTable{c: c, pod: pod, lower: schema.LowerFirst(c.Name)}
 	for _, f := range c.Fields {
 		if f.Persist && f.Column != "" {
 			t.stored = append(t.stored, f)
@@ -164,46 +163,18 @@ func (t *dbTable) descriptor(f *jen.File) {
 	})
 }
 
-// columnKind is the static column type (and constructor) name of a kind.
-func columnKind(k schema.Kind) string {
-	switch k {
-	case schema.Bool:
-		return "Bool"
-	case schema.Int:
-		return "Int"
-	case schema.Double:
-		return "Double"
-	case schema.String:
-		return "String"
-	case schema.DateTime:
-		return "DateTime"
-	case schema.Duration:
-		return "Duration"
-	case schema.ByteData:
-		return "Bytes"
-	case schema.UUID:
-		return "UUID"
-	case schema.EnumKind:
-		return "Enum"
-	}
-	return "JSON"
-}
-
 // typeArgs are the column type's type arguments: the model, and the UUID
 // or enum type where the column has one.
 func (t *dbTable) typeArgs(ty *schema.Type) []jen.Code {
 	args := []jen.Code{t.model()}
-	switch ty.Kind {
-	case schema.UUID:
-		args = append(args, jen.Id("UUID"))
-	case schema.EnumKind:
-		args = append(args, jen.Id(ty.Enum.Name))
+	if arg := kindOf(ty).typeArg; arg != nil {
+		args = append(args, arg(ty))
 	}
 	return args
 }
 
 func (t *dbTable) columnType(ty *schema.Type) *jen.Statement {
-	name := columnKind(ty.Kind) + "Column"
+	name := kindOf(ty).column + "Column"
 	if ty.Nullable {
 		name = "Null" + name
 	}
@@ -211,24 +182,13 @@ func (t *dbTable) columnType(ty *schema.Type) *jen.Statement {
 }
 
 // columnCtor is the static constructor of the column type:
-// intColumn[Company], nullEnumColumn[Company, Role], ...
+// intColumn[Company], nullEnumColumn[Company, Role], uuidColumn[Company, UUID].
 func (t *dbTable) columnCtor(ty *schema.Type) *jen.Statement {
-	k := columnKind(ty.Kind)
-	name := k + "Column"
+	name := kindOf(ty).column + "Column"
 	if ty.Nullable {
 		name = "null" + name
 	} else {
-		name = strings.ToLower(ctorPrefix[k]) + name[len(ctorPrefix[k]):]
+		name = schema.LowerFirst(name)
 	}
 	return jen.Id(name).Types(t.typeArgs(ty)...)
-}
-
-// ctorPrefix is the part of a column kind that is lower-cased in its
-// constructor's name (uuidColumn, jsonColumn, dateTimeColumn).
-var ctorPrefix = map[string]string{"Bool": "B", "Int": "I", "Double": "D", "String": "S",
-	"DateTime": "D", "Duration": "D", "Bytes": "B", "UUID": "UUID", "Enum": "E", "JSON": "JSON"}
-
-// isJSON reports whether the kind is stored as json.
-func isJSON(ty *schema.Type) bool {
-	return ty.Kind == schema.ClassKind || ty.Kind == schema.List || ty.Kind == schema.Map
 }

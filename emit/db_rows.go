@@ -130,35 +130,28 @@ func (t *dbTable) encodeName(fl *schema.Field) string { return "encode" + t.c.Na
 func scanTarget(fl *schema.Field, n *int) jen.Code {
 	field := jen.Op("&").Id("v").Dot(fl.GoName)
 	ty := fl.Type
-	adapter := func(name string, types ...jen.Code) jen.Code {
-		if ty.Nullable {
-			name = "null" + name // nullTimeScan, nullUUIDScan, ...
-		}
-		if !ty.Nullable {
-			name = map[string]string{"DurationScan": "durationScan", "UUIDScan": "uuidScan", "EnumScan": "enumScan"}[name]
-		}
-		s := jen.Id(name)
-		if len(types) > 0 {
-			s = s.Types(types...)
-		}
-		return s.Values(field)
-	}
-	switch ty.Kind {
-	case schema.Duration:
-		return adapter("DurationScan")
-	case schema.UUID:
-		return adapter("UUIDScan", jen.Id("UUID"))
-	case schema.EnumKind:
-		return adapter("EnumScan", jen.Id(ty.Enum.Name))
-	case schema.DateTime:
-		if ty.Nullable {
-			return adapter("TimeScan")
-		}
-	case schema.ClassKind, schema.List, schema.Map:
+	if isJSON(ty) {
 		*n++
 		return jen.Id("jsonScan").Values(jen.Op("&").Id("j").Index(jen.Lit(*n - 1)))
 	}
-	return field
+	k := kindOf(ty)
+	adapter := k.scan
+	if ty.Nullable {
+		adapter = k.nullScan
+	}
+	if adapter == "" {
+		return field
+	}
+	return adapterOf(adapter, k, ty).Values(field)
+}
+
+// adapterOf is the scan or bind adapter name, with the kind's type
+// argument when it has one (uuidScan[UUID]).
+func adapterOf(name string, k *kindInfo, ty *schema.Type) *jen.Statement {
+	if k.typeArg != nil {
+		return jen.Id(name).Types(k.typeArg(ty))
+	}
+	return jen.Id(name)
 }
 
 // valuesFunc writes companyValues and the encoders of its json columns.
@@ -223,22 +216,16 @@ func bindValue(fl *schema.Field, n *int) jen.Code {
 	if ty.Pointer() {
 		ref = jen.Id("v").Dot(fl.GoName)
 	}
-	switch ty.Kind {
-	case schema.DateTime:
-		return jen.Id("timeValue").Values(ref)
-	case schema.Duration:
-		return jen.Id("durationValue").Values(ref)
-	case schema.UUID:
-		return jen.Id("uuidValue").Types(jen.Id("UUID")).Values(ref)
-	case schema.EnumKind:
-		return jen.Id("enumValue").Types(jen.Id(ty.Enum.Name)).Values(ref)
-	case schema.ByteData:
-		if !ty.Nullable {
-			return jen.Id("nonNilBytes").Call(field)
-		}
-	case schema.ClassKind, schema.List, schema.Map:
+	if isJSON(ty) {
 		*n++
 		return jen.Id("j" + strconv.Itoa(*n-1))
+	}
+	k := kindOf(ty)
+	switch {
+	case k.bind != "":
+		return adapterOf(k.bind, k, ty).Values(ref)
+	case k.bindCall != "" && !ty.Nullable:
+		return jen.Id(k.bindCall).Call(field)
 	}
 	return field
 }

@@ -130,12 +130,12 @@ func appendStoredValue(b *jen.Statement, t *schema.Type, src *jen.Statement, mod
 // non-finite double or a date outside years 0001-9999 can, wherever nested.
 func appendFails(t *schema.Type) bool {
 	switch t.Kind {
-	case schema.Double, schema.DateTime, schema.ClassKind:
+	case schema.ClassKind:
 		return true
 	case schema.List, schema.Map:
 		return appendFails(t.Elem)
 	}
-	return false
+	return kindOf(t).appendFails
 }
 
 // target is a Go location: expr itself, or *expr when ptr is set.

@@ -6,17 +6,6 @@ import (
 	"github.com/podgen/podgen/schema"
 )
 
-// decoderMethods maps the scalar kinds to their JSONDecoder method.
-var decoderMethods = map[schema.Kind]string{
-	schema.Bool:     "Bool",
-	schema.Int:      "Int",
-	schema.Double:   "Float",
-	schema.String:   "String",
-	schema.DateTime: "Time",
-	schema.Duration: "Duration",
-	schema.ByteData: "Bytes",
-}
-
 // decodeCode reads a value of type t into dst; sc is the nesting level
 // for loop variable names and wrap adds the value's path to errors.
 func decodeCode(d *jen.Statement, t *schema.Type, dst target, models string, sc scope, wrap wrapFunc) []jen.Code {
@@ -24,14 +13,15 @@ func decodeCode(d *jen.Statement, t *schema.Type, dst target, models string, sc 
 		return decodeNullable(d, t, dst, models, sc, wrap)
 	}
 	switch t.Kind {
-	case schema.UUID, schema.EnumKind, schema.ClassKind:
-		return []jen.Code{ifErr(dst.recv().Dot("DecodeJSON").Call(d.Clone()), wrap)}
 	case schema.List:
 		return decodeList(d, t, dst, models, sc, wrap)
 	case schema.Map:
 		return decodeMap(d, t, dst, models, sc, wrap)
 	}
-	return []jen.Code{ifErr(d.Clone().Dot(decoderMethods[t.Kind]).Call(dst.addr()), wrap)}
+	if m := kindOf(t).decoder; m != "" {
+		return []jen.Code{ifErr(d.Clone().Dot(m).Call(dst.addr()), wrap)}
+	}
+	return []jen.Code{ifErr(dst.recv().Dot("DecodeJSON").Call(d.Clone()), wrap)}
 }
 
 // decodeNullable turns a null into nil and otherwise decodes the value,

@@ -40,27 +40,7 @@ func appendCode(b *jen.Statement, t *schema.Type, src target, enc encoder, sc sc
 		return []jen.Code{jen.If(src.expr.Clone().Op("==").Nil()).Block(null).Else().Block(
 			appendCode(b, &inner, src, enc, sc, wrap)...)}
 	}
-	set := func(call jen.Code) []jen.Code { return []jen.Code{b.Clone().Op("=").Add(call)} }
-	qual := func(name string, args ...jen.Code) *jen.Statement { return jen.Qual(models, name).Call(args...) }
 	switch t.Kind {
-	case schema.Bool:
-		return set(jen.Qual("strconv", "AppendBool").Call(b.Clone(), src.val()))
-	case schema.Int:
-		return set(jen.Qual("strconv", "AppendInt").Call(b.Clone(), src.val(), jen.Lit(10)))
-	case schema.Double:
-		return appendFallible(b, qual("AppendJSONFloat", b.Clone(), src.val()), wrap)
-	case schema.String:
-		return set(qual("AppendJSONString", b.Clone(), src.val()))
-	case schema.DateTime:
-		return appendFallible(b, qual("AppendJSONTime", b.Clone(), src.val()), wrap)
-	case schema.Duration:
-		return set(qual("AppendJSONDuration", b.Clone(), src.val()))
-	case schema.ByteData:
-		return set(qual("AppendJSONBytes", b.Clone(), src.val()))
-	case schema.UUID:
-		return set(qual("AppendJSONUUID", b.Clone(), src.val()))
-	case schema.EnumKind:
-		return set(qual("AppendJSONString", b.Clone(), jen.String().Call(src.val())))
 	case schema.ClassKind:
 		return appendFallible(b, enc.classCall(b, src.recv(), t.Class), wrap)
 	case schema.List:
@@ -68,7 +48,12 @@ func appendCode(b *jen.Statement, t *schema.Type, src target, enc encoder, sc sc
 	case schema.Map:
 		return appendMap(b, t, src, enc, sc, wrap)
 	}
-	panic("emit: unknown kind") // unreachable: schema resolves every type
+	k := kindOf(t)
+	call := k.appendJSON(b, src.val(), models)
+	if k.appendFails {
+		return appendFallible(b, call, wrap)
+	}
+	return []jen.Code{b.Clone().Op("=").Add(call)}
 }
 
 // appendFallible is `if b, err = call; err != nil { return b, wrap(err) }`.

@@ -92,5 +92,5 @@ func serverName(prefix string, e *schema.Endpoint, m *schema.Method) string {
 // fields are named as the parameters, so no name of the user's can shadow
 // a local of the generated handler.
 func paramsType(e *schema.Endpoint, m *schema.Method) string {
-	return lowerFirst(endpointBase(e)) + m.GoName + "Params"
+	return schema.LowerFirst(endpointBase(e)) + m.GoName + "Params"
 }

@@ -1,8 +1,6 @@
 package emit
 
 import (
-	"strings"
-
 	"github.com/dave/jennifer/jen"
 
 	"github.com/podgen/podgen/schema"
@@ -56,7 +54,7 @@ func serverRouteTable(f *jen.File, p *schema.Protocol, o Options) {
 	f.Comment("routes serves every endpoint method at POST /{endpoint}/{method}.")
 	f.Func().Id("routes").Params(jen.Id("r").Op("*").Id("router")).BlockFunc(func(g *jen.Group) {
 		for _, e := range p.Endpoints {
-			v := lowerFirst(e.GoName)
+			v := schema.LowerFirst(e.GoName)
 			g.Id(v).Op(":=").Op("&").Qual(o.Endpoints, e.GoName).Values()
 			for _, m := range e.Methods {
 				g.Id("r").Dot("handle").Call(jen.Lit(e.WireName), jen.Lit(m.WireName),
@@ -112,18 +110,4 @@ func serverEndpointError(f *jen.File, p *schema.Protocol, o Options) {
 		}
 		g.Id("c").Dot("internalError").Call(jen.Err())
 	})
-}
-
-// lowerFirst lower-cases a leading initialism or letter, as Go names
-// unexported identifiers: "ExampleEndpoint" → "exampleEndpoint",
-// "HTTPService" → "httpService", "URL" → "url".
-func lowerFirst(s string) string {
-	n := 0
-	for n < len(s) && s[n] >= 'A' && s[n] <= 'Z' {
-		n++
-	}
-	if n > 1 && n < len(s) {
-		n-- // the last capital starts the next word: "HTTPService"
-	}
-	return strings.ToLower(s[:n]) + s[n:]
 }

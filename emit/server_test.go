@@ -47,10 +47,4 @@ func TestServerNames(t *testing.T) {
 	if got := paramsType(e, m); got != "httpServiceGetURLParams" {
 		t.Errorf("paramsType = %q", got)
 	}
-	for in, want := range map[string]string{"ExampleEndpoint": "exampleEndpoint", "HTTPService": "httpService",
-		"URL": "url", "A": "a", "AB": "ab", "ABc": "aBc", "x": "x", "": ""} {
-		if got := lowerFirst(in); got != want {
-			t.Errorf("lowerFirst(%q) = %q, want %q", in, got, want)
-		}
-	}
 }

@@ -139,25 +139,3 @@ func ColumnSQL(f *schema.Field) string {
 	}
 	return s
 }
-
-// PGType is the Postgres type of a kind. Duration is bigint milliseconds
-// (as on the wire), DateTime a timestamp without zone holding UTC.
-func PGType(t *schema.Type) string {
-	switch t.Kind {
-	case schema.Bool:
-		return "boolean"
-	case schema.Int, schema.Duration:
-		return "bigint"
-	case schema.Double:
-		return "double precision"
-	case schema.String, schema.EnumKind:
-		return "text"
-	case schema.DateTime:
-		return "timestamp"
-	case schema.ByteData:
-		return "bytea"
-	case schema.UUID:
-		return "uuid"
-	}
-	return "json"
-}

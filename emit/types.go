@@ -24,30 +24,10 @@ func goType(t *schema.Type, models string) *jen.Statement {
 // baseType is goType without the pointer of a nullable value kind.
 func baseType(t *schema.Type, models string) *jen.Statement {
 	switch t.Kind {
-	case schema.Bool:
-		return jen.Bool()
-	case schema.Int:
-		return jen.Int64()
-	case schema.Double:
-		return jen.Float64()
-	case schema.String:
-		return jen.String()
-	case schema.DateTime:
-		return jen.Qual("time", "Time")
-	case schema.Duration:
-		return jen.Qual("time", "Duration")
-	case schema.ByteData:
-		return jen.Index().Byte()
-	case schema.UUID:
-		return jen.Qual(models, "UUID")
-	case schema.EnumKind:
-		return jen.Qual(models, t.Enum.Name)
-	case schema.ClassKind:
-		return jen.Qual(models, t.Class.Name)
 	case schema.List:
 		return jen.Index().Add(goType(t.Elem, models))
 	case schema.Map:
 		return jen.Map(jen.String()).Add(goType(t.Elem, models))
 	}
-	panic("emit: unknown kind") // unreachable: schema resolves every type
+	return kindOf(t).goType(t, models)
 }

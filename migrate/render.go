@@ -177,33 +177,14 @@ func (col *Column) fill() string {
 	if col.field == nil {
 		return ""
 	}
-	switch col.field.Type.Kind {
-	case schema.Bool:
-		return "false"
-	case schema.Int, schema.Double, schema.Duration:
-		return "0"
-	case schema.String, schema.ByteData:
-		return "''"
-	case schema.DateTime:
-		return "'0001-01-01 00:00:00'"
-	case schema.UUID:
-		return "'00000000-0000-0000-0000-000000000000'"
-	case schema.List:
-		return "'[]'"
-	case schema.Map:
-		return "'{}'"
-	}
-	return ""
+	return emit.FillSQL(col.field.Type)
 }
 
 // kindName names the column's kind for messages ("enum", "class").
 func (col *Column) kindName() string {
 	if col.field != nil {
-		switch col.field.Type.Kind {
-		case schema.EnumKind:
-			return "enum"
-		case schema.ClassKind:
-			return "class"
+		if noun := emit.KindNoun(col.field.Type); noun != "" {
+			return noun
 		}
 	}
 	return col.Type

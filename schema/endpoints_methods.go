@@ -25,7 +25,7 @@ func (ep *endpointParser) endpoint(t goTypeDecl) *Endpoint {
 	e := &Endpoint{
 		Pos:      ep.pos(t.spec.Name.Pos()),
 		GoName:   name,
-		WireName: wireName(strings.TrimSuffix(name, endpointSuffix)),
+		WireName: LowerFirst(strings.TrimSuffix(name, endpointSuffix)),
 		File:     fileStem(name),
 		Doc:      docText(t.doc),
 	}
@@ -99,7 +99,7 @@ func (ep *endpointParser) method(m goMethod) *Method {
 	sm := &Method{
 		Pos:      ep.pos(d.Name.Pos()),
 		GoName:   d.Name.Name,
-		WireName: wireName(d.Name.Name),
+		WireName: LowerFirst(d.Name.Name),
 		Doc:      docText(d.Doc),
 		Params:   ep.params(m.file, d, params[1:]),
 		Result:   ep.result(m.file, d),

@@ -8,6 +8,8 @@
 // emitter discovers means validation here missed it.
 package schema
 
+import "strconv"
+
 // Protocol is everything podgen knows about one app.
 type Protocol struct {
 	Classes     []*Class      // models and table classes, sorted by Name
@@ -93,7 +95,30 @@ const (
 	ClassKind
 	List
 	Map
+
+	// NumKinds is one more than the last Kind: the length of a table
+	// indexed by Kind (emit/kinds.go).
+	NumKinds = iota + 1
 )
+
+// String names the kind: its YAML name ("int", "UuidValue", "List"), or
+// "enum" and "class".
+func (k Kind) String() string {
+	switch k {
+	case EnumKind:
+		return "enum"
+	case ClassKind:
+		return "class"
+	case List:
+		return "List"
+	case Map:
+		return "Map"
+	}
+	if s, ok := scalarNames[k]; ok {
+		return s
+	}
+	return "Kind(" + strconv.Itoa(int(k)) + ")"
+}
 
 // Type is a resolved field, parameter or result type.
 type Type struct {

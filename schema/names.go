@@ -90,13 +90,15 @@ func columnName(name string) string {
 	return strings.Join(words, "_")
 }
 
-// wireName is the name on the wire of an endpoint (without its "Endpoint"
-// suffix) or a method: the leading capital, or the leading initialism, in
-// lower case:
+// LowerFirst is a Go name with its leading capital, or its leading
+// initialism, in lower case: the name on the wire of an endpoint (without
+// its "Endpoint" suffix) or a method, and every unexported name emit
+// derives from a class or endpoint (httpServerTable, exampleHelloParams):
 //
 //	Example → example   HTTPStatus → httpStatus   HTTP → http
 //	GetURL  → getURL    Hello      → hello        HTTP2Info → http2Info
-func wireName(name string) string {
+//	UUIDColumn → uuidColumn
+func LowerFirst(name string) string {
 	rs := []rune(name)
 	n := 0
 	for n < len(rs) && unicode.IsUpper(rs[n]) {

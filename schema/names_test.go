@@ -28,14 +28,15 @@ func TestColumnName(t *testing.T) {
 	}
 }
 
-func TestWireName(t *testing.T) {
+func TestLowerFirst(t *testing.T) {
 	for in, want := range map[string]string{
 		"Example": "example", "HTTPStatus": "httpStatus", "HTTP": "http",
 		"GetURL": "getURL", "Hello": "hello", "HTTP2Info": "http2Info",
 		"hello": "hello", "A": "a", "": "", "ID": "id", "IDs": "iDs",
+		"HTTPServer": "httpServer", "UUIDColumn": "uuidColumn", "AB": "ab", "ABc": "aBc", "x": "x",
 	} {
-		if got := wireName(in); got != want {
-			t.Errorf("wireName(%q) = %q, want %q", in, got, want)
+		if got := LowerFirst(in); got != want {
+			t.Errorf("LowerFirst(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -4,8 +4,8 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// hTTPServerTable is the fixed SQL of table "http_server" and its row functions.
-var hTTPServerTable = &table[HTTPServer]{
+// httpServerTable is the fixed SQL of table "http_server" and its row functions.
+var httpServerTable = &table[HTTPServer]{
 	name:      "http_server",
 	selectSQL: `SELECT "id", "url", "host_name", "tls_enabled" FROM "http_server"`,
 	byIDSQL:   `SELECT "id", "url", "host_name", "tls_enabled" FROM "http_server" WHERE "id" = $1`,
@@ -15,7 +15,7 @@ var hTTPServerTable = &table[HTTPServer]{
 	countSQL:  `SELECT count(*) FROM "http_server"`,
 	wipeSQL:   `DELETE FROM "http_server"`,
 	scan:      scanHTTPServer,
-	values:    hTTPServerValues,
+	values:    httpServerValues,
 	id: func(v *HTTPServer) *int64 {
 		return &v.ID
 	},
@@ -28,47 +28,47 @@ type HTTPServerTable struct {
 
 // Insert stores v as a new row and sets v.ID.
 func (t HTTPServerTable) Insert(v *HTTPServer) error {
-	return insertRow(t.db, hTTPServerTable, v)
+	return insertRow(t.db, httpServerTable, v)
 }
 
 // InsertMany stores vs in one round trip (all or none) and sets their IDs.
 func (t HTTPServerTable) InsertMany(vs []*HTTPServer) error {
-	return insertMany(t.db, hTTPServerTable, vs)
+	return insertMany(t.db, httpServerTable, vs)
 }
 
 // FindByID returns the row with id, or nil and no error when there is none.
 func (t HTTPServerTable) FindByID(id int64) (*HTTPServer, error) {
-	return findByID(t.db, hTTPServerTable, id)
+	return findByID(t.db, httpServerTable, id)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
 func (t HTTPServerTable) FindFirst(where *Expr[HTTPServer], opts ...QueryOption) (*HTTPServer, error) {
-	return findFirst(t.db, hTTPServerTable, where, opts)
+	return findFirst(t.db, httpServerTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
 func (t HTTPServerTable) Find(where *Expr[HTTPServer], opts ...QueryOption) ([]*HTTPServer, error) {
-	return findRows(t.db, hTTPServerTable, where, opts)
+	return findRows(t.db, httpServerTable, where, opts)
 }
 
 // Update stores every field of v in the row with v.ID; no such row is an error.
 func (t HTTPServerTable) Update(v *HTTPServer) error {
-	return updateRow(t.db, hTTPServerTable, v)
+	return updateRow(t.db, httpServerTable, v)
 }
 
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t HTTPServerTable) DeleteRow(v *HTTPServer) error {
-	return deleteRow(t.db, hTTPServerTable, v)
+	return deleteRow(t.db, httpServerTable, v)
 }
 
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t HTTPServerTable) Delete(where *Expr[HTTPServer]) (int64, error) {
-	return deleteWhere(t.db, hTTPServerTable, where)
+	return deleteWhere(t.db, httpServerTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).
 func (t HTTPServerTable) Count(where *Expr[HTTPServer]) (int64, error) {
-	return countRows(t.db, hTTPServerTable, where)
+	return countRows(t.db, httpServerTable, where)
 }
 
 // HTTPServerColumns are the columns of table "http_server", for queries on it (pod.HTTPServerT).
@@ -96,7 +96,7 @@ func scanHTTPServer(r pgx.Rows, v *HTTPServer, sc *scratch) error {
 	return nil
 }
 
-// hTTPServerValues appends the stored fields of v but ID, in the column order of insertSQL.
-func hTTPServerValues(v *HTTPServer, args []any, sc *scratch) ([]any, error) {
+// httpServerValues appends the stored fields of v but ID, in the column order of insertSQL.
+func httpServerValues(v *HTTPServer, args []any, sc *scratch) ([]any, error) {
 	return append(args, v.URL, v.HostName, v.TLSEnabled), nil
 }

@@ -1,0 +1,183 @@
+package emit
+
+import (
+	"github.com/dave/jennifer/jen"
+
+	"github.com/podgen/podgen/schema"
+)
+
+// kindInfo is what emit knows about one schema.Kind: everything the model,
+// JSON, cache, database and migration emitters write differently per kind.
+// Adding a kind is one row of kinds (and its static helpers); a row that is
+// missing or incomplete fails TestKindTable, never silently falls back.
+//
+// Classes, lists and maps hold other types: their Go type, JSON and deep
+// copy are built by recursion in types.go, json_*.go and cache.go, and
+// their rows hold only what does not recurse.
+type kindInfo struct {
+	// goType is the Go type without the pointer of `T?`; model types come
+	// from the package models. nil for List and Map.
+	goType func(t *schema.Type, models string) *jen.Statement
+	// appendJSON is the call that appends the JSON of v to b; nil for
+	// classes, lists and maps. appendFails: the call also returns an error.
+	appendJSON  func(b, v *jen.Statement, models string) *jen.Statement
+	appendFails bool
+	// decoder is the JSONDecoder method reading the kind ("Int"); "" when
+	// the value decodes itself with DecodeJSON (UUID, enums, classes) or
+	// is a list or map.
+	decoder string
+	// clone, for a nil-able kind whose assignment shares memory, is the
+	// deep copy of src (bytes.Clone); nil when assignment copies.
+	clone func(src *jen.Statement) *jen.Statement
+
+	// pgType is the Postgres column type (SPEC §2).
+	pgType string
+	// column is the stem of the static column types: "Int" gives
+	// IntColumn, NullIntColumn and their constructors; "JSON" marks the
+	// kinds stored as json with the generated codecs.
+	column string
+	// typeArg, when set, is the type argument that the column type and
+	// the scan and bind adapters take besides the model (UUID, the enum).
+	typeArg func(t *schema.Type) jen.Code
+	// scan and nullScan are the adapters rows.Scan gets instead of &v.F
+	// ("" : &v.F itself); bind wraps &v.F (or the pointer of a `T?`) as
+	// the bound value, bindCall is a function v.F of a required field
+	// passes through ("": v.F itself).
+	scan, nullScan, bind, bindCall string
+
+	// fill is the SQL literal of the Go zero value as podgen stores it,
+	// what existing rows get when a column becomes required; "" where no
+	// zero value decodes (enums: "" is not a value; classes).
+	fill string
+	// noun names the kind in migration messages instead of the column's
+	// Postgres type ("enum"); "" for the scalar kinds.
+	noun string
+	// wire is the TypeScript type of the kind's JSON form.
+	wire string
+}
+
+// kinds is the table of kinds, indexed by schema.Kind.
+var kinds = [schema.NumKinds]kindInfo{
+	schema.Bool: {
+		goType:     builtin(jen.Bool),
+		appendJSON: call2("strconv", "AppendBool"),
+		decoder:    "Bool",
+		pgType:     "boolean", column: "Bool",
+		fill: "false", wire: "boolean",
+	},
+	schema.Int: {
+		goType: builtin(jen.Int64),
+		appendJSON: func(b, v *jen.Statement, _ string) *jen.Statement {
+			return jen.Qual("strconv", "AppendInt").Call(b.Clone(), v, jen.Lit(10))
+		},
+		decoder: "Int",
+		pgType:  "bigint", column: "Int",
+		fill: "0", wire: "number",
+	},
+	schema.Double: {
+		goType:     builtin(jen.Float64),
+		appendJSON: helper("AppendJSONFloat"), appendFails: true,
+		decoder: "Float",
+		pgType:  "double precision", column: "Double",
+		fill: "0", wire: "number",
+	},
+	schema.String: {
+		goType:     builtin(jen.String),
+		appendJSON: helper("AppendJSONString"),
+		decoder:    "String",
+		pgType:     "text", column: "String",
+		fill: "''", wire: "string",
+	},
+	schema.DateTime: {
+		goType:     qual("time", "Time"),
+		appendJSON: helper("AppendJSONTime"), appendFails: true,
+		decoder: "Time",
+		pgType:  "timestamp", column: "DateTime",
+		nullScan: "nullTimeScan", bind: "timeValue",
+		fill: "'0001-01-01 00:00:00'", wire: "string",
+	},
+	schema.Duration: {
+		goType:     qual("time", "Duration"),
+		appendJSON: helper("AppendJSONDuration"),
+		decoder:    "Duration",
+		pgType:     "bigint", column: "Duration",
+		scan: "durationScan", nullScan: "nullDurationScan", bind: "durationValue",
+		fill: "0", wire: "number",
+	},
+	schema.ByteData: {
+		goType:     func(*schema.Type, string) *jen.Statement { return jen.Index().Byte() },
+		appendJSON: helper("AppendJSONBytes"),
+		decoder:    "Bytes",
+		clone:      func(src *jen.Statement) *jen.Statement { return jen.Qual("bytes", "Clone").Call(src) },
+		pgType:     "bytea", column: "Bytes",
+		bindCall: "nonNilBytes",
+		fill:     "''", wire: "string",
+	},
+	schema.UUID: {
+		goType:     func(_ *schema.Type, models string) *jen.Statement { return jen.Qual(models, "UUID") },
+		appendJSON: helper("AppendJSONUUID"),
+		pgType:     "uuid", column: "UUID",
+		typeArg: func(*schema.Type) jen.Code { return jen.Id("UUID") },
+		scan:    "uuidScan", nullScan: "nullUUIDScan", bind: "uuidValue",
+		fill: "'00000000-0000-0000-0000-000000000000'", wire: "string",
+	},
+	schema.EnumKind: {
+		goType: func(t *schema.Type, models string) *jen.Statement { return jen.Qual(models, t.Enum.Name) },
+		appendJSON: func(b, v *jen.Statement, models string) *jen.Statement {
+			return jen.Qual(models, "AppendJSONString").Call(b.Clone(), jen.String().Call(v))
+		},
+		pgType: "text", column: "Enum",
+		typeArg: func(t *schema.Type) jen.Code { return jen.Id(t.Enum.Name) },
+		scan:    "enumScan", nullScan: "nullEnumScan", bind: "enumValue",
+		noun: "enum", wire: "string",
+	},
+	schema.ClassKind: {
+		goType: func(t *schema.Type, models string) *jen.Statement { return jen.Qual(models, t.Class.Name) },
+		pgType: "json", column: "JSON",
+		noun: "class", wire: "object",
+	},
+	schema.List: {pgType: "json", column: "JSON", fill: "'[]'", wire: "array"},
+	schema.Map:  {pgType: "json", column: "JSON", fill: "'{}'", wire: "object"},
+}
+
+// builtin is the goType of a predeclared Go type.
+func builtin(typ func() *jen.Statement) func(*schema.Type, string) *jen.Statement {
+	return func(*schema.Type, string) *jen.Statement { return typ() }
+}
+
+// qual is the goType of a type of another package (time.Time).
+func qual(pkg, name string) func(*schema.Type, string) *jen.Statement {
+	return func(*schema.Type, string) *jen.Statement { return jen.Qual(pkg, name) }
+}
+
+// helper is the appendJSON of a static models helper: name(b, v).
+func helper(name string) func(b, v *jen.Statement, models string) *jen.Statement {
+	return func(b, v *jen.Statement, models string) *jen.Statement {
+		return jen.Qual(models, name).Call(b.Clone(), v)
+	}
+}
+
+// call2 is the appendJSON of a foreign function: pkg.name(b, v).
+func call2(pkg, name string) func(b, v *jen.Statement, models string) *jen.Statement {
+	return func(b, v *jen.Statement, _ string) *jen.Statement {
+		return jen.Qual(pkg, name).Call(b.Clone(), v)
+	}
+}
+
+// kindOf is the row of t's kind.
+func kindOf(t *schema.Type) *kindInfo { return &kinds[t.Kind] }
+
+// PGType is the Postgres type of a kind. Duration is bigint milliseconds
+// (as on the wire), DateTime a timestamp without zone holding UTC.
+func PGType(t *schema.Type) string { return kindOf(t).pgType }
+
+// FillSQL is the SQL literal of the Go zero value of t as podgen stores
+// it, "" where none decodes (enums, classes).
+func FillSQL(t *schema.Type) string { return kindOf(t).fill }
+
+// KindNoun names t's kind in messages ("enum", "class"), "" for a kind
+// that its Postgres type names well enough.
+func KindNoun(t *schema.Type) string { return kindOf(t).noun }
+
+// isJSON reports whether the kind is stored as json.
+func isJSON(t *schema.Type) bool { return kindOf(t).column == "JSON" }
