@@ -188,7 +188,7 @@ var reservedClassNames = map[string]bool{
 	// The JSON helpers and UUID (static/models), in pod and client.
 	"NewJSONDecoder": true, "AppendJSONString": true, "AppendJSONFloat": true,
 	"AppendJSONTime": true, "AppendJSONDuration": true, "AppendJSONBytes": true,
-	"AppendJSONUUID": true, "ExtendJSONSlice": true, "SortedKeys": true,
+	"AppendJSONUUID": true, "AppendJSONURL": true, "AppendJSONBigInt": true, "ExtendJSONSlice": true, "SortedKeys": true,
 	"JSONBudget": true, "JSONPool": true, "NewJSONPool": true, "ErrJSONTooLarge": true, "ErrJSONBusy": true,
 	"NewJSONMap": true, "PutJSONMap": true, "NewJSONValue": true,
 	"JSONFieldError": true, "JSONIndexError": true, "JSONMissingError": true,
@@ -218,7 +218,8 @@ var reservedClassNames = map[string]bool{
 	"EnumColumn": true, "JSONColumn": true, "NullBoolColumn": true, "NullIntColumn": true,
 	"NullDoubleColumn": true, "NullStringColumn": true, "NullDateTimeColumn": true,
 	"NullDurationColumn": true, "NullBytesColumn": true, "NullUUIDColumn": true,
-	"NullEnumColumn": true, "NullJSONColumn": true,
+	"NullEnumColumn": true, "NullJSONColumn": true, "URLColumn": true, "NullURLColumn": true,
+	"BigIntColumn": true, "NullBigIntColumn": true,
 	// The caches (static/pod/cache*.go, config.go).
 	"Cache": true, "CacheLoad": true, "CacheStats": true, "LocalCache": true, "GlobalCache": true,
 	"NewCaches": true, "NewLocalCache": true, "NewGlobalCache": true, "ErrRedisDisabled": true,
@@ -349,6 +350,7 @@ func nameTooLong(kind, name string) string {
 var reservedFileStems = map[string]bool{
 	"json_budget": true, "json_decode": true, "json_encode": true, "json_error": true, "json_number": true,
 	"json_skip": true, "json_string": true, "json_time": true, "uuid": true,
+	"json_url": true, "json_bigint": true, "db_values_std": true,
 	"banner": true, "config": true, "config_yaml": true, "session": true,
 	"cache": true, "cache_global": true, "cache_load": true, "cache_local": true, "cache_classes": true,
 	"db": true, "db_columns": true, "db_crud": true, "db_expr": true, "db_pool": true,
