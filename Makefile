@@ -20,8 +20,10 @@ vet:
 fmt-check:
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "not gofmt'd:"; echo "$$out"; exit 1; fi
 
-## golden: regenerate golden/<app>/ from testdata/<app>/ (review the diff!)
+## golden: regenerate golden/<app>/ from testdata/<app>/ and schema/names_static.go
+## from emit/static/ (review the diff!)
 golden:
+	$(GO) test -run 'TestReservedStatic$$' -count=1 ./emit -update
 	$(GO) test -run 'TestGolden$$' -count=1 . -update
 
 ## bench: podgen's build benchmark, then every golden app's benchmarks

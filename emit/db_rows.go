@@ -221,9 +221,13 @@ func bindValue(fl *schema.Field, n *int) jen.Code {
 		return jen.Id("j" + strconv.Itoa(*n-1))
 	}
 	k := kindOf(ty)
+	bind := k.bind
+	if ty.Nullable {
+		bind = k.nullBind
+	}
 	switch {
-	case k.bind != "":
-		return adapterOf(k.bind, k, ty).Values(ref)
+	case bind != "":
+		return adapterOf(bind, k, ty).Values(ref)
 	case k.bindCall != "" && !ty.Nullable:
 		return jen.Id(k.bindCall).Call(field)
 	}

@@ -49,7 +49,7 @@ func appendCode(b *jen.Statement, t *schema.Type, src target, enc encoder, sc sc
 		return appendMap(b, t, src, enc, sc, wrap)
 	}
 	k := kindOf(t)
-	call := k.appendJSON(b, src.val(), models)
+	call := k.appendJSON(b, src, models)
 	if k.appendFails {
 		return appendFallible(b, call, wrap)
 	}

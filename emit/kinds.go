@@ -18,9 +18,10 @@ type kindInfo struct {
 	// goType is the Go type without the pointer of `T?`; model types come
 	// from the package models. nil for List and Map.
 	goType func(t *schema.Type, models string) *jen.Statement
-	// appendJSON is the call that appends the JSON of v to b; nil for
-	// classes, lists and maps. appendFails: the call also returns an error.
-	appendJSON  func(b, v *jen.Statement, models string) *jen.Statement
+	// appendJSON is the call that appends the JSON of the value at src to
+	// b; nil for classes, lists and maps. appendFails: the call also
+	// returns an error.
+	appendJSON  func(b *jen.Statement, src target, models string) *jen.Statement
 	appendFails bool
 	// decoder is the JSONDecoder method reading the kind ("Int"); "" when
 	// the value decodes itself with DecodeJSON (UUID, enums, classes) or
@@ -40,10 +41,11 @@ type kindInfo struct {
 	// the scan and bind adapters take besides the model (UUID, the enum).
 	typeArg func(t *schema.Type) jen.Code
 	// scan and nullScan are the adapters rows.Scan gets instead of &v.F
-	// ("" : &v.F itself); bind wraps &v.F (or the pointer of a `T?`) as
-	// the bound value, bindCall is a function v.F of a required field
-	// passes through ("": v.F itself).
-	scan, nullScan, bind, bindCall string
+	// ("": &v.F itself); bind and nullBind wrap &v.F (or the pointer of a
+	// `T?` value kind) as the bound value; bindCall is a function that v.F
+	// of a required field passes through. With none of them, v.F is bound
+	// itself.
+	scan, nullScan, bind, nullBind, bindCall string
 
 	// fill is the SQL literal of the Go zero value as podgen stores it,
 	// what existing rows get when a column becomes required; "" where no
@@ -67,8 +69,8 @@ var kinds = [schema.NumKinds]kindInfo{
 	},
 	schema.Int: {
 		goType: builtin(jen.Int64),
-		appendJSON: func(b, v *jen.Statement, _ string) *jen.Statement {
-			return jen.Qual("strconv", "AppendInt").Call(b.Clone(), v, jen.Lit(10))
+		appendJSON: func(b *jen.Statement, src target, _ string) *jen.Statement {
+			return jen.Qual("strconv", "AppendInt").Call(b.Clone(), src.val(), jen.Lit(10))
 		},
 		decoder: "Int",
 		pgType:  "bigint", column: "Int",
@@ -93,7 +95,7 @@ var kinds = [schema.NumKinds]kindInfo{
 		appendJSON: helper("AppendJSONTime"), appendFails: true,
 		decoder: "Time",
 		pgType:  "timestamp", column: "DateTime",
-		nullScan: "nullTimeScan", bind: "timeValue",
+		nullScan: "nullTimeScan", bind: "timeValue", nullBind: "timeValue",
 		fill: "'0001-01-01 00:00:00'", wire: "string",
 	},
 	schema.Duration: {
@@ -101,7 +103,7 @@ var kinds = [schema.NumKinds]kindInfo{
 		appendJSON: helper("AppendJSONDuration"),
 		decoder:    "Duration",
 		pgType:     "bigint", column: "Duration",
-		scan: "durationScan", nullScan: "nullDurationScan", bind: "durationValue",
+		scan: "durationScan", nullScan: "nullDurationScan", bind: "durationValue", nullBind: "durationValue",
 		fill: "0", wire: "number",
 	},
 	schema.ByteData: {
@@ -118,17 +120,36 @@ var kinds = [schema.NumKinds]kindInfo{
 		appendJSON: helper("AppendJSONUUID"),
 		pgType:     "uuid", column: "UUID",
 		typeArg: func(*schema.Type) jen.Code { return jen.Id("UUID") },
-		scan:    "uuidScan", nullScan: "nullUUIDScan", bind: "uuidValue",
+		scan:    "uuidScan", nullScan: "nullUUIDScan", bind: "uuidValue", nullBind: "uuidValue",
 		fill: "'00000000-0000-0000-0000-000000000000'", wire: "string",
+	},
+	schema.Uri: {
+		goType: qual("net/url", "URL"),
+		appendJSON: func(b *jen.Statement, src target, models string) *jen.Statement {
+			return jen.Qual(models, "AppendJSONURL").Call(b.Clone(), src.addr()) // by pointer: a copy would escape
+		},
+		decoder: "URL",
+		pgType:  "text", column: "URL",
+		scan: "urlScan", nullScan: "nullURLScan", bind: "urlValue", nullBind: "urlValue",
+		fill: "''", wire: "string",
+	},
+	schema.BigInt: {
+		goType:     func(*schema.Type, string) *jen.Statement { return jen.Op("*").Qual("math/big", "Int") },
+		appendJSON: helper("AppendJSONBigInt"),
+		decoder:    "BigInt",
+		clone:      func(src *jen.Statement) *jen.Statement { return jen.Id("cloneBigInt").Call(src) },
+		pgType:     "numeric", column: "BigInt",
+		scan: "bigIntScan", nullScan: "bigIntScan", bind: "bigIntValue", nullBind: "nullBigIntValue",
+		fill: "0", wire: "string",
 	},
 	schema.EnumKind: {
 		goType: func(t *schema.Type, models string) *jen.Statement { return jen.Qual(models, t.Enum.Name) },
-		appendJSON: func(b, v *jen.Statement, models string) *jen.Statement {
-			return jen.Qual(models, "AppendJSONString").Call(b.Clone(), jen.String().Call(v))
+		appendJSON: func(b *jen.Statement, src target, models string) *jen.Statement {
+			return jen.Qual(models, "AppendJSONString").Call(b.Clone(), jen.String().Call(src.val()))
 		},
 		pgType: "text", column: "Enum",
 		typeArg: func(t *schema.Type) jen.Code { return jen.Id(t.Enum.Name) },
-		scan:    "enumScan", nullScan: "nullEnumScan", bind: "enumValue",
+		scan:    "enumScan", nullScan: "nullEnumScan", bind: "enumValue", nullBind: "enumValue",
 		noun: "enum", wire: "string",
 	},
 	schema.ClassKind: {
@@ -151,16 +172,16 @@ func qual(pkg, name string) func(*schema.Type, string) *jen.Statement {
 }
 
 // helper is the appendJSON of a static models helper: name(b, v).
-func helper(name string) func(b, v *jen.Statement, models string) *jen.Statement {
-	return func(b, v *jen.Statement, models string) *jen.Statement {
-		return jen.Qual(models, name).Call(b.Clone(), v)
+func helper(name string) func(*jen.Statement, target, string) *jen.Statement {
+	return func(b *jen.Statement, src target, models string) *jen.Statement {
+		return jen.Qual(models, name).Call(b.Clone(), src.val())
 	}
 }
 
 // call2 is the appendJSON of a foreign function: pkg.name(b, v).
-func call2(pkg, name string) func(b, v *jen.Statement, models string) *jen.Statement {
-	return func(b, v *jen.Statement, _ string) *jen.Statement {
-		return jen.Qual(pkg, name).Call(b.Clone(), v)
+func call2(pkg, name string) func(*jen.Statement, target, string) *jen.Statement {
+	return func(b *jen.Statement, src target, _ string) *jen.Statement {
+		return jen.Qual(pkg, name).Call(b.Clone(), src.val())
 	}
 }
 

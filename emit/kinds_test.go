@@ -33,5 +33,7 @@ func TestKindTable(t *testing.T) {
 		}
 		check(row.appendJSON != nil, "appendJSON")
 		check(row.decoder != "" || selfDecoding[k], "decoder")
+		check((row.bind == "") == (row.nullBind == ""), "bind and nullBind both or neither")
+		check(!(&schema.Type{Kind: k}).NilAble() || k == schema.ByteData || row.clone != nil, "clone (a nil-able kind)")
 	}
 }

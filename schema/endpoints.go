@@ -26,7 +26,9 @@ type goFile struct {
 	path string
 	ast  *ast.File
 	pod  string // local name of the import whose path ends in "/pod"; "" when none
-	time string // local name of "time"; "" when not imported
+	// std maps the local names of the standard packages whose types an
+	// endpoint may use (time, net/url, math/big) to their import paths.
+	std map[string]string
 }
 
 // goTypeDecl is an exported type whose name ends in Endpoint or FutureCall.
@@ -143,7 +145,7 @@ func (ep *endpointParser) readImports(f *goFile) {
 			continue // the parser already rejects malformed import paths
 		}
 		isPod := path == "pod" || strings.HasSuffix(path, "/pod")
-		if !isPod && path != "time" {
+		if !isPod && !stdPackages[path] {
 			continue
 		}
 		name := path[strings.LastIndex(path, "/")+1:]
@@ -158,8 +160,11 @@ func (ep *endpointParser) readImports(f *goFile) {
 		case name == "_":
 		case isPod && f.pod == "":
 			f.pod = name
-		case !isPod && f.time == "":
-			f.time = name
+		case !isPod:
+			if f.std == nil {
+				f.std = map[string]string{}
+			}
+			f.std[name] = path
 		}
 	}
 }

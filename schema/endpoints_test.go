@@ -301,7 +301,7 @@ func TestParseEndpointsErrors(t *testing.T) {
 		{"exception result", withHeader(xEndpoint + "func (XEndpoint) M(s *pod.Session) (*pod.NotFound, error) { return nil, nil }\n"),
 			"endpoints/a.go:13:38: exception \"pod.NotFound\" cannot be a result (exceptions travel only as errors)"},
 		{"other package", withHeader(xEndpoint + "func (XEndpoint) M(s *pod.Session, v strings.Builder) error { return nil }\n"),
-			"endpoints/a.go:13:38: unsupported type \"strings.Builder\" (only the types of pod and time are supported)"},
+			"endpoints/a.go:13:38: unsupported type \"strings.Builder\" (only the types of pod, time, net/url and math/big are supported)"},
 		{"time month", withHeader(xEndpoint + "func (XEndpoint) M(s *pod.Session, v time.Month) error { return nil }\n"),
 			"endpoints/a.go:13:38: unsupported type \"time.Month\" (use time.Time or time.Duration)"},
 		{"interface", withHeader(xEndpoint + "func (XEndpoint) M(s *pod.Session, v any, w interface{}) error { return nil }\n"),
@@ -401,5 +401,55 @@ func TestParseEndpointsSampleApps(t *testing.T) {
 			}
 			checkIR(t, p)
 		}
+	}
+}
+
+// TestParseEndpointsStdKinds reads Uri and BigInt as endpoint files spell
+// them, under any local package name.
+func TestParseEndpointsStdKinds(t *testing.T) {
+	p, errs := parseSources(`package endpoints
+
+import (
+	"math/big"
+	u "net/url"
+
+	"example.com/app/out/pod"
+)
+
+type XEndpoint struct{}
+
+func (XEndpoint) M(s *pod.Session, a u.URL, b *u.URL, c *big.Int, d []*big.Int) (*big.Int, error) {
+	return nil, nil
+}
+`)
+	if errs != nil {
+		t.Fatalf("unexpected errors:\n%v", errs)
+	}
+	m := p.Endpoints[0].Methods[0]
+	got := []string{}
+	for _, prm := range m.Params {
+		got = append(got, prm.Type.String())
+	}
+	got = append(got, m.Result.String())
+	if want := "Uri Uri? BigInt? List<BigInt>? BigInt"; strings.Join(got, " ") != want {
+		t.Errorf("types = %s, want %s", strings.Join(got, " "), want)
+	}
+	_, errs = parseSources(`package endpoints
+
+import (
+	"math/big"
+	"net/url"
+
+	"example.com/app/out/pod"
+)
+
+type XEndpoint struct{}
+
+func (XEndpoint) M(s *pod.Session, a big.Int, b url.Values) error { return nil }
+`)
+	want := "endpoints/a.go:12:38: unsupported type \"big.Int\" (use *big.Int)\n" +
+		"endpoints/a.go:12:49: unsupported type \"url.Values\" (use url.URL)"
+	if errs == nil || errs.Error() != want {
+		t.Errorf("errors:\n%v\nwant:\n%s", errs, want)
 	}
 }

@@ -79,6 +79,9 @@ func (ep *endpointParser) pointerType(f *goFile, star *ast.StarExpr, role string
 	case *ast.MapType:
 		return ep.unsupported(star, "maps are already optional")
 	}
+	if isBigInt(f, star.X) {
+		return &Type{Kind: BigInt} // nil-able: *big.Int is the kind itself
+	}
 	t := ep.typeOf(f, star.X, role)
 	if t == nil {
 		return nil
@@ -122,10 +125,10 @@ func (ep *endpointParser) namedType(f *goFile, sel *ast.SelectorExpr, role strin
 	switch {
 	case !ok:
 		return ep.unsupported(sel, "")
-	case f.time != "" && pkg.Name == f.time:
-		return ep.timeType(sel)
+	case f.std[pkg.Name] != "":
+		return ep.stdType(f.std[pkg.Name], sel)
 	case f.pod == "" || pkg.Name != f.pod:
-		return ep.unsupported(sel, "only the types of pod and time are supported")
+		return ep.unsupported(sel, "only the types of pod, time, net/url and math/big are supported")
 	}
 	name := sel.Sel.Name
 	if name == "UUID" {
@@ -152,14 +155,36 @@ func (ep *endpointParser) namedType(f *goFile, sel *ast.SelectorExpr, role strin
 	return nil
 }
 
-func (ep *endpointParser) timeType(sel *ast.SelectorExpr) *Type {
-	switch sel.Sel.Name {
-	case "Time":
+// stdPackages are the standard packages whose types an endpoint may use.
+var stdPackages = map[string]bool{"time": true, "net/url": true, "math/big": true}
+
+// stdType is a type of one of stdPackages, written without a pointer:
+// time.Time, time.Duration, url.URL. big.Int is a BigInt only as *big.Int
+// (pointerType).
+func (ep *endpointParser) stdType(path string, sel *ast.SelectorExpr) *Type {
+	switch path + "." + sel.Sel.Name {
+	case "time.Time":
 		return &Type{Kind: DateTime}
-	case "Duration":
+	case "time.Duration":
 		return &Type{Kind: Duration}
+	case "net/url.URL":
+		return &Type{Kind: Uri}
+	case "math/big.Int":
+		return ep.unsupported(sel, "use *big.Int")
 	}
-	return ep.unsupported(sel, "use time.Time or time.Duration")
+	return ep.unsupported(sel, map[string]string{
+		"time": "use time.Time or time.Duration", "net/url": "use url.URL", "math/big": "use *big.Int",
+	}[path])
+}
+
+// isBigInt reports whether x is big.Int, spelled with f's name of math/big.
+func isBigInt(f *goFile, x ast.Expr) bool {
+	sel, ok := x.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	pkg, ok := sel.X.(*ast.Ident)
+	return ok && f.std[pkg.Name] == "math/big" && sel.Sel.Name == "Int"
 }
 
 // podNames are the type names a user may write after "pod.".

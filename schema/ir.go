@@ -81,7 +81,7 @@ type Field struct {
 // Kind is the shape of a Type.
 type Kind int
 
-// The kinds of SPEC §2.
+// The kinds of SPEC §2 and §2.1.
 const (
 	Bool Kind = iota + 1
 	Int
@@ -91,6 +91,8 @@ const (
 	Duration
 	ByteData
 	UUID
+	Uri    // SPEC §2.1: url.URL, a JSON string, text
+	BigInt // SPEC §2.1: *big.Int (nil-able), a JSON decimal string, numeric
 	EnumKind
 	ClassKind
 	List
@@ -130,9 +132,9 @@ type Type struct {
 }
 
 // NilAble reports whether the Go type of the kind already has a nil value
-// ([]T, map[string]T, []byte), so that `T?` does not add a pointer.
+// ([]T, map[string]T, []byte, *big.Int), so that `T?` does not add a pointer.
 func (t *Type) NilAble() bool {
-	return t.Kind == List || t.Kind == Map || t.Kind == ByteData
+	return t.Kind == List || t.Kind == Map || t.Kind == ByteData || t.Kind == BigInt
 }
 
 // Pointer reports whether the Go type is *T: nullable and not nil-able.

@@ -179,56 +179,13 @@ func isTableName(name string) bool {
 	return true
 }
 
-// reservedClassNames are the names podgen itself generates into package
-// pod (or client); a class, enum or exception must not take them.
+// reservedClassNames are the names podgen takes in package pod or client
+// besides those of the static helpers (staticNames, derived from
+// emit/static by emit's TestReservedStatic): those of generated fixed code.
+// A class, enum or exception must not take them.
 var reservedClassNames = map[string]bool{
-	"DB": true, "Session": true, "UUID": true, "JSONDecoder": true,
-	"JSONError": true, "Config": true, "Client": true, "Error": true,
-	"Caches": true, "FutureCalls": true, "Server": true,
-	// The JSON helpers and UUID (static/models), in pod and client.
-	"NewJSONDecoder": true, "AppendJSONString": true, "AppendJSONFloat": true,
-	"AppendJSONTime": true, "AppendJSONDuration": true, "AppendJSONBytes": true,
-	"AppendJSONUUID": true, "ExtendJSONSlice": true, "SortedKeys": true,
-	"JSONBudget": true, "JSONPool": true, "NewJSONPool": true, "ErrJSONTooLarge": true, "ErrJSONBusy": true,
-	"NewJSONMap": true, "PutJSONMap": true, "NewJSONValue": true,
-	"JSONFieldError": true, "JSONIndexError": true, "JSONMissingError": true,
-	"JSONEnumError": true, "ParseUUID": true,
-	// Session, runtime and configuration (static/pod).
-	"Runtime": true, "NewSession": true, "LogLevel": true, "LogLevelDebug": true,
-	"LogLevelInfo": true, "LogLevelWarning": true, "LogLevelError": true, "LogLevelFatal": true,
-	"ServerConfig": true, "DatabaseConfig": true, "RedisConfig": true,
-	"DefaultConfig": true, "LoadConfig": true,
-	// Logging and insights (static/pod/log*.go, db_pool.go).
-	"NewConsoleLogger": true, "DBPoolStats": true,
-	// Session logs in Postgres (static/pod/logsettings.go, logwriter.go).
-	"LogSettings": true, "DefaultLogSettings": true, "LogSettingsStore": true,
-	"NewLogSettingsStore": true, "LogWriter": true, "NewLogWriter": true, "StartLogging": true,
-	"SessionIDFloor": true,
-	// Health metrics and log retention (static/pod/health_metrics.go, retention.go).
-	"HealthMetricsInterval": true, "RequestStats": true, "RunHealthMetrics": true,
-	"PruneLogs": true, "RunLogRetention": true,
-	// The client (static/client and the generated client.go).
-	"New": true, "Option": true, "WithAuthKey": true, "WithHTTPClient": true,
-	// The database layer (static/pod/db*.go).
-	"DBPool": true, "NewDB": true, "OpenDBPool": true, "WatchDB": true, "QueryEvent": true,
-	"DatabaseUnavailableError": true, "Expr": true, "Not": true, "OrderTerm": true, "OrderBy": true,
-	"QueryOption": true, "Limit": true, "Offset": true,
-	"BoolColumn": true, "IntColumn": true, "DoubleColumn": true, "StringColumn": true,
-	"DateTimeColumn": true, "DurationColumn": true, "BytesColumn": true, "UUIDColumn": true,
-	"EnumColumn": true, "JSONColumn": true, "NullBoolColumn": true, "NullIntColumn": true,
-	"NullDoubleColumn": true, "NullStringColumn": true, "NullDateTimeColumn": true,
-	"NullDurationColumn": true, "NullBytesColumn": true, "NullUUIDColumn": true,
-	"NullEnumColumn": true, "NullJSONColumn": true,
-	// The caches (static/pod/cache*.go, config.go).
-	"Cache": true, "CacheLoad": true, "CacheStats": true, "LocalCache": true, "GlobalCache": true,
-	"NewCaches": true, "NewLocalCache": true, "NewGlobalCache": true, "ErrRedisDisabled": true,
-	"CachesConfig": true, "LocalCacheConfig": true, "GlobalCacheConfig": true,
-	// Future calls (static/pod/futurecall*.go).
-	"FutureCall": true, "FutureCallOption": true, "WithIdentifier": true, "FutureCallsConfig": true,
-	"FutureCallRunner": true, "FutureCallScheduler": true, "NewFutureCallScheduler": true,
-	// Schema migrations (static/pod/migrate*.go).
-	"MigrationModule": true, "MigrationVersion": true, "MigrationError": true,
-	"ApplyMigrations": true, "MissingMigrations": true,
+	"Client": true, "New": true, // client/client.go (emit/client.go)
+	"Server": true, // reserved since the first version, for the server package's own types
 }
 
 // reservedFieldGoNames are the methods generated on every class; a field
@@ -293,9 +250,8 @@ func didYouMean(name string, candidates []string) string {
 
 // IsReservedName reports whether name is taken by code podgen generates
 // into package pod or client, so that no class, enum or exception may use
-// it. emit's tests check that every exported name of the static helper
-// files is listed here.
-func IsReservedName(name string) bool { return reservedClassNames[name] }
+// it.
+func IsReservedName(name string) bool { return reservedClassNames[name] || staticNames[name] }
 
 // fileStem is the snake_case file name (without .go) of a generated type;
 // a run of capitals is one word:
@@ -343,25 +299,15 @@ func nameTooLong(kind, name string) string {
 }
 
 // reservedFileStems are the files of pod/ and client/ that podgen writes
-// for itself (static helpers and per-app files); a definition whose
-// fileStem is one of them would overwrite it. emit's tests check that every
-// static file is listed.
+// for itself besides the static helpers' (staticFileStems); a definition
+// whose fileStem is one of them would overwrite it.
 var reservedFileStems = map[string]bool{
-	"json_budget": true, "json_decode": true, "json_encode": true, "json_error": true, "json_number": true,
-	"json_skip": true, "json_string": true, "json_time": true, "uuid": true,
-	"banner": true, "config": true, "config_yaml": true, "session": true,
-	"cache": true, "cache_global": true, "cache_load": true, "cache_local": true, "cache_classes": true,
-	"db": true, "db_columns": true, "db_crud": true, "db_expr": true, "db_pool": true,
-	"db_values": true, "db_tables": true,
-	"log": true, "futurecall": true, "futurecalls": true, "futurecall_run": true,
-	"logsettings": true, "logwriter": true, "health_metrics": true, "retention": true, "periodic": true,
-	"migrate": true, "migrate_sql": true,
-	"client": true, "errors": true, "transport": true,
+	"client": true, // client/client.go
 }
 
 // IsReservedFile reports whether pod/<stem>.go or client/<stem>.go is a
 // file podgen writes for itself.
-func IsReservedFile(stem string) bool { return reservedFileStems[stem] }
+func IsReservedFile(stem string) bool { return reservedFileStems[stem] || staticFileStems[stem] }
 
 // systemPrefix starts the names of podgen's own tables and indexes
 // (pod_future_call, ...); protocol tables and indexes may not use it.

@@ -130,7 +130,7 @@ func (f *yamlFile) newDef(head *pair, doc string) *def {
 		f.errorf(head.v, "invalid %s name %q: want UpperCamelCase (^[A-Z][A-Za-z0-9]*$)", d.kind, name)
 	case nameTooLong(d.kind, name) != "":
 		f.errorf(head.v, "%s", nameTooLong(d.kind, name))
-	case reservedClassNames[name]:
+	case IsReservedName(name):
 		f.errorf(head.v, "%s name %q is reserved: podgen generates pod.%s", d.kind, name, name)
 	case builtinKinds[name] != 0 || name == "List" || name == "Map":
 		f.errorf(head.v, "%s name %q is a built-in type", d.kind, name)

@@ -6,7 +6,7 @@ import "sort"
 var builtinKinds = map[string]Kind{
 	"bool": Bool, "int": Int, "double": Double, "String": String,
 	"DateTime": DateTime, "Duration": Duration, "ByteData": ByteData,
-	"UuidValue": UUID,
+	"UuidValue": UUID, "Uri": Uri, "BigInt": BigInt,
 }
 
 // scalarNames is builtinKinds the other way round, for Type.String.
@@ -18,7 +18,7 @@ var scalarNames = func() map[Kind]string {
 	return m
 }()
 
-var builtinNames = []string{"bool", "int", "double", "String", "DateTime", "Duration", "ByteData", "UuidValue", "List", "Map"}
+var builtinNames = []string{"bool", "int", "double", "String", "DateTime", "Duration", "ByteData", "UuidValue", "Uri", "BigInt", "List", "Map"}
 
 // resolver turns parsed definitions into the IR.
 type resolver struct {

@@ -204,7 +204,7 @@ func (r *resolver) checkGeneratedNames() {
 		taken[name] = what + " at " + pos.String()
 	}
 	for _, d := range r.defs {
-		if reservedClassNames[d.name] {
+		if IsReservedName(d.name) {
 			continue // already reported as a reserved name
 		}
 		r.claimFile(d.name, "", d.pos, d.kind, taken)
@@ -234,7 +234,7 @@ func (r *resolver) claimFile(name, suffix string, pos Pos, what string, taken ma
 	stem := fileStem(name) + suffix
 	key := "file " + stem
 	switch other, ok := taken[key]; {
-	case reservedFileStems[stem]:
+	case IsReservedFile(stem):
 		r.errs.Add(pos, "%s %q would be generated into %s.go, a file podgen uses for its own code: rename it", what, name, stem)
 	case ok:
 		r.errs.Add(pos, "%s %q would be generated into %s.go, which is already used by %s", what, name, stem, other)

@@ -3,6 +3,8 @@
 package pod
 
 import (
+	"math/big"
+	"net/url"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
@@ -13,7 +15,8 @@ import (
 //
 //	all but JSON        Equals NotEquals InSet NotInSet (ByteData: no sets)
 //	numbers, String,    GreaterThan GreaterOrEqual LessThan LessOrEqual
-//	DateTime, Duration  Between
+//	DateTime, Duration, Between
+//	BigInt
 //	String              Like ILike
 //	all but ByteData    Asc Desc (ORDER BY)
 //	and JSON
@@ -361,4 +364,58 @@ func quoteIdent(s string) string {
 		b = append(b, s[i])
 	}
 	return string(append(b, '"'))
+}
+
+// URLColumn is a Uri column (text holding u.String()).
+type URLColumn[M any] struct {
+	valueOps[M, url.URL]
+	setOps[M, url.URL]
+	sortOps
+}
+
+// NullURLColumn is a nullable Uri column.
+type NullURLColumn[M any] struct {
+	URLColumn[M]
+	nullOps[M]
+}
+
+// BigIntColumn is a BigInt column (numeric); a nil value compares as 0.
+type BigIntColumn[M any] struct {
+	valueOps[M, *big.Int]
+	setOps[M, *big.Int]
+	orderOps[M, *big.Int]
+	sortOps
+}
+
+// NullBigIntColumn is a nullable BigInt column.
+type NullBigIntColumn[M any] struct {
+	BigIntColumn[M]
+	nullOps[M]
+}
+
+func urlArg(u url.URL) any { return u.String() }
+
+func bigIntArg(v *big.Int) any {
+	if v == nil {
+		v = new(big.Int)
+	}
+	return pgtype.Numeric{Int: v, Valid: true}
+}
+
+func urlColumn[M any](c *column) URLColumn[M] {
+	o := ops[M](c, urlArg)
+	return URLColumn[M]{o, setOps[M, url.URL](o), sortOps{c}}
+}
+
+func nullURLColumn[M any](c *column) NullURLColumn[M] {
+	return NullURLColumn[M]{urlColumn[M](c), nullOps[M]{c}}
+}
+
+func bigIntColumn[M any](c *column) BigIntColumn[M] {
+	o := ops[M](c, bigIntArg)
+	return BigIntColumn[M]{o, setOps[M, *big.Int](o), orderOps[M, *big.Int](o), sortOps{c}}
+}
+
+func nullBigIntColumn[M any](c *column) NullBigIntColumn[M] {
+	return NullBigIntColumn[M]{bigIntColumn[M](c), nullOps[M]{c}}
 }

@@ -4,6 +4,8 @@ package client
 
 import (
 	"context"
+	"math/big"
+	"net/url"
 	"strconv"
 	"time"
 )
@@ -29,6 +31,74 @@ func (ep *TypesEndpoint) AllTypes(ctx context.Context, v AllTypes) (AllTypes, er
 		d := NewJSONDecoder(data)
 		if err := r.DecodeJSON(d); err != nil {
 			return err
+		}
+		return d.End()
+	})
+	return r, err
+}
+
+// BigInt echoes a BigInt (optional on the wire, as a nil-able kind).
+//
+// It calls POST /types/bigInt.
+func (ep *TypesEndpoint) BigInt(ctx context.Context, v *big.Int) (*big.Int, error) {
+	var r *big.Int
+	err := ep.c.call(ctx, "types/bigInt", func(b []byte) ([]byte, error) {
+		b = append(b, '{')
+		if v != nil {
+			b = append(b, `"v":`...)
+			b = AppendJSONBigInt(b, v)
+		}
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if err := d.BigInt(&r); err != nil {
+			return err
+		}
+		return d.End()
+	})
+	return r, err
+}
+
+// BigInts echoes a list of BigInts.
+//
+// It calls POST /types/bigInts.
+func (ep *TypesEndpoint) BigInts(ctx context.Context, v []*big.Int) ([]*big.Int, error) {
+	var r []*big.Int
+	err := ep.c.call(ctx, "types/bigInts", func(b []byte) ([]byte, error) {
+		b = append(b, '{')
+		if v != nil {
+			b = append(b, `"v":`...)
+			b = append(b, '[')
+			for i := range v {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = AppendJSONBigInt(b, v[i])
+			}
+			b = append(b, ']')
+		}
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if err := d.BeginArray(); err != nil {
+			return err
+		}
+		r = r[:0]
+		for i := 0; ; i++ {
+			ok, err := d.More()
+			if err != nil {
+				return err
+			}
+			if !ok {
+				break
+			}
+			r = ExtendJSONSlice(d, r)
+			if err := d.BigInt(&r[i]); err != nil {
+				return JSONIndexError(err, i)
+			}
+		}
+		if r == nil {
+			r = []*big.Int{}
 		}
 		return d.End()
 	})
@@ -744,6 +814,54 @@ func (ep *TypesEndpoint) StringOpt(ctx context.Context, v *string) (*string, err
 				r = NewJSONValue[string](d)
 			}
 			if err := d.String(r); err != nil {
+				return err
+			}
+		}
+		return d.End()
+	})
+	return r, err
+}
+
+// Uri echoes a Uri.
+//
+// It calls POST /types/uri.
+func (ep *TypesEndpoint) Uri(ctx context.Context, v url.URL) (url.URL, error) {
+	var r url.URL
+	err := ep.c.call(ctx, "types/uri", func(b []byte) ([]byte, error) {
+		b = append(b, `{"v":`...)
+		b = AppendJSONURL(b, &v)
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if err := d.URL(&r); err != nil {
+			return err
+		}
+		return d.End()
+	})
+	return r, err
+}
+
+// UriOpt echoes an optional Uri.
+//
+// It calls POST /types/uriOpt.
+func (ep *TypesEndpoint) UriOpt(ctx context.Context, v *url.URL) (*url.URL, error) {
+	var r *url.URL
+	err := ep.c.call(ctx, "types/uriOpt", func(b []byte) ([]byte, error) {
+		b = append(b, '{')
+		if v != nil {
+			b = append(b, `"v":`...)
+			b = AppendJSONURL(b, v)
+		}
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if d.Null() {
+			r = nil
+		} else {
+			if r == nil {
+				r = NewJSONValue[url.URL](d)
+			}
+			if err := d.URL(r); err != nil {
 				return err
 			}
 		}

@@ -3,11 +3,13 @@
 package pod
 
 import (
+	"math/big"
+	"net/url"
 	"strconv"
 	"time"
 )
 
-// AllTypes: Every type of SPEC §2, required and nullable, with both flag syntaxes.
+// AllTypes: Every type of SPEC §2 and §2.1's Uri and BigInt, required and nullable, with both flag syntaxes.
 type AllTypes struct {
 	ID          int64
 	BoolVal     bool
@@ -26,6 +28,10 @@ type AllTypes struct {
 	BytesOpt    []byte
 	UUIDVal     UUID
 	UUIDOpt     *UUID
+	URIVal      url.URL
+	URIOpt      *url.URL
+	BigVal      *big.Int
+	BigOpt      *big.Int
 	EnumVal     Status
 	EnumOpt     *Role
 	ClassVal    Address
@@ -37,6 +43,8 @@ type AllTypes struct {
 	ListOfOpt   []*string
 	MapOfOpt    map[string]*int64
 	EnumList    []Role
+	URIList     []url.URL
+	BigList     []*big.Int
 	Nested      []map[string][]Reminder
 	// Server-only: stored, never sent to clients.
 	Secret string
@@ -134,6 +142,22 @@ func (v *AllTypes) appendJSON(b []byte, stored bool) ([]byte, error) {
 		b = append(b, "null"...)
 	} else {
 		b = AppendJSONUUID(b, *v.UUIDOpt)
+	}
+	b = append(b, `,"uriVal":`...)
+	b = AppendJSONURL(b, &v.URIVal)
+	b = append(b, `,"uriOpt":`...)
+	if v.URIOpt == nil {
+		b = append(b, "null"...)
+	} else {
+		b = AppendJSONURL(b, v.URIOpt)
+	}
+	b = append(b, `,"bigVal":`...)
+	b = AppendJSONBigInt(b, v.BigVal)
+	b = append(b, `,"bigOpt":`...)
+	if v.BigOpt == nil {
+		b = append(b, "null"...)
+	} else {
+		b = AppendJSONBigInt(b, v.BigOpt)
 	}
 	b = append(b, `,"enumVal":`...)
 	b = AppendJSONString(b, string(v.EnumVal))
@@ -247,6 +271,28 @@ func (v *AllTypes) appendJSON(b []byte, stored bool) ([]byte, error) {
 		b = AppendJSONString(b, string(v.EnumList[i]))
 	}
 	b = append(b, ']')
+	b = append(b, `,"uriList":`...)
+	b = append(b, '[')
+	for i := range v.URIList {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = AppendJSONURL(b, &v.URIList[i])
+	}
+	b = append(b, ']')
+	b = append(b, `,"bigList":`...)
+	b = append(b, '[')
+	for i := range v.BigList {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if v.BigList[i] == nil {
+			b = append(b, "null"...)
+		} else {
+			b = AppendJSONBigInt(b, v.BigList[i])
+		}
+	}
+	b = append(b, ']')
 	b = append(b, `,"nested":`...)
 	if v.Nested == nil {
 		b = append(b, "null"...)
@@ -311,7 +357,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
-	var seen [15]bool
+	var seen [19]bool
 	for {
 		key, ok, err := d.Key()
 		if err != nil {
@@ -450,11 +496,40 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "uuidOpt")
 				}
 			}
+		case "uriVal":
+			if err := d.URL(&v.URIVal); err != nil {
+				return JSONFieldError(err, "field", "uriVal")
+			}
+			seen[8] = true
+		case "uriOpt":
+			if d.Null() {
+				v.URIOpt = nil
+			} else {
+				if v.URIOpt == nil {
+					v.URIOpt = NewJSONValue[url.URL](d)
+				}
+				if err := d.URL(v.URIOpt); err != nil {
+					return JSONFieldError(err, "field", "uriOpt")
+				}
+			}
+		case "bigVal":
+			if err := d.BigInt(&v.BigVal); err != nil {
+				return JSONFieldError(err, "field", "bigVal")
+			}
+			seen[9] = true
+		case "bigOpt":
+			if d.Null() {
+				v.BigOpt = nil
+			} else {
+				if err := d.BigInt(&v.BigOpt); err != nil {
+					return JSONFieldError(err, "field", "bigOpt")
+				}
+			}
 		case "enumVal":
 			if err := v.EnumVal.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "enumVal")
 			}
-			seen[8] = true
+			seen[10] = true
 		case "enumOpt":
 			if d.Null() {
 				v.EnumOpt = nil
@@ -470,7 +545,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 			if err := v.ClassVal.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "classVal")
 			}
-			seen[9] = true
+			seen[11] = true
 		case "classOpt":
 			if d.Null() {
 				v.ClassOpt = nil
@@ -503,7 +578,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 			if v.ListVal == nil {
 				v.ListVal = []int64{}
 			}
-			seen[10] = true
+			seen[12] = true
 		case "listOpt":
 			if d.Null() {
 				v.ListOpt = nil
@@ -551,7 +626,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				}
 				PutJSONMap(d, v.MapVal, k, e)
 			}
-			seen[11] = true
+			seen[13] = true
 		case "mapOpt":
 			if d.Null() {
 				v.MapOpt = nil
@@ -606,7 +681,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 			if v.ListOfOpt == nil {
 				v.ListOfOpt = []*string{}
 			}
-			seen[12] = true
+			seen[14] = true
 		case "mapOfOpt":
 			if err := d.BeginObject(); err != nil {
 				return JSONFieldError(err, "field", "mapOfOpt")
@@ -636,7 +711,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				}
 				PutJSONMap(d, v.MapOfOpt, k, e)
 			}
-			seen[13] = true
+			seen[15] = true
 		case "enumList":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "enumList")
@@ -658,7 +733,55 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 			if v.EnumList == nil {
 				v.EnumList = []Role{}
 			}
-			seen[14] = true
+			seen[16] = true
+		case "uriList":
+			if err := d.BeginArray(); err != nil {
+				return JSONFieldError(err, "field", "uriList")
+			}
+			v.URIList = v.URIList[:0]
+			for i := 0; ; i++ {
+				ok, err := d.More()
+				if err != nil {
+					return JSONFieldError(err, "field", "uriList")
+				}
+				if !ok {
+					break
+				}
+				v.URIList = ExtendJSONSlice(d, v.URIList)
+				if err := d.URL(&v.URIList[i]); err != nil {
+					return JSONFieldError(JSONIndexError(err, i), "field", "uriList")
+				}
+			}
+			if v.URIList == nil {
+				v.URIList = []url.URL{}
+			}
+			seen[17] = true
+		case "bigList":
+			if err := d.BeginArray(); err != nil {
+				return JSONFieldError(err, "field", "bigList")
+			}
+			v.BigList = v.BigList[:0]
+			for i := 0; ; i++ {
+				ok, err := d.More()
+				if err != nil {
+					return JSONFieldError(err, "field", "bigList")
+				}
+				if !ok {
+					break
+				}
+				v.BigList = ExtendJSONSlice(d, v.BigList)
+				if d.Null() {
+					v.BigList[i] = nil
+				} else {
+					if err := d.BigInt(&v.BigList[i]); err != nil {
+						return JSONFieldError(JSONIndexError(err, i), "field", "bigList")
+					}
+				}
+			}
+			if v.BigList == nil {
+				v.BigList = []*big.Int{}
+			}
+			seen[18] = true
 		case "nested":
 			if d.Null() {
 				v.Nested = nil
@@ -795,25 +918,37 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 		return JSONMissingError("field", "uuidVal")
 	}
 	if !seen[8] {
-		return JSONMissingError("field", "enumVal")
+		return JSONMissingError("field", "uriVal")
 	}
 	if !seen[9] {
-		return JSONMissingError("field", "classVal")
+		return JSONMissingError("field", "bigVal")
 	}
 	if !seen[10] {
-		return JSONMissingError("field", "listVal")
+		return JSONMissingError("field", "enumVal")
 	}
 	if !seen[11] {
-		return JSONMissingError("field", "mapVal")
+		return JSONMissingError("field", "classVal")
 	}
 	if !seen[12] {
-		return JSONMissingError("field", "listOfOpt")
+		return JSONMissingError("field", "listVal")
 	}
 	if !seen[13] {
-		return JSONMissingError("field", "mapOfOpt")
+		return JSONMissingError("field", "mapVal")
 	}
 	if !seen[14] {
+		return JSONMissingError("field", "listOfOpt")
+	}
+	if !seen[15] {
+		return JSONMissingError("field", "mapOfOpt")
+	}
+	if !seen[16] {
 		return JSONMissingError("field", "enumList")
+	}
+	if !seen[17] {
+		return JSONMissingError("field", "uriList")
+	}
+	if !seen[18] {
+		return JSONMissingError("field", "bigList")
 	}
 	return nil
 }

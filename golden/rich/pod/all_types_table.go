@@ -4,16 +4,18 @@ package pod
 
 import (
 	"github.com/jackc/pgx/v5"
+	"math/big"
+	"net/url"
 	"strconv"
 )
 
 // allTypesTable is the fixed SQL of table "all_types" and its row functions.
 var allTypesTable = &table[AllTypes]{
 	name:      "all_types",
-	selectSQL: `SELECT "id", "bool_val", "bool_opt", "int_val", "int_opt", "double_val", "double_opt", "string_val", "string_opt", "date_time_val", "date_time_opt", "duration_val", "duration_opt", "bytes_val", "bytes_opt", "uuid_val", "uuid_opt", "enum_val", "enum_opt", "class_val", "class_opt", "list_val", "list_opt", "map_val", "map_opt", "list_of_opt", "map_of_opt", "enum_list", "nested", "secret", "token" FROM "all_types"`,
-	byIDSQL:   `SELECT "id", "bool_val", "bool_opt", "int_val", "int_opt", "double_val", "double_opt", "string_val", "string_opt", "date_time_val", "date_time_opt", "duration_val", "duration_opt", "bytes_val", "bytes_opt", "uuid_val", "uuid_opt", "enum_val", "enum_opt", "class_val", "class_opt", "list_val", "list_opt", "map_val", "map_opt", "list_of_opt", "map_of_opt", "enum_list", "nested", "secret", "token" FROM "all_types" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "all_types" ("bool_val", "bool_opt", "int_val", "int_opt", "double_val", "double_opt", "string_val", "string_opt", "date_time_val", "date_time_opt", "duration_val", "duration_opt", "bytes_val", "bytes_opt", "uuid_val", "uuid_opt", "enum_val", "enum_opt", "class_val", "class_opt", "list_val", "list_opt", "map_val", "map_opt", "list_of_opt", "map_of_opt", "enum_list", "nested", "secret", "token") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) RETURNING "id"`,
-	updateSQL: `UPDATE "all_types" SET "bool_val" = $1, "bool_opt" = $2, "int_val" = $3, "int_opt" = $4, "double_val" = $5, "double_opt" = $6, "string_val" = $7, "string_opt" = $8, "date_time_val" = $9, "date_time_opt" = $10, "duration_val" = $11, "duration_opt" = $12, "bytes_val" = $13, "bytes_opt" = $14, "uuid_val" = $15, "uuid_opt" = $16, "enum_val" = $17, "enum_opt" = $18, "class_val" = $19, "class_opt" = $20, "list_val" = $21, "list_opt" = $22, "map_val" = $23, "map_opt" = $24, "list_of_opt" = $25, "map_of_opt" = $26, "enum_list" = $27, "nested" = $28, "secret" = $29, "token" = $30 WHERE "id" = $31`,
+	selectSQL: `SELECT "id", "bool_val", "bool_opt", "int_val", "int_opt", "double_val", "double_opt", "string_val", "string_opt", "date_time_val", "date_time_opt", "duration_val", "duration_opt", "bytes_val", "bytes_opt", "uuid_val", "uuid_opt", "uri_val", "uri_opt", "big_val", "big_opt", "enum_val", "enum_opt", "class_val", "class_opt", "list_val", "list_opt", "map_val", "map_opt", "list_of_opt", "map_of_opt", "enum_list", "uri_list", "big_list", "nested", "secret", "token" FROM "all_types"`,
+	byIDSQL:   `SELECT "id", "bool_val", "bool_opt", "int_val", "int_opt", "double_val", "double_opt", "string_val", "string_opt", "date_time_val", "date_time_opt", "duration_val", "duration_opt", "bytes_val", "bytes_opt", "uuid_val", "uuid_opt", "uri_val", "uri_opt", "big_val", "big_opt", "enum_val", "enum_opt", "class_val", "class_opt", "list_val", "list_opt", "map_val", "map_opt", "list_of_opt", "map_of_opt", "enum_list", "uri_list", "big_list", "nested", "secret", "token" FROM "all_types" WHERE "id" = $1`,
+	insertSQL: `INSERT INTO "all_types" ("bool_val", "bool_opt", "int_val", "int_opt", "double_val", "double_opt", "string_val", "string_opt", "date_time_val", "date_time_opt", "duration_val", "duration_opt", "bytes_val", "bytes_opt", "uuid_val", "uuid_opt", "uri_val", "uri_opt", "big_val", "big_opt", "enum_val", "enum_opt", "class_val", "class_opt", "list_val", "list_opt", "map_val", "map_opt", "list_of_opt", "map_of_opt", "enum_list", "uri_list", "big_list", "nested", "secret", "token") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36) RETURNING "id"`,
+	updateSQL: `UPDATE "all_types" SET "bool_val" = $1, "bool_opt" = $2, "int_val" = $3, "int_opt" = $4, "double_val" = $5, "double_opt" = $6, "string_val" = $7, "string_opt" = $8, "date_time_val" = $9, "date_time_opt" = $10, "duration_val" = $11, "duration_opt" = $12, "bytes_val" = $13, "bytes_opt" = $14, "uuid_val" = $15, "uuid_opt" = $16, "uri_val" = $17, "uri_opt" = $18, "big_val" = $19, "big_opt" = $20, "enum_val" = $21, "enum_opt" = $22, "class_val" = $23, "class_opt" = $24, "list_val" = $25, "list_opt" = $26, "map_val" = $27, "map_opt" = $28, "list_of_opt" = $29, "map_of_opt" = $30, "enum_list" = $31, "uri_list" = $32, "big_list" = $33, "nested" = $34, "secret" = $35, "token" = $36 WHERE "id" = $37`,
 	deleteSQL: `DELETE FROM "all_types" WHERE "id" = $1`,
 	countSQL:  `SELECT count(*) FROM "all_types"`,
 	wipeSQL:   `DELETE FROM "all_types"`,
@@ -93,6 +95,10 @@ type AllTypesColumns struct {
 	BytesOpt    NullBytesColumn[AllTypes]
 	UUIDVal     UUIDColumn[AllTypes, UUID]
 	UUIDOpt     NullUUIDColumn[AllTypes, UUID]
+	URIVal      URLColumn[AllTypes]
+	URIOpt      NullURLColumn[AllTypes]
+	BigVal      BigIntColumn[AllTypes]
+	BigOpt      NullBigIntColumn[AllTypes]
 	EnumVal     EnumColumn[AllTypes, Status]
 	EnumOpt     NullEnumColumn[AllTypes, Role]
 	ClassVal    JSONColumn[AllTypes]
@@ -104,6 +110,8 @@ type AllTypesColumns struct {
 	ListOfOpt   JSONColumn[AllTypes]
 	MapOfOpt    JSONColumn[AllTypes]
 	EnumList    JSONColumn[AllTypes]
+	URIList     JSONColumn[AllTypes]
+	BigList     JSONColumn[AllTypes]
 	Nested      NullJSONColumn[AllTypes]
 	Secret      StringColumn[AllTypes]
 	Token       NullStringColumn[AllTypes]
@@ -128,6 +136,10 @@ var AllTypesT = AllTypesColumns{
 	BytesOpt:    nullBytesColumn[AllTypes](newCol("all_types", "bytes_opt", true)),
 	UUIDVal:     uuidColumn[AllTypes, UUID](newCol("all_types", "uuid_val", false)),
 	UUIDOpt:     nullUUIDColumn[AllTypes, UUID](newCol("all_types", "uuid_opt", true)),
+	URIVal:      urlColumn[AllTypes](newCol("all_types", "uri_val", false)),
+	URIOpt:      nullURLColumn[AllTypes](newCol("all_types", "uri_opt", true)),
+	BigVal:      bigIntColumn[AllTypes](newCol("all_types", "big_val", false)),
+	BigOpt:      nullBigIntColumn[AllTypes](newCol("all_types", "big_opt", true)),
 	EnumVal:     enumColumn[AllTypes, Status](newCol("all_types", "enum_val", false)),
 	EnumOpt:     nullEnumColumn[AllTypes, Role](newCol("all_types", "enum_opt", true)),
 	ClassVal:    jsonColumn[AllTypes](newCol("all_types", "class_val", false)),
@@ -139,6 +151,8 @@ var AllTypesT = AllTypesColumns{
 	ListOfOpt:   jsonColumn[AllTypes](newCol("all_types", "list_of_opt", false)),
 	MapOfOpt:    jsonColumn[AllTypes](newCol("all_types", "map_of_opt", false)),
 	EnumList:    jsonColumn[AllTypes](newCol("all_types", "enum_list", false)),
+	URIList:     jsonColumn[AllTypes](newCol("all_types", "uri_list", false)),
+	BigList:     jsonColumn[AllTypes](newCol("all_types", "big_list", false)),
 	Nested:      nullJSONColumn[AllTypes](newCol("all_types", "nested", true)),
 	Secret:      stringColumn[AllTypes](newCol("all_types", "secret", false)),
 	Token:       nullStringColumn[AllTypes](newCol("all_types", "token", true)),
@@ -146,8 +160,8 @@ var AllTypesT = AllTypesColumns{
 
 // scanAllTypes reads the current row, in the column order of selectSQL.
 func scanAllTypes(r pgx.Rows, v *AllTypes, sc *scratch) error {
-	j := sc.jsonBufs(10)
-	sc.dest = append(sc.dest[:0], &v.ID, &v.BoolVal, &v.BoolOpt, &v.IntVal, &v.IntOpt, &v.DoubleVal, &v.DoubleOpt, &v.StringVal, &v.StringOpt, &v.DateTimeVal, nullTimeScan{&v.DateTimeOpt}, durationScan{&v.DurationVal}, nullDurationScan{&v.DurationOpt}, &v.BytesVal, &v.BytesOpt, uuidScan[UUID]{&v.UUIDVal}, nullUUIDScan[UUID]{&v.UUIDOpt}, enumScan[Status]{&v.EnumVal}, nullEnumScan[Role]{&v.EnumOpt}, jsonScan{&j[0]}, jsonScan{&j[1]}, jsonScan{&j[2]}, jsonScan{&j[3]}, jsonScan{&j[4]}, jsonScan{&j[5]}, jsonScan{&j[6]}, jsonScan{&j[7]}, jsonScan{&j[8]}, jsonScan{&j[9]}, &v.Secret, &v.Token)
+	j := sc.jsonBufs(12)
+	sc.dest = append(sc.dest[:0], &v.ID, &v.BoolVal, &v.BoolOpt, &v.IntVal, &v.IntOpt, &v.DoubleVal, &v.DoubleOpt, &v.StringVal, &v.StringOpt, &v.DateTimeVal, nullTimeScan{&v.DateTimeOpt}, durationScan{&v.DurationVal}, nullDurationScan{&v.DurationOpt}, &v.BytesVal, &v.BytesOpt, uuidScan[UUID]{&v.UUIDVal}, nullUUIDScan[UUID]{&v.UUIDOpt}, urlScan{&v.URIVal}, nullURLScan{&v.URIOpt}, bigIntScan{&v.BigVal}, bigIntScan{&v.BigOpt}, enumScan[Status]{&v.EnumVal}, nullEnumScan[Role]{&v.EnumOpt}, jsonScan{&j[0]}, jsonScan{&j[1]}, jsonScan{&j[2]}, jsonScan{&j[3]}, jsonScan{&j[4]}, jsonScan{&j[5]}, jsonScan{&j[6]}, jsonScan{&j[7]}, jsonScan{&j[8]}, jsonScan{&j[9]}, jsonScan{&j[10]}, jsonScan{&j[11]}, &v.Secret, &v.Token)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}
@@ -178,7 +192,13 @@ func scanAllTypes(r pgx.Rows, v *AllTypes, sc *scratch) error {
 	if err := decodeAllTypesEnumList(sc.decoder(jsonOrNull(j[8])), v); err != nil {
 		return columnError("all_types", "enum_list", err)
 	}
-	if err := decodeAllTypesNested(sc.decoder(jsonOrNull(j[9])), v); err != nil {
+	if err := decodeAllTypesURIList(sc.decoder(jsonOrNull(j[9])), v); err != nil {
+		return columnError("all_types", "uri_list", err)
+	}
+	if err := decodeAllTypesBigList(sc.decoder(jsonOrNull(j[10])), v); err != nil {
+		return columnError("all_types", "big_list", err)
+	}
+	if err := decodeAllTypesNested(sc.decoder(jsonOrNull(j[11])), v); err != nil {
 		return columnError("all_types", "nested", err)
 	}
 	return nil
@@ -407,6 +427,60 @@ func decodeAllTypesEnumList(d *JSONDecoder, v *AllTypes) error {
 	return d.End()
 }
 
+// decodeAllTypesURIList decodes the json column "uri_list" into v.URIList.
+func decodeAllTypesURIList(d *JSONDecoder, v *AllTypes) error {
+	if err := d.BeginArray(); err != nil {
+		return err
+	}
+	v.URIList = v.URIList[:0]
+	for i := 0; ; i++ {
+		ok, err := d.More()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		v.URIList = ExtendJSONSlice(d, v.URIList)
+		if err := d.URL(&v.URIList[i]); err != nil {
+			return JSONIndexError(err, i)
+		}
+	}
+	if v.URIList == nil {
+		v.URIList = []url.URL{}
+	}
+	return d.End()
+}
+
+// decodeAllTypesBigList decodes the json column "big_list" into v.BigList.
+func decodeAllTypesBigList(d *JSONDecoder, v *AllTypes) error {
+	if err := d.BeginArray(); err != nil {
+		return err
+	}
+	v.BigList = v.BigList[:0]
+	for i := 0; ; i++ {
+		ok, err := d.More()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		v.BigList = ExtendJSONSlice(d, v.BigList)
+		if d.Null() {
+			v.BigList[i] = nil
+		} else {
+			if err := d.BigInt(&v.BigList[i]); err != nil {
+				return JSONIndexError(err, i)
+			}
+		}
+	}
+	if v.BigList == nil {
+		v.BigList = []*big.Int{}
+	}
+	return d.End()
+}
+
 // decodeAllTypesNested decodes the json column "nested" into v.Nested.
 func decodeAllTypesNested(d *JSONDecoder, v *AllTypes) error {
 	if d.Null() {
@@ -518,13 +592,21 @@ func allTypesValues(v *AllTypes, args []any, sc *scratch) ([]any, error) {
 		return nil, columnError("all_types", "enum_list", err)
 	}
 	var j9 []byte
+	if j9, b, err = encodeColumn(b, v, encodeAllTypesURIList); err != nil {
+		return nil, columnError("all_types", "uri_list", err)
+	}
+	var j10 []byte
+	if j10, b, err = encodeColumn(b, v, encodeAllTypesBigList); err != nil {
+		return nil, columnError("all_types", "big_list", err)
+	}
+	var j11 []byte
 	if v.Nested != nil {
-		if j9, b, err = encodeColumn(b, v, encodeAllTypesNested); err != nil {
+		if j11, b, err = encodeColumn(b, v, encodeAllTypesNested); err != nil {
 			return nil, columnError("all_types", "nested", err)
 		}
 	}
 	sc.buf = b
-	return append(args, v.BoolVal, v.BoolOpt, v.IntVal, v.IntOpt, v.DoubleVal, v.DoubleOpt, v.StringVal, v.StringOpt, timeValue{&v.DateTimeVal}, timeValue{v.DateTimeOpt}, durationValue{&v.DurationVal}, durationValue{v.DurationOpt}, nonNilBytes(v.BytesVal), v.BytesOpt, uuidValue[UUID]{&v.UUIDVal}, uuidValue[UUID]{v.UUIDOpt}, enumValue[Status]{&v.EnumVal}, enumValue[Role]{v.EnumOpt}, j0, j1, j2, j3, j4, j5, j6, j7, j8, j9, v.Secret, v.Token), nil
+	return append(args, v.BoolVal, v.BoolOpt, v.IntVal, v.IntOpt, v.DoubleVal, v.DoubleOpt, v.StringVal, v.StringOpt, timeValue{&v.DateTimeVal}, timeValue{v.DateTimeOpt}, durationValue{&v.DurationVal}, durationValue{v.DurationOpt}, nonNilBytes(v.BytesVal), v.BytesOpt, uuidValue[UUID]{&v.UUIDVal}, uuidValue[UUID]{v.UUIDOpt}, urlValue{&v.URIVal}, urlValue{v.URIOpt}, bigIntValue{&v.BigVal}, nullBigIntValue{&v.BigOpt}, enumValue[Status]{&v.EnumVal}, enumValue[Role]{v.EnumOpt}, j0, j1, j2, j3, j4, j5, j6, j7, j8, j9, j10, j11, v.Secret, v.Token), nil
 }
 
 // encodeAllTypesClassVal appends v.ClassVal as JSON for its json column.
@@ -662,6 +744,36 @@ func encodeAllTypesEnumList(b []byte, v *AllTypes) ([]byte, error) {
 			b = append(b, ',')
 		}
 		b = AppendJSONString(b, string(v.EnumList[i]))
+	}
+	b = append(b, ']')
+	return b, nil
+}
+
+// encodeAllTypesURIList appends v.URIList as JSON for its json column.
+func encodeAllTypesURIList(b []byte, v *AllTypes) ([]byte, error) {
+	b = append(b, '[')
+	for i := range v.URIList {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = AppendJSONURL(b, &v.URIList[i])
+	}
+	b = append(b, ']')
+	return b, nil
+}
+
+// encodeAllTypesBigList appends v.BigList as JSON for its json column.
+func encodeAllTypesBigList(b []byte, v *AllTypes) ([]byte, error) {
+	b = append(b, '[')
+	for i := range v.BigList {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if v.BigList[i] == nil {
+			b = append(b, "null"...)
+		} else {
+			b = AppendJSONBigInt(b, v.BigList[i])
+		}
 	}
 	b = append(b, ']')
 	return b, nil

@@ -87,6 +87,12 @@ func (v *AllTypes) deepCopy(dst *AllTypes) {
 		p := *v.UUIDOpt
 		dst.UUIDOpt = &p
 	}
+	if v.URIOpt != nil {
+		p := *v.URIOpt
+		dst.URIOpt = &p
+	}
+	dst.BigVal = cloneBigInt(v.BigVal)
+	dst.BigOpt = cloneBigInt(v.BigOpt)
 	if v.EnumOpt != nil {
 		p := *v.EnumOpt
 		dst.EnumOpt = &p
@@ -127,6 +133,11 @@ func (v *AllTypes) deepCopy(dst *AllTypes) {
 		dst.MapOfOpt = m
 	}
 	dst.EnumList = slices.Clone(v.EnumList)
+	dst.URIList = slices.Clone(v.URIList)
+	dst.BigList = slices.Clone(v.BigList)
+	for i := range dst.BigList {
+		dst.BigList[i] = cloneBigInt(dst.BigList[i])
+	}
 	dst.Nested = slices.Clone(v.Nested)
 	for i := range dst.Nested {
 		if dst.Nested[i] != nil {

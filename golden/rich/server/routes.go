@@ -9,6 +9,8 @@ import (
 	"errors"
 	endpoints "example.com/rich/endpoints"
 	pod "example.com/rich/out/pod"
+	"math/big"
+	"net/url"
 	"sync"
 	"time"
 )
@@ -41,6 +43,8 @@ var (
 	_ func(*pod.Session, int64) (pod.Company, error)                                       = (*endpoints.StoreEndpoint)(nil).GetCompany
 	_ func(*pod.Session, pod.Company) error                                                = (*endpoints.StoreEndpoint)(nil).UpdateCompany
 	_ func(*pod.Session, pod.AllTypes) (pod.AllTypes, error)                               = (*endpoints.TypesEndpoint)(nil).AllTypes
+	_ func(*pod.Session, *big.Int) (*big.Int, error)                                       = (*endpoints.TypesEndpoint)(nil).BigInt
+	_ func(*pod.Session, []*big.Int) ([]*big.Int, error)                                   = (*endpoints.TypesEndpoint)(nil).BigInts
 	_ func(*pod.Session, bool) (bool, error)                                               = (*endpoints.TypesEndpoint)(nil).Bool
 	_ func(*pod.Session, *bool) (*bool, error)                                             = (*endpoints.TypesEndpoint)(nil).BoolOpt
 	_ func(*pod.Session, []byte) ([]byte, error)                                           = (*endpoints.TypesEndpoint)(nil).ByteData
@@ -63,6 +67,8 @@ var (
 	_ func(*pod.Session, []map[string][]pod.Reminder) ([]map[string][]pod.Reminder, error) = (*endpoints.TypesEndpoint)(nil).Nested
 	_ func(*pod.Session, string) (string, error)                                           = (*endpoints.TypesEndpoint)(nil).String
 	_ func(*pod.Session, *string) (*string, error)                                         = (*endpoints.TypesEndpoint)(nil).StringOpt
+	_ func(*pod.Session, url.URL) (url.URL, error)                                         = (*endpoints.TypesEndpoint)(nil).Uri
+	_ func(*pod.Session, *url.URL) (*url.URL, error)                                       = (*endpoints.TypesEndpoint)(nil).UriOpt
 	_ func(*pod.Session, pod.UUID) (pod.UUID, error)                                       = (*endpoints.TypesEndpoint)(nil).Uuid
 	_ func(*pod.Session, *pod.UUID) (*pod.UUID, error)                                     = (*endpoints.TypesEndpoint)(nil).UuidOpt
 )
@@ -97,6 +103,8 @@ func routes(r *router) {
 	r.handle("store", "updateCompany", handleStoreUpdateCompany(storeEndpoint))
 	typesEndpoint := &endpoints.TypesEndpoint{}
 	r.handle("types", "allTypes", handleTypesAllTypes(typesEndpoint))
+	r.handle("types", "bigInt", handleTypesBigInt(typesEndpoint))
+	r.handle("types", "bigInts", handleTypesBigInts(typesEndpoint))
 	r.handle("types", "bool", handleTypesBool(typesEndpoint))
 	r.handle("types", "boolOpt", handleTypesBoolOpt(typesEndpoint))
 	r.handle("types", "byteData", handleTypesByteData(typesEndpoint))
@@ -119,6 +127,8 @@ func routes(r *router) {
 	r.handle("types", "nested", handleTypesNested(typesEndpoint))
 	r.handle("types", "string", handleTypesString(typesEndpoint))
 	r.handle("types", "stringOpt", handleTypesStringOpt(typesEndpoint))
+	r.handle("types", "uri", handleTypesUri(typesEndpoint))
+	r.handle("types", "uriOpt", handleTypesUriOpt(typesEndpoint))
 	r.handle("types", "uuid", handleTypesUuid(typesEndpoint))
 	r.handle("types", "uuidOpt", handleTypesUuidOpt(typesEndpoint))
 }

@@ -5,6 +5,8 @@ package server
 import (
 	endpoints "example.com/rich/endpoints"
 	pod "example.com/rich/out/pod"
+	"math/big"
+	"net/url"
 	"strconv"
 	"time"
 )
@@ -74,6 +76,158 @@ func encodeTypesAllTypes(b []byte, res pod.AllTypes) ([]byte, error) {
 	if b, err = res.AppendJSON(b); err != nil {
 		return b, err
 	}
+	return b, nil
+}
+
+// typesBigIntParams holds the parameters of TypesEndpoint.BigInt.
+type typesBigIntParams struct {
+	v *big.Int
+}
+
+// decode reads the parameter object in one pass.
+func (p *typesBigIntParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "v":
+			if d.Null() {
+				p.v = nil
+			} else {
+				if err := d.BigInt(&p.v); err != nil {
+					return pod.JSONFieldError(err, "parameter", "v")
+				}
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// handleTypesBigInt serves POST /types/bigInt with TypesEndpoint.BigInt.
+func handleTypesBigInt(e *endpoints.TypesEndpoint) handler {
+	return func(c *call) {
+		var p typesBigIntParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.BigInt(c.session, p.v)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeTypesBigInt(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeTypesBigInt appends the JSON of a result of TypesEndpoint.BigInt.
+func encodeTypesBigInt(b []byte, res *big.Int) ([]byte, error) {
+	b = pod.AppendJSONBigInt(b, res)
+	return b, nil
+}
+
+// typesBigIntsParams holds the parameters of TypesEndpoint.BigInts.
+type typesBigIntsParams struct {
+	v []*big.Int
+}
+
+// decode reads the parameter object in one pass.
+func (p *typesBigIntsParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "v":
+			if d.Null() {
+				p.v = nil
+			} else {
+				if err := d.BeginArray(); err != nil {
+					return pod.JSONFieldError(err, "parameter", "v")
+				}
+				p.v = p.v[:0]
+				for i := 0; ; i++ {
+					ok, err := d.More()
+					if err != nil {
+						return pod.JSONFieldError(err, "parameter", "v")
+					}
+					if !ok {
+						break
+					}
+					p.v = pod.ExtendJSONSlice(d, p.v)
+					if err := d.BigInt(&p.v[i]); err != nil {
+						return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "v")
+					}
+				}
+				if p.v == nil {
+					p.v = []*big.Int{}
+				}
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// handleTypesBigInts serves POST /types/bigInts with TypesEndpoint.BigInts.
+func handleTypesBigInts(e *endpoints.TypesEndpoint) handler {
+	return func(c *call) {
+		var p typesBigIntsParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.BigInts(c.session, p.v)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeTypesBigInts(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeTypesBigInts appends the JSON of a result of TypesEndpoint.BigInts.
+func encodeTypesBigInts(b []byte, res []*big.Int) ([]byte, error) {
+	b = append(b, '[')
+	for i := range res {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = pod.AppendJSONBigInt(b, res[i])
+	}
+	b = append(b, ']')
 	return b, nil
 }
 
@@ -1780,6 +1934,142 @@ func encodeTypesStringOpt(b []byte, res *string) ([]byte, error) {
 		b = append(b, "null"...)
 	} else {
 		b = pod.AppendJSONString(b, *res)
+	}
+	return b, nil
+}
+
+// typesUriParams holds the parameters of TypesEndpoint.Uri.
+type typesUriParams struct {
+	v url.URL
+}
+
+// decode reads the parameter object in one pass.
+func (p *typesUriParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	var seen [1]bool
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "v":
+			if err := d.URL(&p.v); err != nil {
+				return pod.JSONFieldError(err, "parameter", "v")
+			}
+			seen[0] = true
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if !seen[0] {
+		return pod.JSONMissingError("parameter", "v")
+	}
+	return nil
+}
+
+// handleTypesUri serves POST /types/uri with TypesEndpoint.Uri.
+func handleTypesUri(e *endpoints.TypesEndpoint) handler {
+	return func(c *call) {
+		var p typesUriParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.Uri(c.session, p.v)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeTypesUri(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeTypesUri appends the JSON of a result of TypesEndpoint.Uri.
+func encodeTypesUri(b []byte, res url.URL) ([]byte, error) {
+	b = pod.AppendJSONURL(b, &res)
+	return b, nil
+}
+
+// typesUriOptParams holds the parameters of TypesEndpoint.UriOpt.
+type typesUriOptParams struct {
+	v *url.URL
+}
+
+// decode reads the parameter object in one pass.
+func (p *typesUriOptParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "v":
+			if d.Null() {
+				p.v = nil
+			} else {
+				if p.v == nil {
+					p.v = pod.NewJSONValue[url.URL](d)
+				}
+				if err := d.URL(p.v); err != nil {
+					return pod.JSONFieldError(err, "parameter", "v")
+				}
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// handleTypesUriOpt serves POST /types/uriOpt with TypesEndpoint.UriOpt.
+func handleTypesUriOpt(e *endpoints.TypesEndpoint) handler {
+	return func(c *call) {
+		var p typesUriOptParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.UriOpt(c.session, p.v)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeTypesUriOpt(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeTypesUriOpt appends the JSON of a result of TypesEndpoint.UriOpt.
+func encodeTypesUriOpt(b []byte, res *url.URL) ([]byte, error) {
+	if res == nil {
+		b = append(b, "null"...)
+	} else {
+		b = pod.AppendJSONURL(b, res)
 	}
 	return b, nil
 }

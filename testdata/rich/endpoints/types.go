@@ -3,6 +3,8 @@
 package endpoints
 
 import (
+	"math/big"
+	"net/url"
 	"time"
 
 	"example.com/rich/out/pod"
@@ -10,6 +12,18 @@ import (
 
 // TypesEndpoint echoes every type of SPEC §2, required and optional.
 type TypesEndpoint struct{}
+
+// Uri echoes a Uri.
+func (e *TypesEndpoint) Uri(s *pod.Session, v url.URL) (url.URL, error) { return v, nil }
+
+// UriOpt echoes an optional Uri.
+func (e *TypesEndpoint) UriOpt(s *pod.Session, v *url.URL) (*url.URL, error) { return v, nil }
+
+// BigInt echoes a BigInt (optional on the wire, as a nil-able kind).
+func (e *TypesEndpoint) BigInt(s *pod.Session, v *big.Int) (*big.Int, error) { return v, nil }
+
+// BigInts echoes a list of BigInts.
+func (e *TypesEndpoint) BigInts(s *pod.Session, v []*big.Int) ([]*big.Int, error) { return v, nil }
 
 // Bool echoes a bool.
 func (e *TypesEndpoint) Bool(s *pod.Session, v bool) (bool, error) { return v, nil }

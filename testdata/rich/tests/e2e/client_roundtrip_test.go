@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -132,6 +134,30 @@ func TestClientRoundTrip(t *testing.T) {
 		}
 		echo(t, ty.Nested, v, v)
 	})
+	t.Run("Uri", func(t *testing.T) {
+		for _, raw := range []string{"", "https://user:pw@example.com:8443/a%20b/%C3%A4?q=1&q=2#frag", "mailto:x@y.z", "/rel?x", "urn:isbn:0451450523"} {
+			u, err := url.Parse(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			echo(t, ty.Uri, *u, *u)
+			echo(t, ty.UriOpt, u, u)
+		}
+		echo(t, ty.UriOpt, nil, nil)
+	})
+	t.Run("BigInt", func(t *testing.T) {
+		beyond, _ := new(big.Int).SetString("-123456789012345678901234567890123456789", 10)
+		for _, v := range []*big.Int{big.NewInt(0), big.NewInt(math.MinInt64), beyond, new(big.Int).Lsh(big.NewInt(1), 200)} {
+			echo(t, ty.BigInt, v, v)
+		}
+		// A nil-able kind: the parameter is optional (nil is sent as null),
+		// while a result or list element spelled *big.Int is required, so
+		// nil comes back as "0", as a nil []byte comes back as "".
+		zero := new(big.Int)
+		zero.SetString("0", 10) // the representation decoding "0" gives
+		echo(t, ty.BigInt, nil, zero)
+		echo(t, ty.BigInts, []*big.Int{beyond, nil, big.NewInt(7)}, []*big.Int{beyond, zero, big.NewInt(7)})
+	})
 	t.Run("AllTypes", func(t *testing.T) {
 		full := fullAllTypes(t)
 		echo(t, ty.AllTypes, full, full)
@@ -142,6 +168,11 @@ func TestClientRoundTrip(t *testing.T) {
 		}
 		minimal.ListVal, minimal.MapVal, minimal.ListOfOpt = []int64{}, map[string]float64{}, []*string{}
 		minimal.MapOfOpt, minimal.EnumList = map[string]*int64{}, []client.Role{}
+		minimal.URIList, minimal.BigList = []url.URL{}, []*big.Int{}
+		if got.BigVal == nil || got.BigVal.Sign() != 0 {
+			t.Errorf("AllTypes(minimal): BigVal = %v, want 0 (nil is sent as \"0\")", got.BigVal)
+		}
+		minimal.BigVal = got.BigVal
 		minimal.BytesVal = got.BytesVal // "" on the wire: nil or empty, both fine
 		if len(got.BytesVal) != 0 || !reflect.DeepEqual(got, minimal) {
 			t.Errorf("AllTypes(minimal):\n got %+v\nwant %+v", got, minimal)
@@ -270,7 +301,10 @@ func fullAllTypes(t *testing.T) client.AllTypes {
 		MapVal: map[string]float64{"x": 1}, MapOpt: map[string]client.Address{"home": addr},
 		ListOfOpt: []*string{nil, ptr("b")}, MapOfOpt: map[string]*int64{"n": nil, "one": ptr(int64(1))},
 		EnumList: []client.Role{client.RoleManager, client.RoleDesigner},
-		Nested:   []map[string][]client.Reminder{{"r": {{Message: "m", RemindAt: at}}}},
-		Draft:    ptr("draft"), Scratch: ptr(int64(3)),
+		URIVal:   url.URL{Scheme: "https", Host: "example.com", Path: "/p q"}, URIOpt: &url.URL{Path: "rel"},
+		BigVal: new(big.Int).Lsh(big.NewInt(-3), 100), BigOpt: big.NewInt(5),
+		URIList: []url.URL{{Scheme: "mailto", Opaque: "a@b.c"}}, BigList: []*big.Int{nil, big.NewInt(-9)},
+		Nested: []map[string][]client.Reminder{{"r": {{Message: "m", RemindAt: at}}}},
+		Draft:  ptr("draft"), Scratch: ptr(int64(3)),
 	}
 }

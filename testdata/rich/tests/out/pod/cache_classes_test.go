@@ -2,6 +2,7 @@ package pod
 
 import (
 	"bytes"
+	"math/big"
 	"net"
 	"os"
 	"reflect"
@@ -50,8 +51,14 @@ func scribble(v reflect.Value) {
 			v.Set(reflect.ValueOf(t.Add(time.Hour)))
 			return
 		}
+		if b, ok := v.Addr().Interface().(*big.Int); ok { // a BigInt's words are unexported
+			b.Add(b, big.NewInt(1))
+			return
+		}
 		for i := range v.NumField() {
-			scribble(v.Field(i))
+			if f := v.Field(i); f.CanSet() { // url.Userinfo's fields are unexported: it is immutable
+				scribble(f)
+			}
 		}
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"math/big"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -216,7 +218,15 @@ func TestMarshalAllocs(t *testing.T) {
 			t.Errorf("%s: AppendJSON into a reused buffer: %v allocs, want 0", name, n)
 		}
 	}
+	// Uri values and BigInts beyond int64 are spelled by net/url and
+	// math/big, which allocate the text: about two allocations each (the
+	// sample has three of each).
 	a := allTypes()[0]
+	if n := testing.AllocsPerRun(50, func() { buf, _ = a.AppendJSON(buf[:0]) }); n > 12 {
+		t.Errorf("AllTypes with Uri and BigInt values: %v allocs, want at most 12", n)
+	}
+	a.URIVal, a.URIOpt, a.URIList, a.BigVal, a.BigOpt = url.URL{}, nil, nil, big.NewInt(-7), nil
+	a.BigList = []*big.Int{big.NewInt(math.MaxInt64), nil}
 	if n := testing.AllocsPerRun(50, func() { buf, _ = a.AppendJSON(buf[:0]) }); n != 0 {
 		t.Errorf("AllTypes (maps of up to 8 keys): %v allocs, want 0", n)
 	}

@@ -78,6 +78,10 @@ type mAllTypes struct {
 	BytesOpt    []byte                   `json:"bytesOpt"`
 	UUIDVal     string                   `json:"uuidVal"`
 	UUIDOpt     *string                  `json:"uuidOpt"`
+	URIVal      string                   `json:"uriVal"`
+	URIOpt      *string                  `json:"uriOpt"`
+	BigVal      string                   `json:"bigVal"`
+	BigOpt      *string                  `json:"bigOpt"`
 	EnumVal     string                   `json:"enumVal"`
 	EnumOpt     *string                  `json:"enumOpt"`
 	ClassVal    mAddress                 `json:"classVal"`
@@ -89,6 +93,8 @@ type mAllTypes struct {
 	ListOfOpt   []*string                `json:"listOfOpt"`
 	MapOfOpt    map[string]*int64        `json:"mapOfOpt"`
 	EnumList    []string                 `json:"enumList"`
+	URIList     []string                 `json:"uriList"`
+	BigList     []*string                `json:"bigList"`
 	Nested      []map[string][]mReminder `json:"nested"`
 	Draft       *string                  `json:"draft"`
 	Scratch     *int64                   `json:"scratch"`
@@ -174,6 +180,27 @@ func mirrorAllTypes(a AllTypes) mAllTypes {
 	}
 	for _, e := range a.EnumList {
 		m.EnumList = append(m.EnumList, string(e))
+	}
+	m.URIVal, m.BigVal = a.URIVal.String(), "0"
+	if a.BigVal != nil {
+		m.BigVal = a.BigVal.String()
+	}
+	if a.URIOpt != nil {
+		m.URIOpt = ptr(a.URIOpt.String())
+	}
+	if a.BigOpt != nil {
+		m.BigOpt = ptr(a.BigOpt.String())
+	}
+	m.URIList, m.BigList = []string{}, []*string{}
+	for _, u := range a.URIList {
+		m.URIList = append(m.URIList, u.String())
+	}
+	for _, b := range a.BigList {
+		var s *string
+		if b != nil {
+			s = ptr(b.String())
+		}
+		m.BigList = append(m.BigList, s)
 	}
 	if a.Nested != nil {
 		m.Nested = []map[string][]mReminder{}

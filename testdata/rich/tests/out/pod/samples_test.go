@@ -2,6 +2,8 @@ package pod
 
 import (
 	"math"
+	"math/big"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -20,6 +22,24 @@ var (
 	someDate = time.Date(2024, 2, 29, 23, 59, 59, 123456789, plus2)
 	uuid1    = UUID{0x12, 0x3e, 0x45, 0x67, 0xe8, 0x9b, 0x12, 0xd3, 0xa4, 0x56, 0x42, 0x66, 0x14, 0x17, 0x40, 0x00}
 )
+
+// mustURL parses s, which must be a URL.
+func mustURL(s string) url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return *u
+}
+
+// bigInt is the integer of decimal s.
+func bigInt(s string) *big.Int {
+	v, ok := new(big.Int).SetString(s, 10)
+	if !ok {
+		panic(s)
+	}
+	return v
+}
 
 func sampleAddress(i int) Address {
 	a := Address{Street: awkwardStrings[i%len(awkwardStrings)], City: "Zürich", Country: "CH"}
@@ -96,13 +116,16 @@ func allTypes() []AllTypes {
 		MapVal: map[string]float64{"b": 2, "a": 1, "ä": 0.5, "<": 3}, MapOpt: map[string]Address{"home": sampleAddress(3)},
 		ListOfOpt: []*string{ptr("x"), nil}, MapOfOpt: map[string]*int64{"n": nil, "one": ptr(int64(1))},
 		EnumList: []Role{RoleEngineer, RoleManager},
-		Nested:   []map[string][]Reminder{{"r": {{Message: "m", RemindAt: someDate, Recipient: ptr("you")}}, "empty": {}}, {}},
-		Secret:   "s3cret", Token: ptr("tok"), Draft: ptr("d"), Scratch: ptr(int64(3))}
+		URIVal:   mustURL("https://user:pw@example.com:8080/a%20b/c?q=1&r=%C3%A4#frag"), URIOpt: ptr(mustURL("mailto:x@y.z")),
+		BigVal: bigInt("-123456789012345678901234567890"), BigOpt: bigInt("18446744073709551616"),
+		URIList: []url.URL{mustURL("/relative?x"), {}}, BigList: []*big.Int{big.NewInt(-1), nil, bigInt("1" + strings.Repeat("0", 40))},
+		Nested: []map[string][]Reminder{{"r": {{Message: "m", RemindAt: someDate, Recipient: ptr("you")}}, "empty": {}}, {}},
+		Secret: "s3cret", Token: ptr("tok"), Draft: ptr("d"), Scratch: ptr(int64(3))}
 	var manyKeys = map[string]float64{}
 	for i := 0; i < 20; i++ {
 		manyKeys[strings.Repeat("k", 20-i)] = float64(i)
 	}
-	big := full
-	big.MapVal = manyKeys
-	return []AllTypes{full, {EnumVal: StatusActive}, big}
+	wide := full
+	wide.MapVal = manyKeys
+	return []AllTypes{full, {EnumVal: StatusActive}, wide}
 }
