@@ -33,7 +33,7 @@ func newOrigins(list []string) origins {
 }
 
 // corsMaxAge lets a browser cache a preflight for ten minutes.
-var corsMaxAge = []string{strconv.Itoa(600)}
+var corsMaxAge = []string{"600"}
 
 // check lets req through, or answers it (a 403, or a preflight's 204) and
 // reports false.
@@ -75,25 +75,16 @@ func sameOrigin(origin, host string) bool {
 		return true
 	}
 	// Default ports may be left out on either side.
-	h, p := splitHostPort(host)
-	oh, op := splitHostPort(u.Host)
-	if op == "" {
-		op = map[string]string{"http": "80", "https": "443"}[u.Scheme]
-	}
-	if !strings.EqualFold(h, oh) {
+	sent := &url.URL{Host: host}
+	if !strings.EqualFold(u.Hostname(), sent.Hostname()) {
 		return false
 	}
-	if p == "" { // the client connected to a default port
-		return op == "80" || op == "443"
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
 	}
-	return p == op
-}
-
-// splitHostPort splits "host:port" or "[::1]:port"; port may be "".
-func splitHostPort(s string) (host, port string) {
-	i := strings.LastIndexByte(s, ':')
-	if i < 0 || strings.HasSuffix(s, "]") {
-		return s, ""
+	if sent.Port() == "" { // the client connected to a default port
+		return port == "80" || port == "443"
 	}
-	return s[:i], s[i+1:]
+	return sent.Port() == port
 }

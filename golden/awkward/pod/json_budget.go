@@ -113,13 +113,12 @@ func (d *JSONDecoder) grant() {
 // fills in place, charging d for any growth. It grows at least to 4 and
 // then doubles, as encoding/json does, instead of append's 1, 2, 4.
 func ExtendJSONSlice[T any](d *JSONDecoder, s []T) []T {
+	var zero T
 	if n := len(s); n < cap(s) {
 		s = s[:n+1]
-		var zero T
 		s[n] = zero
 		return s
 	}
-	var zero T
 	grown := make([]T, len(s)+1, max(4, 2*cap(s)))
 	d.charge(int64(cap(grown)-cap(s)) * int64(unsafe.Sizeof(zero)))
 	copy(grown, s)

@@ -73,13 +73,13 @@ func (s *Server) Run(ctx context.Context, stdout io.Writer) error {
 	case <-ctx.Done():
 	}
 	s.drain(cfg.DrainDelay, served)
-	if dl, ok := ln.(*drainListener); ok {
-		dl.stopAccepting()
-		dl.waitIdle(cfg.ShutdownTimeout)
-	}
 	s.rt.Logger.Info("shutting down", slog.Duration("grace", cfg.ShutdownTimeout))
 	grace, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
+	if dl, ok := ln.(*drainListener); ok { // one grace for the wait and the shutdown
+		dl.stopAccepting()
+		dl.waitIdle(grace)
+	}
 	if err := srv.Shutdown(grace); err != nil {
 		srv.Close()
 		return fmt.Errorf("shutdown: in-flight calls did not finish within %s", cfg.ShutdownTimeout)

@@ -4,7 +4,6 @@ package server
 
 import (
 	"net/http"
-	"strconv"
 	"sync/atomic"
 
 	"example.com/hello/out/pod"
@@ -53,7 +52,7 @@ func (l *limits) budget(n int64) pod.JSONBudget {
 }
 
 // retryAfter is the Retry-After of an overload 503, in seconds.
-var retryAfter = []string{strconv.Itoa(1)}
+var retryAfter = []string{"1"}
 
 // busy answers 503 with Retry-After: the server is overloaded, nothing is
 // wrong with the call, and a retry soon may succeed.

@@ -3,6 +3,7 @@
 package server
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"sync"
@@ -42,23 +43,29 @@ func newDrainListener(ln *net.TCPListener) *drainListener {
 }
 
 func (l *drainListener) Accept() (net.Conn, error) {
+	// Count the connection this call may hand out before the kernel gives
+	// it, so that waitIdle cannot miss one that http.Server has accepted
+	// but not yet tracked.
+	l.busy.Add(1)
 	c, err := l.TCPListener.Accept()
-	if err == nil {
-		return c, nil
-	}
-	l.mu.Lock() // waits for a stopAccepting that may be sweeping
-	if len(l.swept) > 0 {
-		c, l.swept = l.swept[0], l.swept[1:]
+	if err != nil {
+		l.mu.Lock() // waits for a stopAccepting that may be sweeping
+		if len(l.swept) > 0 {
+			c, l.swept, err = l.swept[0], l.swept[1:], nil
+		}
+		stopped := l.stopped
 		l.mu.Unlock()
-		return c, nil
+		if err != nil {
+			l.busy.Add(-1)
+			if stopped {
+				<-l.closed
+				return nil, net.ErrClosed
+			}
+			return nil, err
+		}
 	}
-	stopped := l.stopped
-	l.mu.Unlock()
-	if stopped {
-		<-l.closed
-		return nil, net.ErrClosed
-	}
-	return nil, err
+	l.states.Store(c, http.StateNew) // counted above; connState's StateNew changes nothing
+	return c, nil
 }
 
 // stopAccepting closes the socket, keeping what the kernel has queued.
@@ -100,9 +107,9 @@ func busyness(state any) int64 {
 	return 0
 }
 
-// waitIdle waits, at most limit, until no connection is new or active.
-func (l *drainListener) waitIdle(limit time.Duration) {
-	for deadline := time.Now().Add(limit); l.busy.Load() > 0 && time.Now().Before(deadline); {
+// waitIdle waits until no connection is new or active, or ctx is done.
+func (l *drainListener) waitIdle(ctx context.Context) {
+	for l.busy.Load() > 0 && ctx.Err() == nil {
 		time.Sleep(2 * time.Millisecond)
 	}
 }

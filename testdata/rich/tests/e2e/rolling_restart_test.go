@@ -47,7 +47,8 @@ func freePort(t *testing.T) int {
 }
 
 // nginxConf is a load balancer as one would deploy it in front of the
-// servers: kept-alive upstream connections, passive health checks, and a
+// servers: kept-alive upstream connections (closed when idle for less
+// than the servers' drainDelay), passive health checks, and a
 // retry on another server only for errors before the request was sent
 // (non-idempotent POSTs are never retried once sent, so a lost or doubled
 // insert cannot hide behind a retry).
@@ -64,6 +65,7 @@ http {
 	scgi_temp_path %[1]s/scgi;
 	upstream app {
 %[2]s		keepalive 32;
+		keepalive_timeout 500ms; # below drainDelay, as docs/DESIGN.md advises
 	}
 	server {
 		listen 127.0.0.1:%[3]d;
