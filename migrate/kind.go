@@ -13,19 +13,30 @@ import (
 // theirs, since a List<int?> holding nulls does not decode as List<int>.
 func kindOf(t *schema.Type) string { return strings.TrimSuffix(t.String(), "?") }
 
-// enumsOf maps the name of every enum the type names (itself or as an
-// element) to its values; nil when there is none.
+// enumsOf maps the name of every enum the type names (itself, as an
+// element, or as a map key) to its values; nil when there is none.
 func enumsOf(t *schema.Type) map[string][]string {
-	for ; t != nil; t = t.Elem {
+	var m map[string][]string
+	var walk func(t *schema.Type)
+	walk = func(t *schema.Type) {
+		if t == nil {
+			return
+		}
 		if t.Kind == schema.EnumKind {
 			values := make([]string, len(t.Enum.Values))
 			for i, v := range t.Enum.Values {
 				values[i] = v.Name
 			}
-			return map[string][]string{t.Enum.Name: values}
+			if m == nil {
+				m = map[string][]string{}
+			}
+			m[t.Enum.Name] = values
 		}
+		walk(t.Key)
+		walk(t.Elem)
 	}
-	return nil
+	walk(t)
+	return m
 }
 
 // kindChanged reports whether a column that keeps its Postgres type

@@ -2,7 +2,69 @@
 
 package pod
 
-import "fmt"
+import (
+	"fmt"
+	"maps"
+	"slices"
+)
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *Keyed) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "Keyed"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *Keyed) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(Keyed)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+func (v *Keyed) deepCopy(dst *Keyed) {
+	*dst = *v
+	dst.Tags = maps.Clone(v.Tags)
+	dst.Scores = maps.Clone(v.Scores)
+	dst.Days = maps.Clone(v.Days)
+	dst.Refs = maps.Clone(v.Refs)
+	dst.Levels = maps.Clone(v.Levels)
+	dst.Moods = maps.Clone(v.Moods)
+	dst.ByID = maps.Clone(v.ByID)
+	if v.ByLevel != nil {
+		m := make(map[Level][]int64, len(v.ByLevel))
+		for k, e := range v.ByLevel {
+			e = slices.Clone(e)
+			m[k] = e
+		}
+		dst.ByLevel = m
+	}
+	dst.ByRef = maps.Clone(v.ByRef)
+	dst.ByDay = maps.Clone(v.ByDay)
+	dst.ByMood = maps.Clone(v.ByMood)
+	dst.ByName = maps.Clone(v.ByName)
+	if v.Nested != nil {
+		m := make(map[int64]map[bool]float64, len(v.Nested))
+		for k, e := range v.Nested {
+			e = maps.Clone(e)
+			m[k] = e
+		}
+		dst.Nested = m
+	}
+	if v.LevelOpt != nil {
+		p := *v.LevelOpt
+		dst.LevelOpt = &p
+	}
+	if v.MoodOpt != nil {
+		p := *v.MoodOpt
+		dst.MoodOpt = &p
+	}
+}
 
 // cacheClass is the class name the Global cache stores with the value, "" for nil.
 func (v *Plain) cacheClass() string {
@@ -30,6 +92,12 @@ func (v *Plain) deepCopy(dst *Plain) {
 // cacheDecode decodes a value the Global cache stored as class and JSON.
 func cacheDecode(class string, data []byte) (any, error) {
 	switch class {
+	case "Keyed":
+		v := new(Keyed)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
 	case "Plain":
 		v := new(Plain)
 		if err := decodeStoredJSONDocument(data, v); err != nil {

@@ -4,12 +4,15 @@ package pod
 
 // dbTables are the tables of DB: s.DB.Company, ...
 type dbTables struct {
+	// Keyed is table "keyed".
+	Keyed KeyedTable
 	// Plain is table "plain".
 	Plain PlainTable
 }
 
 // bind points every table at db.
 func (t *dbTables) bind(db *DB) {
+	t.Keyed.db = db
 	t.Plain.db = db
 }
 
