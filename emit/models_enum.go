@@ -39,8 +39,8 @@ func enumCode(f *jen.File, e *schema.Enum, models string) {
 		}).Block(jen.Return(jen.True()))),
 		jen.Return(jen.False()))
 
-	f.Comment("Parse" + e.Name + " returns the " + e.Name + " named s; other names are an error.")
-	f.Func().Id("Parse"+e.Name).Params(jen.Id("s").String()).Params(jen.Id(e.Name), jen.Error()).Block(
+	f.Comment(e.ParserName() + " returns the " + e.Name + " named s; other names are an error.")
+	f.Func().Id(e.ParserName()).Params(jen.Id("s").String()).Params(jen.Id(e.Name), jen.Error()).Block(
 		jen.If(jen.Id("e").Op(":=").Id(e.Name).Call(jen.Id("s")), jen.Id("e").Dot("Valid").Call()).Block(
 			jen.Return(jen.Id("e"), jen.Nil())),
 		jen.Return(jen.Lit(""), jen.Qual("fmt", "Errorf").Call(
