@@ -102,8 +102,9 @@ func parseFieldValue(s string, at func(int) Pos, errs *ErrorList) (*typeExpr, fi
 			set(&flags)
 			continue
 		}
-		if name, ok := strings.CutPrefix(key, "column="); ok {
+		if strings.HasPrefix(key, "column=") {
 			rest := word[strings.Index(word, "=")+1:]
+			name := strings.TrimSpace(rest)
 			flags.column = name
 			flags.columnPos = at(off + len(word) - len(strings.TrimLeft(rest, " \t")))
 			if !isSQLName(name) {
