@@ -9,7 +9,9 @@ type SecretEndpoint struct{}
 func (e *SecretEndpoint) Get(s *pod.Session, id int64) (pod.Secret, error) { return pod.Secret{}, nil }
 
 // Put would read one from them.
-func (e *SecretEndpoint) Put(s *pod.Session, secrets []pod.Secret, level *pod.Level) error { return nil }
+func (e *SecretEndpoint) Put(s *pod.Session, secrets []pod.Secret, level *pod.Level) error {
+	return nil
+}
 
 // RemindFutureCall may take one: future calls run on the server.
 type RemindFutureCall struct{}
