@@ -91,3 +91,33 @@ func TestColumnFlag(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestServerOnlyFutureCallArg: a future call may take a server-only class
+// (it never leaves the server), and an ignored method may use one too.
+func TestServerOnlyFutureCallArg(t *testing.T) {
+	p, err := LoadFiles([]File{{Path: "secret.yaml", Data: []byte("class: Secret\nserverOnly: true\nfields:\n  key: String\n")}},
+		[]File{{Path: "e.go", Data: []byte(`package endpoints
+
+import "example.com/app/out/pod"
+
+type KeepFutureCall struct{}
+
+func (f *KeepFutureCall) Invoke(s *pod.Session, v pod.Secret) error { return nil }
+
+type VaultEndpoint struct{}
+
+//podgen:ignore
+func (e *VaultEndpoint) Open(s *pod.Session) (pod.Secret, error) { return pod.Secret{}, nil }
+
+func (e *VaultEndpoint) Count(s *pod.Session) (int64, error) { return 0, nil }
+`)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.FutureCalls) != 1 || p.FutureCalls[0].Arg.Class == nil || !p.FutureCalls[0].Arg.Class.ServerOnly {
+		t.Errorf("future calls = %+v", p.FutureCalls)
+	}
+	if len(p.Endpoints) != 1 || len(p.Endpoints[0].Methods) != 1 {
+		t.Errorf("endpoints = %+v", p.Endpoints)
+	}
+}
