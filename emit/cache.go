@@ -54,8 +54,7 @@ func (cc *cacheCopier) methods(f *jen.File, c *schema.Class) {
 	body := []jen.Code{jen.Op("*").Id("dst").Op("=").Op("*").Id("v")}
 	for _, fl := range c.Fields {
 		if fl.NotSerialized { // cached as if stored as JSON, which lacks it
-			body = append(body, jen.Id("dst").Dot(fl.GoName).Op("=").Id(c.Name).Values().Dot(fl.GoName).
-				Comment("scope=none: never serialized, so not cached either"))
+			body = append(body, jen.Id("dst").Dot(fl.GoName).Op("=").Id(c.Name).Values().Dot(fl.GoName))
 			continue
 		}
 		if cc.hasRefs(fl.Type) {

@@ -138,7 +138,7 @@ func (v *Note) cacheCopy() any {
 // the Global cache, which stores JSON.
 func (v *Note) deepCopy(dst *Note) {
 	*dst = *v
-	dst.Draft = Note{}.Draft // scope=none: never serialized, so not cached either
+	dst.Draft = Note{}.Draft
 }
 
 // cacheClass is the class name the Global cache stores with the value, "" for nil.
@@ -265,7 +265,7 @@ func (v *Report) deepCopy(dst *Report) {
 		v.Audit.deepCopy(p)
 		dst.Audit = p
 	}
-	dst.Secrecy = Report{}.Secrecy // scope=none: never serialized, so not cached either
+	dst.Secrecy = Report{}.Secrecy
 }
 
 // cacheClass is the class name the Global cache stores with the value, "" for nil.
@@ -291,9 +291,9 @@ func (v *Scratch) cacheCopy() any {
 // the Global cache, which stores JSON.
 func (v *Scratch) deepCopy(dst *Scratch) {
 	*dst = *v
-	dst.Secret = Scratch{}.Secret // scope=none: never serialized, so not cached either
+	dst.Secret = Scratch{}.Secret
 	v.Note.deepCopy(&dst.Note)
-	dst.Local = Scratch{}.Local // scope=none: never serialized, so not cached either
+	dst.Local = Scratch{}.Local
 }
 
 // cacheClass is the class name the Global cache stores with the value, "" for nil.
