@@ -63,6 +63,10 @@ func modelFiles(p *schema.Protocol, pkg, models string, client bool) []File {
 func classCode(f *jen.File, c *schema.Class, models string, client bool) {
 	fields := wireFields(c)
 	comment(f, docComment(c.Name, c.Doc, c.Pos, "protocol "+kindWord(c)+" "+c.Name))
+	if c.Extends != nil {
+		f.Comment("")
+		f.Comment("It extends " + c.Extends.Name + ": " + c.Extends.Name + "'s fields come first, copied, not embedded.")
+	}
 	f.Type().Id(c.Name).StructFunc(func(g *jen.Group) {
 		for _, fl := range c.Fields {
 			if (fl.ServerOnly || fl.NotSerialized) && client {

@@ -6,6 +6,8 @@ import "strconv"
 
 // Employee extends Person and holds the hierarchy's table: the inherited
 // fields are its first columns, and an index may use them.
+//
+// It extends Person: Person's fields come first, copied, not embedded.
 type Employee struct {
 	ID     int64
 	Name   string

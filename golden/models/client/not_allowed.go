@@ -5,6 +5,8 @@ package client
 import "strconv"
 
 // NotAllowed extends AppError: it carries the code, then its reason.
+//
+// It extends AppError: AppError's fields come first, copied, not embedded.
 type NotAllowed struct {
 	Code   int64
 	Reason string

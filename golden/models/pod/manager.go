@@ -6,6 +6,8 @@ import "strconv"
 
 // Manager extends the table class Employee without a table of its own: it
 // has Employee's fields, the id among them, as a plain class.
+//
+// It extends Employee: Employee's fields come first, copied, not embedded.
 type Manager struct {
 	ID      int64
 	Name    string
