@@ -53,11 +53,19 @@ func (cc *cacheCopier) methods(f *jen.File, c *schema.Class) {
 		jen.Return(jen.Id("c")))
 	body := []jen.Code{jen.Op("*").Id("dst").Op("=").Op("*").Id("v")}
 	for _, fl := range c.Fields {
+		if fl.NotSerialized { // cached as if stored as JSON, which lacks it
+			body = append(body, jen.Id("dst").Dot(fl.GoName).Op("=").Id(c.Name).Values().Dot(fl.GoName))
+			continue
+		}
 		if cc.hasRefs(fl.Type) {
 			body = append(body, cc.copyCode(jen.Id("dst").Dot(fl.GoName), jen.Id("v").Dot(fl.GoName), fl.Type, 0)...)
 		}
 	}
 	f.Comment("deepCopy sets *dst to a copy of v that shares no memory with it.")
+	if hasNotSerialized(c) {
+		f.Comment("Fields that are never serialized (scope=none) are left zero, as in")
+		f.Comment("the Global cache, which stores JSON.")
+	}
 	f.Func().Params(recv.Clone()).Id("deepCopy").Params(jen.Id("dst").Op("*").Id(c.Name)).Block(body...)
 }
 
@@ -148,4 +156,14 @@ func cacheDecodeFunc(f *jen.File, classes []*schema.Class) {
 		jen.Switch(jen.Id("class")).Block(cases...),
 		jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(
 			jen.Lit("unknown class %q (stored by another version of the app?)"), jen.Id("class"))))
+}
+
+// hasNotSerialized reports whether c has a `scope=none` field.
+func hasNotSerialized(c *schema.Class) bool {
+	for _, fl := range c.Fields {
+		if fl.NotSerialized {
+			return true
+		}
+	}
+	return false
 }

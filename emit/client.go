@@ -68,6 +68,9 @@ func clientRoot(p *schema.Protocol, o Options) *jen.File {
 
 	cases := make([]jen.Code, 0, len(p.Exceptions))
 	for _, x := range p.Exceptions {
+		if x.ServerOnly {
+			continue // the client has no copy
+		}
 		cases = append(cases, jen.Case(jen.Lit(x.Name)).Block(jen.Return(jen.New(jen.Id(x.Name)))))
 	}
 	f.Comment("newException returns a zero exception for a class name the server sent, nil")

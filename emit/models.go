@@ -33,17 +33,25 @@ func clientModels(p *schema.Protocol, o Options) ([]File, error) {
 }
 
 // modelFiles renders every class, exception and enum into package pkg at
-// import path models. The client's copies lack the server-only fields.
+// import path models. The client has no copy of a server-only definition,
+// and its copies lack the fields that never reach it: server-only ones and
+// those never serialized (scope=none).
 func modelFiles(p *schema.Protocol, pkg, models string, client bool) []File {
 	var out []File
 	for _, cs := range [][]*schema.Class{p.Classes, p.Exceptions} {
 		for _, c := range cs {
+			if c.ServerOnly && client {
+				continue
+			}
 			f := jen.NewFilePathName(models, pkg)
 			classCode(f, c, models, client)
 			out = append(out, File{Path: pkg + "/" + c.File + ".go", Jen: f})
 		}
 	}
 	for _, e := range p.Enums {
+		if e.ServerOnly && client {
+			continue
+		}
 		f := jen.NewFilePathName(models, pkg)
 		enumCode(f, e, models)
 		out = append(out, File{Path: pkg + "/" + e.File + ".go", Jen: f})
@@ -55,9 +63,13 @@ func modelFiles(p *schema.Protocol, pkg, models string, client bool) []File {
 func classCode(f *jen.File, c *schema.Class, models string, client bool) {
 	fields := wireFields(c)
 	comment(f, docComment(c.Name, c.Doc, c.Pos, "protocol "+kindWord(c)+" "+c.Name))
+	if c.Extends != nil {
+		f.Comment("")
+		f.Comment("It extends " + c.Extends.Name + ": " + c.Extends.Name + "'s fields come first, copied, not embedded.")
+	}
 	f.Type().Id(c.Name).StructFunc(func(g *jen.Group) {
 		for _, fl := range c.Fields {
-			if fl.ServerOnly && client {
+			if (fl.ServerOnly || fl.NotSerialized) && client {
 				continue
 			}
 			switch {
@@ -65,6 +77,10 @@ func classCode(f *jen.File, c *schema.Class, models string, client bool) {
 				comment(g, strings.TrimSpace(fl.Doc))
 			case fl.ServerOnly:
 				g.Comment("Server-only: stored, never sent to clients.")
+			case fl.NotSerialized && fl.Persist:
+				g.Comment("Never serialized (scope=none): stored in its column, never in JSON.")
+			case fl.NotSerialized:
+				g.Comment("Never serialized (scope=none): not in the JSON of the class.")
 			}
 			g.Id(fl.GoName).Add(goType(fl.Type, models))
 		}
@@ -76,11 +92,12 @@ func classCode(f *jen.File, c *schema.Class, models string, client bool) {
 }
 
 // wireFields are the fields that travel as JSON, in YAML order: all but the
-// server-only ones, which never leave the server.
+// server-only ones, which never leave the server, and those never
+// serialized (scope=none).
 func wireFields(c *schema.Class) []*schema.Field {
 	var out []*schema.Field
 	for _, fl := range c.Fields {
-		if !fl.ServerOnly {
+		if !fl.ServerOnly && fl.Serialized() {
 			out = append(out, fl)
 		}
 	}

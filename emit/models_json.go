@@ -24,7 +24,7 @@ func classJSON(f *jen.File, c *schema.Class, fields []*schema.Field, models stri
 
 	var members []jsonMember
 	for _, fl := range c.Fields {
-		if fl.ServerOnly && client {
+		if fl.ServerOnly && client || !fl.Serialized() {
 			continue
 		}
 		members = append(members, jsonMember{
@@ -64,9 +64,11 @@ func storedJSON(f *jen.File, c *schema.Class, models string) {
 	method("AppendJSON", jen.Return(jen.Id("v").Dot("appendJSON").Call(jen.Id("b"), jen.False())))
 	var wire, hidden []*schema.Field
 	for _, fl := range c.Fields {
-		if fl.ServerOnly {
+		switch {
+		case !fl.Serialized():
+		case fl.ServerOnly:
 			hidden = append(hidden, fl)
-		} else {
+		default:
 			wire = append(wire, fl)
 		}
 	}

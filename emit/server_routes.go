@@ -95,12 +95,17 @@ func serverDecodeParams(f *jen.File, o Options) {
 }
 
 // serverEndpointError writes endpointError: each generated exception is
-// looked for with errors.As and sent as a 400 with its class and data.
+// looked for with errors.As and sent as a 400 with its class and data. A
+// server-only exception is not among them: clients have no copy of it, so
+// it is an internal error like any other.
 func serverEndpointError(f *jen.File, p *schema.Protocol, o Options) {
 	f.Comment("endpointError answers an error an endpoint method returned: a generated")
 	f.Comment("exception is a 400 with its class and data, anything else a 500.")
 	f.Func().Id("endpointError").Params(jen.Id("c").Op("*").Id("call"), jen.Err().Error()).BlockFunc(func(g *jen.Group) {
 		for _, x := range p.Exceptions {
+			if x.ServerOnly {
+				continue
+			}
 			v := jen.Id("x" + x.Name)
 			g.Var().Add(v.Clone()).Op("*").Qual(o.Pod(), x.Name)
 			g.If(jen.Qual("errors", "As").Call(jen.Err(), jen.Op("&").Add(v.Clone()))).Block(

@@ -19,11 +19,12 @@ import (
 //	);
 //	CREATE UNIQUE INDEX "company_name_idx" ON "company" USING btree ("name", "founded_date");
 //
-// Server-only fields are columns; api-only fields are not. podgen's own
+// Server-only fields are columns; api-only fields are not. Tables marked
+// `managedMigration: false` are left out: the user creates them. podgen's own
 // system tables (SystemMigrations) follow in every app, since every server
 // runs the scheduler and writes its logs.
 func tablesSQL(p *schema.Protocol, _ Options) ([]File, error) {
-	tables := p.Tables()
+	tables := p.ManagedTables()
 	var b strings.Builder
 	b.WriteString("-- " + Header + "\n")
 	b.WriteString(AppTablesSQL(tables))

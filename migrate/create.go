@@ -131,7 +131,7 @@ func folderFiles(p *schema.Protocol, next *Snapshot, changes []Change, first boo
 	return map[string][]byte{
 		MigrationFile: []byte(head + delta),
 		DefinitionFile: []byte("-- podgen create-migration: the whole schema of the app's tables at this version\n" +
-			"-- (podgen's own system tables are versioned separately).\n" + emit.AppTablesSQL(p.Tables())),
+			"-- (podgen's own system tables are versioned separately).\n" + emit.AppTablesSQL(p.ManagedTables())),
 		SnapshotFile: next.Marshal(),
 	}, nil
 }

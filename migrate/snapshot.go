@@ -82,11 +82,12 @@ type Index struct {
 	index *schema.Index // set when built from a protocol: renders CREATE INDEX
 }
 
-// FromProtocol is the snapshot of the protocol's table classes: exactly
-// what emit writes into tables.pgsql for them.
+// FromProtocol is the snapshot of the protocol's managed table classes
+// (not those marked `managedMigration: false`): exactly what emit writes
+// into tables.pgsql for them.
 func FromProtocol(p *schema.Protocol) *Snapshot {
 	s := &Snapshot{Format: SnapshotFormat, Tables: []Table{}}
-	for _, c := range p.Tables() {
+	for _, c := range p.ManagedTables() {
 		s.Tables = append(s.Tables, tableOf(c))
 	}
 	sort.Slice(s.Tables, func(i, j int) bool { return s.Tables[i].Name < s.Tables[j].Name })

@@ -104,7 +104,7 @@ func (ep *endpointParser) method(m goMethod) *Method {
 		Params:   ep.params(m.file, d, params[1:]),
 		Result:   ep.result(m.file, d),
 	}
-	if len(*ep.errs) > before {
+	if len(*ep.errs) > before || !ep.checkServedServerOnly(sm) {
 		return nil
 	}
 	return sm

@@ -34,6 +34,18 @@ func (p *Protocol) Tables() []*Class {
 	return ts
 }
 
+// ManagedTables returns the table classes whose tables podgen creates and
+// migrates: Tables without those marked `managedMigration: false`.
+func (p *Protocol) ManagedTables() []*Class {
+	var ts []*Class
+	for _, c := range p.Tables() {
+		if !c.Unmanaged {
+			ts = append(ts, c)
+		}
+	}
+	return ts
+}
+
 // Class is a `class:` or `exception:` definition.
 type Class struct {
 	Pos         Pos
@@ -43,7 +55,15 @@ type Class struct {
 	Table       string // table name, "" when the class is not stored
 	IsException bool
 	Fields      []*Field // in YAML order; for a table class ID comes first
-	Indexes     []*Index // sorted by Name
+	// Extends is the class named by `extends:`, nil without one. Its
+	// fields are copied into Fields, before the class's own.
+	Extends *Class
+	// ServerOnly classes (`serverOnly: true`) have no client copy.
+	ServerOnly bool
+	// Unmanaged table classes (`managedMigration: false`) are left out of
+	// tables.pgsql and migrations; the user creates the table.
+	Unmanaged bool
+	Indexes   []*Index // sorted by Name
 
 	// HoldsServerOnly is set when the class, or a class it holds (through
 	// any nesting), has a server-only field: its stored JSON (caches, json
@@ -76,7 +96,17 @@ type Field struct {
 	Persist bool
 	// IsID marks the implicit `id` of a table class (Go `ID int64`).
 	IsID bool
+	// NotSerialized fields (`scope=none`) never travel as JSON: not on the
+	// wire, not in json columns or caches. A table class still stores them
+	// in their column unless they are api-only.
+	NotSerialized bool
+
+	inherited bool // copied from the class this one extends
 }
+
+// Serialized reports whether the field is part of the class's JSON (the
+// wire form, or the stored form for a server-only field).
+func (f *Field) Serialized() bool { return !f.NotSerialized }
 
 // Kind is the shape of a Type.
 type Kind int
@@ -202,6 +232,8 @@ type Enum struct {
 	// Default is `default: value`: an unknown name or index on input
 	// becomes this value instead of an error. nil: unknown is an error.
 	Default *EnumValue
+	// ServerOnly enums (`serverOnly: true`) have no client copy.
+	ServerOnly bool
 }
 
 // EnumValue is one of an enum's `values:`.

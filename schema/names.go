@@ -312,3 +312,19 @@ func IsReservedFile(stem string) bool { return reservedFileStems[stem] || static
 // systemPrefix starts the names of podgen's own tables and indexes
 // (pod_future_call, ...); protocol tables and indexes may not use it.
 const systemPrefix = "pod_"
+
+// isSQLName reports whether name is a valid column or index name: an SQL
+// identifier ^[A-Za-z_][A-Za-z0-9_]*$ of at most 63 bytes. Its case is
+// kept: every SQL podgen writes quotes it ("userId", "Company_Name_idx").
+func isSQLName(name string) bool {
+	if name == "" || len(name) > 63 || name[0] >= '0' && name[0] <= '9' {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}

@@ -32,6 +32,12 @@ type def struct {
 	indexes     []*indexSrc
 	indexesPos  Pos             // of the `indexes` key, zero when absent
 	declared    map[string]bool // every field name written, even one whose type is bad
+	extends     nameAt          // `extends: Parent`, empty name when absent
+	managedPos  Pos             // of `managedMigration: false`, zero when absent
+	serverOnly  bool            // `serverOnly: true`
+	parent      *def            // the definition extends names, once resolved
+	resolved    bool            // class has run: its Fields are final
+	all         []*fieldSrc     // inherited and own fields whose types resolved
 	enumDefault *pair           // an enum's `default:`, read once its values are known
 }
 
@@ -55,12 +61,12 @@ type nameAt struct {
 
 // definitionKeys lists the keys each kind of definition allows.
 var definitionKeys = map[string][]string{
-	"class":     {"class", "table", "fields", "indexes"},
-	"exception": {"exception", "fields"},
-	"enum":      {"enum", "values", "serialized", "default"},
+	"class":     {"class", "table", "fields", "indexes", "extends", "serverOnly", "managedMigration"},
+	"exception": {"exception", "fields", "extends", "serverOnly"},
+	"enum":      {"enum", "values", "serialized", "default", "serverOnly"},
 }
 
-var allKeys = []string{"class", "default", "enum", "exception", "fields", "indexes", "serialized", "table", "values"}
+var allKeys = []string{"class", "default", "enum", "exception", "extends", "fields", "indexes", "managedMigration", "serialized", "serverOnly", "table", "values"}
 
 // parseDefinition reads the one definition of a protocol file.
 func parseDefinition(file File, errs *ErrorList) *def {
@@ -87,8 +93,8 @@ func parseDefinition(file File, errs *ErrorList) *def {
 			f.member(d, p) // a second kind key is reported by kindPair
 		}
 	}
-	if d.class != nil && !hasKey(ps, "fields") {
-		f.errs.Add(d.pos, "%s %q has no \"fields\" (write \"fields: {}\" for none)", d.kind, d.name)
+	if d.managedPos != (Pos{}) && d.class.Table == "" {
+		f.errs.Add(d.managedPos, "\"managedMigration\" applies only to a class with a table")
 	}
 	if d.enum != nil && len(d.enum.Values) == 0 && !hasKey(ps, "values") {
 		f.errs.Add(d.pos, "enum %q has no \"values\"", d.name)
@@ -170,7 +176,37 @@ func (f *yamlFile) member(d *def, p pair) {
 		f.serialized(d, p.v)
 	case "default":
 		d.enumDefault = &p
+	case "extends":
+		if name, ok := f.scalar(p.v, "the name of the class to extend"); ok {
+			d.extends = nameAt{strings.TrimSpace(name), f.pos(p.v)}
+			if d.extends.name == "" {
+				f.errorf(p.v, "missing the name of the %s to extend", d.kind)
+			}
+		}
+	case "serverOnly":
+		d.serverOnly = f.boolean(p.v, p.key)
+		if d.enum != nil {
+			d.enum.ServerOnly = d.serverOnly
+		} else {
+			d.class.ServerOnly = d.serverOnly
+		}
+	case "managedMigration":
+		if !f.boolean(p.v, p.key) {
+			d.managedPos = f.pos(p.k)
+			d.class.Unmanaged = true
+		}
 	}
+}
+
+// boolean reads a YAML true or false; anything else is reported (and
+// counts as false).
+func (f *yamlFile) boolean(v *yaml.Node, key string) bool {
+	s, ok := f.scalar(v, fmt.Sprintf("%q", key))
+	if ok && v.Tag != "!!bool" {
+		f.errorf(v, "%q must be true or false, not %q", key, s)
+		return false
+	}
+	return ok && strings.EqualFold(s, "true")
 }
 
 func (f *yamlFile) table(d *def, v *yaml.Node) {
@@ -223,6 +259,12 @@ func (f *yamlFile) field(p pair) *fieldSrc {
 	typ, flags := parseFieldValue(s, func(off int) Pos { return f.at(p.v, off) }, f.errs)
 	if flags.serverOnly && flags.apiOnly {
 		f.errorf(p.v, "field %q is both server-only and api-only: it would be neither stored nor sent", p.key)
+	}
+	if flags.serverOnly && flags.none {
+		f.errorf(p.v, "field %q has two scopes: %q and %q", p.key, "scope=serverOnly", "scope=none")
+	}
+	if flags.column != "" && flags.apiOnly {
+		f.errs.Add(flags.columnPos, "field %q is api-only (not stored), so it has no column to name", p.key)
 	}
 	if typ == nil {
 		return nil

@@ -33,6 +33,8 @@ var hostileYAML = []string{
 	"class: A\nfields:\n  x: List<>>,,\n",
 	"class: A\nfields:\n  x: Map<String,int>?, api, database, !persist, scope=\n",
 	"%YAML 1.1\n---\nclass: A\nfields: {}\n",
+	"class: A\nextends: A\ntable: a\nfields:\n  x: (int, (String, {int y}))?, column=\n  y: ((((int\n",
+	"class: A\nfields:\n  x: Vector(, module::\n  y: a:b:c<int>(\n  z: List<)>, column = \t, scope=none\n",
 }
 
 // billionLaughs is the classic exponential alias document, nine levels

@@ -25,17 +25,19 @@ type resolver struct {
 	defs      []*def          // registered definitions, in file order
 	names     map[string]*def // by name
 	typeNames []string        // every name a field type may use, for hints
+	flags     map[*Field]fieldFlags
 	errs      *ErrorList
 }
 
 // resolve registers every definition's name, resolves field types and
 // index fields, validates across definitions and returns the sorted IR.
 func resolve(defs []*def, errs *ErrorList) *Protocol {
-	r := &resolver{names: map[string]*def{}, errs: errs}
+	r := &resolver{names: map[string]*def{}, flags: map[*Field]fieldFlags{}, errs: errs}
 	for _, d := range defs {
 		r.register(d)
 	}
 	r.typeNames = r.hintNames()
+	r.linkParents()
 
 	p := &Protocol{}
 	for _, d := range r.defs {
@@ -49,6 +51,8 @@ func resolve(defs []*def, errs *ErrorList) *Protocol {
 		}
 	}
 	r.validate()
+	r.checkServerOnly(p.Classes)
+	r.checkServerOnly(p.Exceptions)
 	markServerOnly(p.Classes)
 	sortByName(p.Classes, func(c *Class) string { return c.Name })
 	sortByName(p.Exceptions, func(c *Class) string { return c.Name })
@@ -87,19 +91,40 @@ func (r *resolver) register(d *def) {
 	r.defs = append(r.defs, d)
 }
 
-// class fills d.class's fields (the implicit id first for a table class)
-// and indexes.
+// class fills d.class's fields (the implicit id first for a table class,
+// then those of the class it extends, then its own) and indexes. It runs
+// the class a definition extends first, and each class once.
 func (r *resolver) class(d *def) *Class {
 	c := d.class
+	if d.resolved {
+		return c
+	}
+	d.resolved = true
 	if c.Table != "" {
 		c.Fields = append(c.Fields, &Field{
 			Pos: d.tablePos, Name: "id", GoName: "ID", Column: "id",
 			Type: &Type{Kind: Int}, IsID: true, Persist: true,
 		})
 	}
+	inherited := map[string]*Field{}
+	if d.parent != nil {
+		c.Extends = r.class(d.parent)
+		for _, pf := range c.Extends.Fields {
+			f := *pf
+			f.inherited = true
+			r.flags[&f] = r.flags[pf]
+			r.storage(c, &f)
+			c.Fields = append(c.Fields, &f)
+			inherited[f.Name] = pf
+		}
+	}
 	for _, fs := range d.fields {
 		if c.Table != "" && fs.field.Name == "id" {
 			r.errs.Add(fs.field.Pos, "table class %q has an implicit \"id\" field (an int set by the database): remove this one", c.Name)
+			continue
+		}
+		if pf := inherited[fs.field.Name]; pf != nil {
+			r.errs.Add(fs.field.Pos, "field %q is already a field of %q, which %s %q extends (at %s)", fs.field.Name, c.Extends.Name, d.kind, c.Name, pf.Pos)
 			continue
 		}
 		t := r.typ(fs.typ)
@@ -110,10 +135,9 @@ func (r *resolver) class(d *def) *Class {
 		f.Type = t
 		f.GoName = exportedName(f.Name)
 		f.ServerOnly = fs.flags.serverOnly
-		f.Persist = c.Table != "" && !fs.flags.apiOnly
-		if f.Persist {
-			f.Column = columnName(f.Name)
-		}
+		f.NotSerialized = fs.flags.none
+		r.flags[f] = fs.flags
+		r.storage(c, f)
 		c.Fields = append(c.Fields, f)
 	}
 	r.checkFields(c)
@@ -121,8 +145,41 @@ func (r *resolver) class(d *def) *Class {
 	return c
 }
 
+// storage sets whether field f of class c is stored and in which column:
+// every field of a table class that is not api-only, in its `column=` or
+// its snake_case name. An id inherited from a table class is a plain field.
+func (r *resolver) storage(c *Class, f *Field) {
+	flags := r.flags[f]
+	f.Persist = c.Table != "" && !flags.apiOnly && !f.IsID
+	f.Column = ""
+	switch {
+	case f.IsID && c.Table != "":
+		f.Persist, f.Column = true, "id"
+	case !f.Persist:
+	case flags.column != "":
+		f.Column = flags.column
+	default:
+		f.Column = columnName(f.Name)
+	}
+}
+
+// pgvectorTypes are Serverpod's vector types, which need the pgvector
+// extension; podgen does not support them.
+var pgvectorTypes = map[string]bool{"Vector": true, "HalfVector": true, "SparseVector": true, "Bit": true}
+
 // typ resolves a parsed type, or reports why it cannot and returns nil.
 func (r *resolver) typ(e *typeExpr) *Type {
+	switch {
+	case e.module:
+		r.errs.Add(e.pos, "module type %q is not supported: podgen ships no modules yet", e.name)
+		return nil
+	case pgvectorTypes[e.name] && (e.dims != "" || r.names[e.name] == nil):
+		r.errs.Add(e.pos, "pgvector type %q is not supported: podgen does not use the pgvector extension", e.name+e.dims)
+		return nil
+	case e.dims != "":
+		r.errs.Add(e.pos, "type %q takes no %q arguments", e.name, e.dims)
+		return nil
+	}
 	if kind, ok := builtinKinds[e.name]; ok {
 		return r.noArgs(e, &Type{Kind: kind, Nullable: e.nullable})
 	}
@@ -228,6 +285,9 @@ func markServerOnly(classes []*Class) {
 
 func holdsServerOnly(c *Class) bool {
 	for _, f := range c.Fields {
+		if f.NotSerialized {
+			continue
+		}
 		if f.ServerOnly {
 			return true
 		}

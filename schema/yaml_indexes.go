@@ -23,11 +23,11 @@ func (f *yamlFile) indexes(d *def, v *yaml.Node) {
 		return fmt.Sprintf("index %q is defined twice (first at line %d)", key, line)
 	})
 	for _, p := range ps {
-		if !isTableName(p.key) {
-			f.errorf(p.k, "invalid index name %q: want a lower-case SQL name (^[a-z_][a-z0-9_]*$, at most 63 bytes)", p.key)
+		if !isSQLName(p.key) {
+			f.errorf(p.k, "invalid index name %q: want an SQL name (^[A-Za-z_][A-Za-z0-9_]*$, at most 63 bytes)", p.key)
 			continue
 		}
-		if strings.HasPrefix(p.key, systemPrefix) {
+		if strings.HasPrefix(strings.ToLower(p.key), systemPrefix) {
 			f.errorf(p.k, "index name %q is reserved: names starting with %q belong to podgen's system tables", p.key, systemPrefix)
 			continue
 		}

@@ -17,6 +17,12 @@ type typeExpr struct {
 	args     []*typeExpr
 	argsPos  Pos // of the `<`, for "takes no type arguments"
 	nullable bool
+	// dims is the text of `(...)` after the name, as in `Vector(1536)`;
+	// podgen supports no such type, so the resolver refuses it.
+	dims string
+	// module is set for a module type `module:auth:UserInfo`, which
+	// podgen refuses: it ships no modules yet.
+	module bool
 }
 
 // String spells the type back in canonical form, for messages.
@@ -41,8 +47,11 @@ func (e *typeExpr) String() string {
 
 // fieldFlags are the comma-separated words after a field's type.
 type fieldFlags struct {
-	serverOnly bool // `database` or `scope=serverOnly`
-	apiOnly    bool // `api` or `!persist`
+	serverOnly bool   // `database` or `scope=serverOnly`
+	apiOnly    bool   // `api` or `!persist`
+	none       bool   // `scope=none`: never serialized
+	column     string // `column=name`, "" without one
+	columnPos  Pos
 }
 
 // knownFlags maps each accepted flag (spaces around `=` removed) to its
@@ -54,19 +63,21 @@ var knownFlags = map[string]func(*fieldFlags){
 	"!persist":         func(f *fieldFlags) { f.apiOnly = true },
 	"scope=all":        func(*fieldFlags) {},
 	"persist":          func(*fieldFlags) {},
+	"scope=none":       func(f *fieldFlags) { f.none = true },
 }
 
-var flagNames = []string{"!persist", "api", "database", "persist", "scope=all", "scope=serverOnly"}
+var flagNames = []string{"!persist", "api", "column=", "database", "persist", "scope=all", "scope=none", "scope=serverOnly"}
 
-// splitTopLevel cuts s at the commas outside <...>, returning each part's
-// byte offset; `Map<String, int>, api` is two parts.
+// splitTopLevel cuts s at the commas outside <...> and (...), returning
+// each part's byte offset; `Map<String, int>, api` is two parts, and so is
+// the record `(int, String), api` (which the type parser then refuses).
 func splitTopLevel(s string) (parts []string, offs []int) {
 	depth, start := 0, 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
-		case '<':
+		case '<', '(':
 			depth++
-		case '>':
+		case '>', ')':
 			depth--
 		case ',':
 			if depth == 0 {
@@ -89,6 +100,16 @@ func parseFieldValue(s string, at func(int) Pos, errs *ErrorList) (*typeExpr, fi
 		key := strings.ReplaceAll(strings.ReplaceAll(word, " ", ""), "\t", "")
 		if set, ok := knownFlags[key]; ok {
 			set(&flags)
+			continue
+		}
+		if strings.HasPrefix(key, "column=") {
+			rest := word[strings.Index(word, "=")+1:]
+			name := strings.TrimSpace(rest)
+			flags.column = name
+			flags.columnPos = at(off + len(word) - len(strings.TrimLeft(rest, " \t")))
+			if !isSQLName(name) {
+				errs.Add(flags.columnPos, "invalid column name %q: want an SQL name (^[A-Za-z_][A-Za-z0-9_]*$, at most 63 bytes)", name)
+			}
 			continue
 		}
 		if word == "" {
@@ -116,7 +137,7 @@ func flagHint(key string) string {
 	if h := didYouMean(key, flagNames); h != "" {
 		return h
 	}
-	return ` (known flags: "database", "api", "scope=serverOnly", "!persist")`
+	return ` (known flags: "database", "api", "scope=serverOnly", "scope=none", "!persist", "column=")`
 }
 
 // typeParser is a recursive-descent parser of the type grammar:
@@ -156,10 +177,30 @@ func (p *typeParser) parse() *typeExpr {
 		if p.i == len(p.s) {
 			return p.fail("missing type name")
 		}
+		if p.s[p.i] == '(' {
+			return p.record()
+		}
 		return p.fail("unexpected %q, want a type name", p.s[p.i:p.i+1])
 	}
 	e := &typeExpr{name: p.s[start:p.i], pos: p.at(start)}
+	for p.i < len(p.s) && p.s[p.i] == ':' { // module:auth:UserInfo
+		p.i++
+		for p.i < len(p.s) && isNameByte(p.s[p.i], false) {
+			p.i++
+		}
+		e.name, e.module = p.s[start:p.i], true
+	}
 	p.space()
+	if p.i < len(p.s) && p.s[p.i] == '(' {
+		open := p.i
+		if end := strings.IndexByte(p.s[p.i:], ')'); end >= 0 {
+			p.i += end + 1
+		} else {
+			p.i = len(p.s)
+		}
+		e.dims = p.s[open:p.i]
+		p.space()
+	}
 	if p.i < len(p.s) && p.s[p.i] == '<' {
 		e.argsPos = p.at(p.i)
 		if !p.args(e) {
@@ -172,6 +213,24 @@ func (p *typeParser) parse() *typeExpr {
 		p.i++
 	}
 	return e
+}
+
+// record refuses a Dart record type, `(int, String)` or `(int x, {String y})`,
+// at its `(`, skipping to the matching `)` so that one message names it.
+func (p *typeParser) record() *typeExpr {
+	start, depth := p.i, 0
+	for ; p.i < len(p.s); p.i++ {
+		if p.s[p.i] == '(' {
+			depth++
+		} else if p.s[p.i] == ')' {
+			if depth--; depth == 0 {
+				p.i++
+				break
+			}
+		}
+	}
+	p.errs.Add(p.at(start), "Dart record type %q is not supported: use a class with these fields", shorten(p.s[start:p.i]))
+	return nil
 }
 
 // args parses `<T, ...>` into e.args.

@@ -20,5 +20,11 @@ func New(baseURL string, opts ...Option) *Client {
 // newException returns a zero exception for a class name the server sent, nil
 // when the name is not one of this app's exceptions.
 func newException(class string) exception {
+	switch class {
+	case "AppError":
+		return new(AppError)
+	case "NotAllowed":
+		return new(NotAllowed)
+	}
 	return nil
 }

@@ -85,6 +85,28 @@ func (ep *ModelsEndpoint) EchoByID(ctx context.Context, m map[int64]string) (map
 	return r, err
 }
 
+// EchoEmployee sends an Employee (Person's fields, then its own) back.
+//
+// It calls POST /models/echoEmployee.
+func (ep *ModelsEndpoint) EchoEmployee(ctx context.Context, v Employee) (Employee, error) {
+	var r Employee
+	err := ep.c.call(ctx, "models/echoEmployee", func(b []byte) ([]byte, error) {
+		var err error
+		b = append(b, `{"v":`...)
+		if b, err = v.AppendJSON(b); err != nil {
+			return b, JSONFieldError(err, "parameter", "v")
+		}
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if err := r.DecodeJSON(d); err != nil {
+			return err
+		}
+		return d.End()
+	})
+	return r, err
+}
+
 // EchoKeyed sends a Keyed back as it came.
 //
 // It calls POST /models/echoKeyed.
@@ -155,6 +177,50 @@ func (ep *ModelsEndpoint) EchoLevels(ctx context.Context, levels map[Level]struc
 	return r, err
 }
 
+// EchoManager sends a Manager (Employee's fields, the id among them) back.
+//
+// It calls POST /models/echoManager.
+func (ep *ModelsEndpoint) EchoManager(ctx context.Context, v Manager) (Manager, error) {
+	var r Manager
+	err := ep.c.call(ctx, "models/echoManager", func(b []byte) ([]byte, error) {
+		var err error
+		b = append(b, `{"v":`...)
+		if b, err = v.AppendJSON(b); err != nil {
+			return b, JSONFieldError(err, "parameter", "v")
+		}
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if err := r.DecodeJSON(d); err != nil {
+			return err
+		}
+		return d.End()
+	})
+	return r, err
+}
+
+// EchoNothing sends an empty class back.
+//
+// It calls POST /models/echoNothing.
+func (ep *ModelsEndpoint) EchoNothing(ctx context.Context, v Nothing) (Nothing, error) {
+	var r Nothing
+	err := ep.c.call(ctx, "models/echoNothing", func(b []byte) ([]byte, error) {
+		var err error
+		b = append(b, `{"v":`...)
+		if b, err = v.AppendJSON(b); err != nil {
+			return b, JSONFieldError(err, "parameter", "v")
+		}
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if err := r.DecodeJSON(d); err != nil {
+			return err
+		}
+		return d.End()
+	})
+	return r, err
+}
+
 // EchoPlain sends a Plain back as it came.
 //
 // It calls POST /models/echoPlain.
@@ -177,6 +243,88 @@ func (ep *ModelsEndpoint) EchoPlain(ctx context.Context, p Plain) (Plain, error)
 	return r, err
 }
 
+// EchoReport fills the fields of Report that never reach clients, then
+// sends it back: the answer lacks them.
+//
+// It calls POST /models/echoReport.
+func (ep *ModelsEndpoint) EchoReport(ctx context.Context, v Report) (Report, error) {
+	var r Report
+	err := ep.c.call(ctx, "models/echoReport", func(b []byte) ([]byte, error) {
+		var err error
+		b = append(b, `{"v":`...)
+		if b, err = v.AppendJSON(b); err != nil {
+			return b, JSONFieldError(err, "parameter", "v")
+		}
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if err := r.DecodeJSON(d); err != nil {
+			return err
+		}
+		return d.End()
+	})
+	return r, err
+}
+
+// EchoScratch sends a Scratch back with its never-serialized fields set:
+// the answer lacks them.
+//
+// It calls POST /models/echoScratch.
+func (ep *ModelsEndpoint) EchoScratch(ctx context.Context, v Scratch) (Scratch, error) {
+	var r Scratch
+	err := ep.c.call(ctx, "models/echoScratch", func(b []byte) ([]byte, error) {
+		var err error
+		b = append(b, `{"v":`...)
+		if b, err = v.AppendJSON(b); err != nil {
+			return b, JSONFieldError(err, "parameter", "v")
+		}
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if err := r.DecodeJSON(d); err != nil {
+			return err
+		}
+		return d.End()
+	})
+	return r, err
+}
+
+// EchoWithEmpty sends a class holding empty classes back.
+//
+// It calls POST /models/echoWithEmpty.
+func (ep *ModelsEndpoint) EchoWithEmpty(ctx context.Context, v WithEmpty) (WithEmpty, error) {
+	var r WithEmpty
+	err := ep.c.call(ctx, "models/echoWithEmpty", func(b []byte) ([]byte, error) {
+		var err error
+		b = append(b, `{"v":`...)
+		if b, err = v.AppendJSON(b); err != nil {
+			return b, JSONFieldError(err, "parameter", "v")
+		}
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if err := r.DecodeJSON(d); err != nil {
+			return err
+		}
+		return d.End()
+	})
+	return r, err
+}
+
+// Fault returns the server-only exception InternalFault, which clients
+// only see as a 500.
+//
+// It calls POST /models/fault.
+func (ep *ModelsEndpoint) Fault(ctx context.Context, detail string) error {
+	return ep.c.call(ctx, "models/fault", func(b []byte) ([]byte, error) {
+		b = append(b, `{"detail":`...)
+		b = AppendJSONString(b, detail)
+		return append(b, '}'), nil
+	}, func([]byte) error {
+		return nil
+	})
+}
+
 // MoodOf sends the Mood it was given back: an unknown one arrives as the
 // enum's default.
 //
@@ -190,6 +338,44 @@ func (ep *ModelsEndpoint) MoodOf(ctx context.Context, m Mood) (Mood, error) {
 	}, func(data []byte) error {
 		d := NewJSONDecoder(data)
 		if err := r.DecodeJSON(d); err != nil {
+			return err
+		}
+		return d.End()
+	})
+	return r, err
+}
+
+// Refuse returns NotAllowed, an exception that extends AppError.
+//
+// It calls POST /models/refuse.
+func (ep *ModelsEndpoint) Refuse(ctx context.Context, code int64, reason string) error {
+	return ep.c.call(ctx, "models/refuse", func(b []byte) ([]byte, error) {
+		b = append(b, `{"code":`...)
+		b = strconv.AppendInt(b, code, 10)
+		b = append(b, `,"reason":`...)
+		b = AppendJSONString(b, reason)
+		return append(b, '}'), nil
+	}, func([]byte) error {
+		return nil
+	})
+}
+
+// ScratchSecret reports what arrived in the never-serialized fields of a
+// Scratch: always zero, whatever the request carried.
+//
+// It calls POST /models/scratchSecret.
+func (ep *ModelsEndpoint) ScratchSecret(ctx context.Context, v Scratch) (string, error) {
+	var r string
+	err := ep.c.call(ctx, "models/scratchSecret", func(b []byte) ([]byte, error) {
+		var err error
+		b = append(b, `{"v":`...)
+		if b, err = v.AppendJSON(b); err != nil {
+			return b, JSONFieldError(err, "parameter", "v")
+		}
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if err := d.String(&r); err != nil {
 			return err
 		}
 		return d.End()

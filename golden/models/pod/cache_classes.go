@@ -9,6 +9,56 @@ import (
 )
 
 // cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *AuditEntry) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "AuditEntry"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *AuditEntry) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(AuditEntry)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+func (v *AuditEntry) deepCopy(dst *AuditEntry) {
+	*dst = *v
+}
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *Employee) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "Employee"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *Employee) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(Employee)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+func (v *Employee) deepCopy(dst *Employee) {
+	*dst = *v
+	if v.Email != nil {
+		p := *v.Email
+		dst.Email = &p
+	}
+}
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
 func (v *Keyed) cacheClass() string {
 	if v == nil {
 		return ""
@@ -67,6 +117,140 @@ func (v *Keyed) deepCopy(dst *Keyed) {
 }
 
 // cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *Legacy) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "Legacy"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *Legacy) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(Legacy)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+func (v *Legacy) deepCopy(dst *Legacy) {
+	*dst = *v
+	if v.Note != nil {
+		p := *v.Note
+		dst.Note = &p
+	}
+}
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *Manager) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "Manager"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *Manager) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(Manager)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+func (v *Manager) deepCopy(dst *Manager) {
+	*dst = *v
+	if v.Email != nil {
+		p := *v.Email
+		dst.Email = &p
+	}
+	dst.Reports = slices.Clone(v.Reports)
+	for i := range dst.Reports {
+		dst.Reports[i].deepCopy(&dst.Reports[i])
+	}
+}
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *Note) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "Note"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *Note) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(Note)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+// Fields that are never serialized (scope=none) are left zero, as in
+// the Global cache, which stores JSON.
+func (v *Note) deepCopy(dst *Note) {
+	*dst = *v
+	dst.Draft = Note{}.Draft
+}
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *Nothing) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "Nothing"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *Nothing) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(Nothing)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+func (v *Nothing) deepCopy(dst *Nothing) {
+	*dst = *v
+}
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *Person) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "Person"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *Person) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(Person)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+func (v *Person) deepCopy(dst *Person) {
+	*dst = *v
+	if v.Email != nil {
+		p := *v.Email
+		dst.Email = &p
+	}
+}
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
 func (v *Plain) cacheClass() string {
 	if v == nil {
 		return ""
@@ -89,17 +273,189 @@ func (v *Plain) deepCopy(dst *Plain) {
 	*dst = *v
 }
 
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *Renamed) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "Renamed"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *Renamed) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(Renamed)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+func (v *Renamed) deepCopy(dst *Renamed) {
+	*dst = *v
+}
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *Report) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "Report"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *Report) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(Report)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+// Fields that are never serialized (scope=none) are left zero, as in
+// the Global cache, which stores JSON.
+func (v *Report) deepCopy(dst *Report) {
+	*dst = *v
+	if v.Audit != nil {
+		p := new(AuditEntry)
+		v.Audit.deepCopy(p)
+		dst.Audit = p
+	}
+	dst.Secrecy = Report{}.Secrecy
+}
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *Scratch) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "Scratch"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *Scratch) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(Scratch)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+// Fields that are never serialized (scope=none) are left zero, as in
+// the Global cache, which stores JSON.
+func (v *Scratch) deepCopy(dst *Scratch) {
+	*dst = *v
+	dst.Secret = Scratch{}.Secret
+	v.Note.deepCopy(&dst.Note)
+	dst.Local = Scratch{}.Local
+}
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *WithEmpty) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "WithEmpty"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *WithEmpty) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(WithEmpty)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+func (v *WithEmpty) deepCopy(dst *WithEmpty) {
+	*dst = *v
+	dst.Many = slices.Clone(v.Many)
+}
+
 // cacheDecode decodes a value the Global cache stored as class and JSON.
 func cacheDecode(class string, data []byte) (any, error) {
 	switch class {
+	case "AuditEntry":
+		v := new(AuditEntry)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case "Employee":
+		v := new(Employee)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
 	case "Keyed":
 		v := new(Keyed)
 		if err := decodeStoredJSONDocument(data, v); err != nil {
 			return nil, err
 		}
 		return v, nil
+	case "Legacy":
+		v := new(Legacy)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case "Manager":
+		v := new(Manager)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case "Note":
+		v := new(Note)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case "Nothing":
+		v := new(Nothing)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case "Person":
+		v := new(Person)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
 	case "Plain":
 		v := new(Plain)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case "Renamed":
+		v := new(Renamed)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case "Report":
+		v := new(Report)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case "Scratch":
+		v := new(Scratch)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case "WithEmpty":
+		v := new(WithEmpty)
 		if err := decodeStoredJSONDocument(data, v); err != nil {
 			return nil, err
 		}

@@ -4,16 +4,34 @@ package pod
 
 // dbTables are the tables of DB: s.DB.Company, ...
 type dbTables struct {
+	// AuditEntry is table "audit_entry".
+	AuditEntry AuditEntryTable
+	// Employee is table "employee".
+	Employee EmployeeTable
 	// Keyed is table "keyed".
 	Keyed KeyedTable
+	// Legacy is table "legacy_row".
+	Legacy LegacyTable
 	// Plain is table "plain".
 	Plain PlainTable
+	// Renamed is table "renamed".
+	Renamed RenamedTable
+	// Scratch is table "scratch".
+	Scratch ScratchTable
+	// WithEmpty is table "with_empty".
+	WithEmpty WithEmptyTable
 }
 
 // bind points every table at db.
 func (t *dbTables) bind(db *DB) {
+	t.AuditEntry.db = db
+	t.Employee.db = db
 	t.Keyed.db = db
+	t.Legacy.db = db
 	t.Plain.db = db
+	t.Renamed.db = db
+	t.Scratch.db = db
+	t.WithEmpty.db = db
 }
 
 // decoder is the scratch's JSON decoder for json columns, reset to b.

@@ -123,6 +123,74 @@ func encodeModelsEchoByID(b []byte, res map[int64]string) ([]byte, error) {
 	return b, nil
 }
 
+// modelsEchoEmployeeParams holds the parameters of ModelsEndpoint.EchoEmployee.
+type modelsEchoEmployeeParams struct {
+	v pod.Employee
+}
+
+// decode reads the parameter object in one pass.
+func (p *modelsEchoEmployeeParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	var seen [1]bool
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "v":
+			if err := p.v.DecodeJSON(d); err != nil {
+				return pod.JSONFieldError(err, "parameter", "v")
+			}
+			seen[0] = true
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if !seen[0] {
+		return pod.JSONMissingError("parameter", "v")
+	}
+	return nil
+}
+
+// handleModelsEchoEmployee serves POST /models/echoEmployee with ModelsEndpoint.EchoEmployee.
+func handleModelsEchoEmployee(e *endpoints.ModelsEndpoint) handler {
+	return func(c *call) {
+		var p modelsEchoEmployeeParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.EchoEmployee(c.session, p.v)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeModelsEchoEmployee(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeModelsEchoEmployee appends the JSON of a result of ModelsEndpoint.EchoEmployee.
+func encodeModelsEchoEmployee(b []byte, res pod.Employee) ([]byte, error) {
+	var err error
+	if b, err = res.AppendJSON(b); err != nil {
+		return b, err
+	}
+	return b, nil
+}
+
 // modelsEchoKeyedParams holds the parameters of ModelsEndpoint.EchoKeyed.
 type modelsEchoKeyedParams struct {
 	k pod.Keyed
@@ -281,6 +349,142 @@ func encodeModelsEchoLevels(b []byte, res map[pod.Level]struct{}) ([]byte, error
 	return b, nil
 }
 
+// modelsEchoManagerParams holds the parameters of ModelsEndpoint.EchoManager.
+type modelsEchoManagerParams struct {
+	v pod.Manager
+}
+
+// decode reads the parameter object in one pass.
+func (p *modelsEchoManagerParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	var seen [1]bool
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "v":
+			if err := p.v.DecodeJSON(d); err != nil {
+				return pod.JSONFieldError(err, "parameter", "v")
+			}
+			seen[0] = true
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if !seen[0] {
+		return pod.JSONMissingError("parameter", "v")
+	}
+	return nil
+}
+
+// handleModelsEchoManager serves POST /models/echoManager with ModelsEndpoint.EchoManager.
+func handleModelsEchoManager(e *endpoints.ModelsEndpoint) handler {
+	return func(c *call) {
+		var p modelsEchoManagerParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.EchoManager(c.session, p.v)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeModelsEchoManager(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeModelsEchoManager appends the JSON of a result of ModelsEndpoint.EchoManager.
+func encodeModelsEchoManager(b []byte, res pod.Manager) ([]byte, error) {
+	var err error
+	if b, err = res.AppendJSON(b); err != nil {
+		return b, err
+	}
+	return b, nil
+}
+
+// modelsEchoNothingParams holds the parameters of ModelsEndpoint.EchoNothing.
+type modelsEchoNothingParams struct {
+	v pod.Nothing
+}
+
+// decode reads the parameter object in one pass.
+func (p *modelsEchoNothingParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	var seen [1]bool
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "v":
+			if err := p.v.DecodeJSON(d); err != nil {
+				return pod.JSONFieldError(err, "parameter", "v")
+			}
+			seen[0] = true
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if !seen[0] {
+		return pod.JSONMissingError("parameter", "v")
+	}
+	return nil
+}
+
+// handleModelsEchoNothing serves POST /models/echoNothing with ModelsEndpoint.EchoNothing.
+func handleModelsEchoNothing(e *endpoints.ModelsEndpoint) handler {
+	return func(c *call) {
+		var p modelsEchoNothingParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.EchoNothing(c.session, p.v)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeModelsEchoNothing(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeModelsEchoNothing appends the JSON of a result of ModelsEndpoint.EchoNothing.
+func encodeModelsEchoNothing(b []byte, res pod.Nothing) ([]byte, error) {
+	var err error
+	if b, err = res.AppendJSON(b); err != nil {
+		return b, err
+	}
+	return b, nil
+}
+
 // modelsEchoPlainParams holds the parameters of ModelsEndpoint.EchoPlain.
 type modelsEchoPlainParams struct {
 	p pod.Plain
@@ -349,6 +553,263 @@ func encodeModelsEchoPlain(b []byte, res pod.Plain) ([]byte, error) {
 	return b, nil
 }
 
+// modelsEchoReportParams holds the parameters of ModelsEndpoint.EchoReport.
+type modelsEchoReportParams struct {
+	v pod.Report
+}
+
+// decode reads the parameter object in one pass.
+func (p *modelsEchoReportParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	var seen [1]bool
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "v":
+			if err := p.v.DecodeJSON(d); err != nil {
+				return pod.JSONFieldError(err, "parameter", "v")
+			}
+			seen[0] = true
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if !seen[0] {
+		return pod.JSONMissingError("parameter", "v")
+	}
+	return nil
+}
+
+// handleModelsEchoReport serves POST /models/echoReport with ModelsEndpoint.EchoReport.
+func handleModelsEchoReport(e *endpoints.ModelsEndpoint) handler {
+	return func(c *call) {
+		var p modelsEchoReportParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.EchoReport(c.session, p.v)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeModelsEchoReport(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeModelsEchoReport appends the JSON of a result of ModelsEndpoint.EchoReport.
+func encodeModelsEchoReport(b []byte, res pod.Report) ([]byte, error) {
+	var err error
+	if b, err = res.AppendJSON(b); err != nil {
+		return b, err
+	}
+	return b, nil
+}
+
+// modelsEchoScratchParams holds the parameters of ModelsEndpoint.EchoScratch.
+type modelsEchoScratchParams struct {
+	v pod.Scratch
+}
+
+// decode reads the parameter object in one pass.
+func (p *modelsEchoScratchParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	var seen [1]bool
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "v":
+			if err := p.v.DecodeJSON(d); err != nil {
+				return pod.JSONFieldError(err, "parameter", "v")
+			}
+			seen[0] = true
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if !seen[0] {
+		return pod.JSONMissingError("parameter", "v")
+	}
+	return nil
+}
+
+// handleModelsEchoScratch serves POST /models/echoScratch with ModelsEndpoint.EchoScratch.
+func handleModelsEchoScratch(e *endpoints.ModelsEndpoint) handler {
+	return func(c *call) {
+		var p modelsEchoScratchParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.EchoScratch(c.session, p.v)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeModelsEchoScratch(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeModelsEchoScratch appends the JSON of a result of ModelsEndpoint.EchoScratch.
+func encodeModelsEchoScratch(b []byte, res pod.Scratch) ([]byte, error) {
+	var err error
+	if b, err = res.AppendJSON(b); err != nil {
+		return b, err
+	}
+	return b, nil
+}
+
+// modelsEchoWithEmptyParams holds the parameters of ModelsEndpoint.EchoWithEmpty.
+type modelsEchoWithEmptyParams struct {
+	v pod.WithEmpty
+}
+
+// decode reads the parameter object in one pass.
+func (p *modelsEchoWithEmptyParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	var seen [1]bool
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "v":
+			if err := p.v.DecodeJSON(d); err != nil {
+				return pod.JSONFieldError(err, "parameter", "v")
+			}
+			seen[0] = true
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if !seen[0] {
+		return pod.JSONMissingError("parameter", "v")
+	}
+	return nil
+}
+
+// handleModelsEchoWithEmpty serves POST /models/echoWithEmpty with ModelsEndpoint.EchoWithEmpty.
+func handleModelsEchoWithEmpty(e *endpoints.ModelsEndpoint) handler {
+	return func(c *call) {
+		var p modelsEchoWithEmptyParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.EchoWithEmpty(c.session, p.v)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeModelsEchoWithEmpty(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeModelsEchoWithEmpty appends the JSON of a result of ModelsEndpoint.EchoWithEmpty.
+func encodeModelsEchoWithEmpty(b []byte, res pod.WithEmpty) ([]byte, error) {
+	var err error
+	if b, err = res.AppendJSON(b); err != nil {
+		return b, err
+	}
+	return b, nil
+}
+
+// modelsFaultParams holds the parameters of ModelsEndpoint.Fault.
+type modelsFaultParams struct {
+	detail string
+}
+
+// decode reads the parameter object in one pass.
+func (p *modelsFaultParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	var seen [1]bool
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "detail":
+			if err := d.String(&p.detail); err != nil {
+				return pod.JSONFieldError(err, "parameter", "detail")
+			}
+			seen[0] = true
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if !seen[0] {
+		return pod.JSONMissingError("parameter", "detail")
+	}
+	return nil
+}
+
+// handleModelsFault serves POST /models/fault with ModelsEndpoint.Fault.
+func handleModelsFault(e *endpoints.ModelsEndpoint) handler {
+	return func(c *call) {
+		var p modelsFaultParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		if err := e.Fault(c.session, p.detail); err != nil {
+			endpointError(c, err)
+			return
+		}
+		c.reply(append(c.out[:0], "null"...))
+	}
+}
+
 // modelsMoodOfParams holds the parameters of ModelsEndpoint.MoodOf.
 type modelsMoodOfParams struct {
 	m pod.Mood
@@ -411,5 +872,132 @@ func handleModelsMoodOf(e *endpoints.ModelsEndpoint) handler {
 // encodeModelsMoodOf appends the JSON of a result of ModelsEndpoint.MoodOf.
 func encodeModelsMoodOf(b []byte, res pod.Mood) ([]byte, error) {
 	b = pod.AppendJSONString(b, string(res))
+	return b, nil
+}
+
+// modelsRefuseParams holds the parameters of ModelsEndpoint.Refuse.
+type modelsRefuseParams struct {
+	code   int64
+	reason string
+}
+
+// decode reads the parameter object in one pass.
+func (p *modelsRefuseParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	var seen [2]bool
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "code":
+			if err := d.Int(&p.code); err != nil {
+				return pod.JSONFieldError(err, "parameter", "code")
+			}
+			seen[0] = true
+		case "reason":
+			if err := d.String(&p.reason); err != nil {
+				return pod.JSONFieldError(err, "parameter", "reason")
+			}
+			seen[1] = true
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if !seen[0] {
+		return pod.JSONMissingError("parameter", "code")
+	}
+	if !seen[1] {
+		return pod.JSONMissingError("parameter", "reason")
+	}
+	return nil
+}
+
+// handleModelsRefuse serves POST /models/refuse with ModelsEndpoint.Refuse.
+func handleModelsRefuse(e *endpoints.ModelsEndpoint) handler {
+	return func(c *call) {
+		var p modelsRefuseParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		if err := e.Refuse(c.session, p.code, p.reason); err != nil {
+			endpointError(c, err)
+			return
+		}
+		c.reply(append(c.out[:0], "null"...))
+	}
+}
+
+// modelsScratchSecretParams holds the parameters of ModelsEndpoint.ScratchSecret.
+type modelsScratchSecretParams struct {
+	v pod.Scratch
+}
+
+// decode reads the parameter object in one pass.
+func (p *modelsScratchSecretParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	var seen [1]bool
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "v":
+			if err := p.v.DecodeJSON(d); err != nil {
+				return pod.JSONFieldError(err, "parameter", "v")
+			}
+			seen[0] = true
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if !seen[0] {
+		return pod.JSONMissingError("parameter", "v")
+	}
+	return nil
+}
+
+// handleModelsScratchSecret serves POST /models/scratchSecret with ModelsEndpoint.ScratchSecret.
+func handleModelsScratchSecret(e *endpoints.ModelsEndpoint) handler {
+	return func(c *call) {
+		var p modelsScratchSecretParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.ScratchSecret(c.session, p.v)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeModelsScratchSecret(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeModelsScratchSecret appends the JSON of a result of ModelsEndpoint.ScratchSecret.
+func encodeModelsScratchSecret(b []byte, res string) ([]byte, error) {
+	b = pod.AppendJSONString(b, res)
 	return b, nil
 }

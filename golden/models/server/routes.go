@@ -6,6 +6,7 @@ package server
 
 import (
 	"bytes"
+	"errors"
 	endpoints "example.com/models/endpoints"
 	pod "example.com/models/out/pod"
 	"sync"
@@ -18,20 +19,38 @@ const appName = "models"
 // here fails to compile, a signature changed since: re-run podgen.
 var (
 	_ func(*pod.Session, map[int64]string) (map[int64]string, error)             = (*endpoints.ModelsEndpoint)(nil).EchoByID
+	_ func(*pod.Session, pod.Employee) (pod.Employee, error)                     = (*endpoints.ModelsEndpoint)(nil).EchoEmployee
 	_ func(*pod.Session, pod.Keyed) (pod.Keyed, error)                           = (*endpoints.ModelsEndpoint)(nil).EchoKeyed
 	_ func(*pod.Session, map[pod.Level]struct{}) (map[pod.Level]struct{}, error) = (*endpoints.ModelsEndpoint)(nil).EchoLevels
+	_ func(*pod.Session, pod.Manager) (pod.Manager, error)                       = (*endpoints.ModelsEndpoint)(nil).EchoManager
+	_ func(*pod.Session, pod.Nothing) (pod.Nothing, error)                       = (*endpoints.ModelsEndpoint)(nil).EchoNothing
 	_ func(*pod.Session, pod.Plain) (pod.Plain, error)                           = (*endpoints.ModelsEndpoint)(nil).EchoPlain
+	_ func(*pod.Session, pod.Report) (pod.Report, error)                         = (*endpoints.ModelsEndpoint)(nil).EchoReport
+	_ func(*pod.Session, pod.Scratch) (pod.Scratch, error)                       = (*endpoints.ModelsEndpoint)(nil).EchoScratch
+	_ func(*pod.Session, pod.WithEmpty) (pod.WithEmpty, error)                   = (*endpoints.ModelsEndpoint)(nil).EchoWithEmpty
+	_ func(*pod.Session, string) error                                           = (*endpoints.ModelsEndpoint)(nil).Fault
 	_ func(*pod.Session, pod.Mood) (pod.Mood, error)                             = (*endpoints.ModelsEndpoint)(nil).MoodOf
+	_ func(*pod.Session, int64, string) error                                    = (*endpoints.ModelsEndpoint)(nil).Refuse
+	_ func(*pod.Session, pod.Scratch) (string, error)                            = (*endpoints.ModelsEndpoint)(nil).ScratchSecret
 )
 
 // routes serves every endpoint method at POST /{endpoint}/{method}.
 func routes(r *router) {
 	modelsEndpoint := &endpoints.ModelsEndpoint{}
 	r.handle("models", "echoByID", handleModelsEchoByID(modelsEndpoint))
+	r.handle("models", "echoEmployee", handleModelsEchoEmployee(modelsEndpoint))
 	r.handle("models", "echoKeyed", handleModelsEchoKeyed(modelsEndpoint))
 	r.handle("models", "echoLevels", handleModelsEchoLevels(modelsEndpoint))
+	r.handle("models", "echoManager", handleModelsEchoManager(modelsEndpoint))
+	r.handle("models", "echoNothing", handleModelsEchoNothing(modelsEndpoint))
 	r.handle("models", "echoPlain", handleModelsEchoPlain(modelsEndpoint))
+	r.handle("models", "echoReport", handleModelsEchoReport(modelsEndpoint))
+	r.handle("models", "echoScratch", handleModelsEchoScratch(modelsEndpoint))
+	r.handle("models", "echoWithEmpty", handleModelsEchoWithEmpty(modelsEndpoint))
+	r.handle("models", "fault", handleModelsFault(modelsEndpoint))
 	r.handle("models", "moodOf", handleModelsMoodOf(modelsEndpoint))
+	r.handle("models", "refuse", handleModelsRefuse(modelsEndpoint))
+	r.handle("models", "scratchSecret", handleModelsScratchSecret(modelsEndpoint))
 }
 
 // decoders pools parameter decoders with their scratch buffers.
@@ -68,5 +87,15 @@ func decodeParams(c *call, p paramDecoder) error {
 // endpointError answers an error an endpoint method returned: a generated
 // exception is a 400 with its class and data, anything else a 500.
 func endpointError(c *call, err error) {
+	var xAppError *pod.AppError
+	if errors.As(err, &xAppError) {
+		c.exception("AppError", xAppError, xAppError.AppendJSON)
+		return
+	}
+	var xNotAllowed *pod.NotAllowed
+	if errors.As(err, &xNotAllowed) {
+		c.exception("NotAllowed", xNotAllowed, xNotAllowed.AppendJSON)
+		return
+	}
 	c.internalError(err)
 }
