@@ -47,6 +47,10 @@ cleanup() {
 	fi
 	if [ -n "$db_made" ]; then
 		psql_admin "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+		# podtest keeps a template database per schema; the demo's goes too.
+		for t in $(psql_admin "SELECT datname FROM pg_database WHERE datname LIKE 'podtest\_demopod\_%'" 2>/dev/null); do
+			psql_admin "DROP DATABASE IF EXISTS $t WITH (FORCE)" >/dev/null 2>&1 || true
+		done
 	fi
 	if [ -n "$pg_data" ] && [ -f "$pg_data/postmaster.pid" ]; then
 		# Only the demo's own cluster, by its data folder: never another.
@@ -347,6 +351,38 @@ func main() {
 }
 GO
 (cd "$app" && go run ./democlient "$url") || die "the generated client failed"
+
+step "testing the app with out/podtest (go test ./endpoints)"
+cat >"$app/endpoints/notes_test.go" <<'GO'
+package endpoints_test
+
+import (
+	"testing"
+	"time"
+
+	"example.com/demopod/out/podtest"
+)
+
+// TestAddNote calls the endpoints through the generated client and server,
+// in-process, on a database of this test's own.
+func TestAddNote(t *testing.T) {
+	env := podtest.New(t) // in-process server, typed client, a database of its own, fresh caches
+	n, err := env.Client.Notes.Add(env.Ctx, "buy milk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Client.Notes.Remind(env.Ctx, n.ID); err != nil { // schedules a future call
+		t.Fatal(err)
+	}
+	env.RunFutureCalls(time.Hour)          // runs the calls due within the next hour, now
+	row, err := env.DB.Note.FindByID(n.ID) // arrange and assert with *pod.DB
+	if err != nil || row.RemindedAt == nil {
+		t.Fatalf("note after the reminder: %+v, %v", row, err)
+	}
+}
+GO
+(cd "$app" && PODGEN_TEST_DATABASE_URL="$pg_url_base/postgres?sslmode=disable" go test -count=1 -v ./endpoints/) ||
+	die "the app's tests failed"
 
 step "the session log, read back from the insights port"
 sleep 1.5 # the log writer flushes in the background
