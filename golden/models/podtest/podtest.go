@@ -12,7 +12,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -62,8 +61,9 @@ type options struct {
 }
 
 // WithConfig lets fn change the server's configuration (defaults of mode
-// "test", see pod.DefaultConfig) before the server is built, e.g. a
-// smaller maxRequestSize. The database and Redis settings are podtest's.
+// "test", see pod.DefaultConfig, with podtest's database, Redis and
+// Global cache prefix) before the server is built, e.g. a smaller
+// MaxRequestSize.
 func WithConfig(fn func(*pod.Config)) Option {
 	return func(o *options) { o.config = append(o.config, fn) }
 }
@@ -160,11 +160,13 @@ func (e *Env) Session() *pod.Session {
 func (e *Env) ResetCaches() {
 	e.t.Helper()
 	c := e.Runtime.Caches
-	c.Local.Clear()
-	c.LocalPrio.Clear()
+	caches := []pod.Cache{c.Local, c.LocalPrio}
 	if e.Runtime.Config.Redis.Enabled {
-		if err := c.Global.Clear(); err != nil {
-			e.t.Fatalf("podtest: clearing the Global cache: %v", err)
+		caches = append(caches, c.Global)
+	}
+	for _, cache := range caches {
+		if err := cache.Clear(); err != nil {
+			e.t.Fatalf("podtest: clearing the caches: %v", err)
 		}
 	}
 }
@@ -244,7 +246,7 @@ func (l *testLog) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if !l.stopped {
-		l.t.Log(strings.TrimSuffix(string(bytes.TrimRight(p, "\n")), "\n"))
+		l.t.Log(string(bytes.TrimRight(p, "\n")))
 	}
 	return len(p), nil
 }
