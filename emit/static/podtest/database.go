@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -59,11 +60,12 @@ func testDatabase(t testing.TB) string {
 	defer admin.Close(context.Background())
 	templateState.once.Do(func() {
 		templateState.name, templateState.err = ensureTemplate(ctx, admin, base)
+		dropLeftovers(ctx, admin)
 	})
 	if templateState.err != nil {
 		t.Fatalf("podtest: building the template database: %v", templateState.err)
 	}
-	name := dbPrefix() + uniqueSuffix()
+	name := dbPrefix() + "t" + strconv.FormatInt(time.Now().Unix(), 10) + "_" + uniqueSuffix()
 	err = createFrom(ctx, admin, name, templateState.name)
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "3D000" {
@@ -181,6 +183,34 @@ func dropStaleTemplates(ctx context.Context, admin *pgx.Conn, keep string) {
 	}
 }
 
+// leftoverAge is how old a test database must be before another test
+// binary drops it: one whose test binary was killed before its cleanup
+// ran. No test runs that long; one that did would still hold connections,
+// and DROP without FORCE leaves a database in use alone.
+const leftoverAge = 24 * time.Hour
+
+// dropLeftovers drops the app's test databases older than leftoverAge
+// (their names carry their creation time: podtest_<app>_t<unix seconds>_…),
+// best effort.
+func dropLeftovers(ctx context.Context, admin *pgx.Conn) {
+	prefix := dbPrefix() + "t"
+	rows, err := admin.Query(ctx, "SELECT datname FROM pg_database WHERE starts_with(datname, $1)", prefix)
+	if err != nil {
+		return
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return
+	}
+	for _, n := range names {
+		stamp, _, ok := strings.Cut(strings.TrimPrefix(n, prefix), "_")
+		sec, err := strconv.ParseInt(stamp, 10, 64)
+		if ok && err == nil && time.Since(time.Unix(sec, 0)) > leftoverAge {
+			admin.Exec(ctx, "DROP DATABASE IF EXISTS "+quote(n))
+		}
+	}
+}
+
 // schemaHash identifies the schema a template is built from.
 func schemaHash(modules []pod.MigrationModule) string {
 	h := sha256.New()
@@ -206,11 +236,12 @@ func hasAppMigrations(modules []pod.MigrationModule) bool {
 var notIdent = regexp.MustCompile(`[^a-z0-9_]+`)
 
 // dbPrefix starts the names of the app's test databases: podtest_<app>_,
-// the app's name cut so that every name stays within Postgres's 63 bytes.
+// the app's name cut so that every name stays within Postgres's 63 bytes
+// (a test's: 25 + t + 10 digits + _ + pid, sequence and 6 hex digits).
 func dbPrefix() string {
 	app := notIdent.ReplaceAllString(strings.ToLower(appName), "_")
-	if len(app) > 20 {
-		app = app[:20]
+	if len(app) > 16 {
+		app = app[:16]
 	}
 	return "podtest_" + app + "_"
 }

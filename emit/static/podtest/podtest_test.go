@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -110,5 +111,48 @@ func TestEnvCaches(t *testing.T) {
 	}
 	if prefixes[0] == prefixes[1] || !strings.HasPrefix(prefixes[0], "podtest_static:podtest:") {
 		t.Fatalf("Global prefixes %q", prefixes)
+	}
+}
+
+// TestDropLeftovers: a test database older than leftoverAge (its test
+// binary was killed) is dropped; a recent one, of a test that may still
+// run, stays.
+func TestDropLeftovers(t *testing.T) {
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, testDatabaseURL())
+	if err != nil {
+		unavailable(t, "PostgreSQL", err)
+	}
+	defer admin.Close(ctx)
+	old := dbPrefix() + "t" + strconv.FormatInt(time.Now().Add(-48*time.Hour).Unix(), 10) + "_" + uniqueSuffix()
+	recent := dbPrefix() + "t" + strconv.FormatInt(time.Now().Unix(), 10) + "_" + uniqueSuffix()
+	for _, n := range []string{old, recent} {
+		if _, err := admin.Exec(ctx, "CREATE DATABASE "+quote(n)); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { admin.Exec(ctx, "DROP DATABASE IF EXISTS "+quote(n)) })
+	}
+	dropLeftovers(ctx, admin)
+	if dbExists(t, old) {
+		t.Errorf("the leftover %s is still there", old)
+	}
+	if !dbExists(t, recent) {
+		t.Errorf("the recent %s was dropped", recent)
+	}
+}
+
+// TestUnavailableSkips: without CI, a PostgreSQL that does not answer
+// skips the test rather than failing it.
+func TestUnavailableSkips(t *testing.T) {
+	t.Setenv("CI", "")
+	t.Setenv("PODGEN_TEST_DATABASE_URL", "postgres://nobody@127.0.0.1:1/none?connect_timeout=2")
+	skipped, returned := false, false
+	t.Run("inner", func(t *testing.T) {
+		defer func() { skipped = t.Skipped() }()
+		New(t)
+		returned = true
+	})
+	if !skipped || returned {
+		t.Fatalf("skipped %v, New returned %v; want a skip", skipped, returned)
 	}
 }

@@ -214,7 +214,7 @@ var seq atomic.Int64
 // (the sequence) and across processes and machines sharing a server (pid
 // and random bytes).
 func uniqueSuffix() string {
-	var r [4]byte
+	var r [3]byte
 	_, _ = rand.Read(r[:])
 	return fmt.Sprintf("%d_%d_%s", os.Getpid(), seq.Add(1), hex.EncodeToString(r[:]))
 }
