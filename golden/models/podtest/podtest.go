@@ -108,7 +108,7 @@ func New(t testing.TB, opts ...Option) *Env {
 		fn(cfg)
 	}
 	log := &testLog{t: t}
-	t.Cleanup(log.stop) // runs last: the server's final lines still reach t
+	t.Cleanup(log.stop) // after the server, pool and caches closed: their last lines still reach t
 	rt := &pod.Runtime{Config: cfg, Logger: slog.New(slog.NewTextHandler(log, nil))}
 	rt.Caches = pod.NewCaches(cfg)
 	t.Cleanup(func() { rt.Caches.Close() })
