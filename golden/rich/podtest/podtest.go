@@ -80,8 +80,9 @@ func WithDatabase() Option { return func(o *options) { o.database = true } }
 // set.
 //
 // Seam for authentication: the auth module does not exist yet. When it
-// does, it becomes an Option that fills the Runtime's auth service, and
-// the client takes the key with client.WithAuthKey through NewClient.
+// does, a test signs in through it (a user and a key made in the test's
+// database) and calls with NewClient(client.WithAuthKey(...)), so login
+// and scopes are checked on the real wire path (docs/DESIGN.md).
 func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
 	var o options
