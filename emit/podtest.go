@@ -42,6 +42,9 @@ func podtestFiles(p *schema.Protocol, o Options) ([]File, error) {
 		return nil, err
 	}
 	f := jen.NewFilePathName(o.Base+"/podtest", "podtest")
+	for _, line := range podtestDoc {
+		f.PackageComment(line)
+	}
 	f.Comment("appName is the app's name: the default prefix of its test databases and cache keys.")
 	f.Const().Id("appName").Op("=").Lit(o.App)
 	f.Line()
@@ -65,4 +68,26 @@ func podtestFiles(p *schema.Protocol, o Options) ([]File, error) {
 				jen.Id("opts").Op("...")).Op("..."))),
 	)
 	return append(files, File{Path: "podtest/app.go", Jen: f}), nil
+}
+
+// podtestDoc is the package comment of the generated podtest (the static
+// package's own comment, about podgen, is not copied).
+var podtestDoc = []string{
+	"Package podtest tests the app's endpoints through their real wire path:",
+	"New starts the generated server in-process (httptest) and gives the test",
+	"the typed client pointed at it, a database of its own (when the app has a",
+	"table class or a future call), fresh caches, and future calls on demand.",
+	"For an ExampleEndpoint with a method Hello:",
+	"",
+	"\tfunc TestHello(t *testing.T) {",
+	"\t\tenv := podtest.New(t)",
+	"\t\tgot, err := env.Client.Example.Hello(env.Ctx, \"World\")",
+	"\t\t...",
+	"\t}",
+	"",
+	"Databases are made on PODGEN_TEST_DATABASE_URL (default",
+	"postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable), the Global",
+	"cache uses the Redis at PODGEN_TEST_REDIS_ADDR when set; a service that",
+	"does not answer skips the test, or fails it when CI is set. Tests of the",
+	"endpoints package itself import podtest from package endpoints_test.",
 }

@@ -82,7 +82,7 @@ func WithDatabase() Option { return func(o *options) { o.database = true } }
 // Seam for authentication: the auth module does not exist yet. When it
 // does, a test signs in through it (a user and a key made in the test's
 // database) and calls with NewClient(client.WithAuthKey(...)), so login
-// and scopes are checked on the real wire path (docs/DESIGN.md).
+// and scopes are checked on the real wire path.
 func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
 	var o options
