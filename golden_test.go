@@ -160,7 +160,13 @@ func TestGoldenApps(t *testing.T) {
 			if *appRun != "" {
 				args = append(args, "-run", *appRun)
 			}
-			apptest.Run(t, mod, append(args, *appPkgs)...)
+			if testing.Verbose() { // go test -v: the app's tests' own lines too
+				args = append(args, "-v")
+			}
+			out := apptest.Run(t, mod, append(args, *appPkgs)...)
+			if testing.Verbose() {
+				t.Logf("%s", out)
+			}
 		})
 	}
 }

@@ -361,6 +361,15 @@ func TestInitBuilds(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build ./... in the new project: %v\n%s", err, out)
 	}
+	// The template's own test (endpoints/example_test.go, through
+	// out/podtest) passes out of the box, without a database.
+	cmd = exec.Command("go", "test", "-count=1", "./...")
+	cmd.Dir = "mypod"
+	cmd.Env = append(os.Environ(), "PODGEN_TEST_DATABASE_URL=postgres://nobody@127.0.0.1:1/none")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "ok  \texample.com/mypod/endpoints") {
+		t.Fatalf("go test ./... in the new project: %v\n%s", err, out)
+	}
 	if code, _, stderr := podgen(t, "build", "mypod/protocol", "mypod/endpoints", "-o", "mypod/out", "--check"); code != 0 {
 		t.Errorf("fresh project is not up to date: %s", stderr)
 	}

@@ -83,4 +83,5 @@ var Artifacts = []Artifact{
 	{Name: "server future calls", Files: serverFutureCalls},
 	{Name: "server migrations", Files: serverMigrations},
 	{Name: "cmd/server", Files: cmdServer},
+	{Name: "podtest", Files: podtestFiles},
 }

@@ -6,8 +6,14 @@
 # migration, starts the server, and calls it with curl and the generated Go
 # client; then it reads the session log back from the insights port. A
 # healthy run prints no WARN or ERROR line: the demo fails on one. It
-# removes everything it made. Needs Go, curl and a PostgreSQL on
-# 127.0.0.1:5432 (user postgres), e.g. `docker compose up -d`.
+# removes everything it made. Needs Go, curl and psql.
+#
+# The database: the PostgreSQL at PODGEN_DEMO_DATABASE_URL (default
+# postgres://postgres@127.0.0.1:5432) when one answers there; otherwise a
+# throwaway cluster (initdb + pg_ctl from PATH or /usr/lib/postgresql/*/bin,
+# or PODGEN_DEMO_PG_BIN) in a temp folder on a free loopback port, stopped
+# and removed at the end, also on failure or Ctrl-C; otherwise it says how
+# to start one with docker compose and exits 1.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,8 +24,21 @@ pg_url_base=${PODGEN_DEMO_DATABASE_URL:-postgres://postgres@127.0.0.1:5432}
 db="podgen_demo_$$"
 db_made=""
 secret="demo-secret-$$"
+pg_bin=""
+pg_tmp=""  # the throwaway cluster's folder, when the demo started one
+pg_data=""
 
 psql_admin() { psql "$pg_url_base/postgres?sslmode=disable" -v ON_ERROR_STOP=1 -qAtc "$1"; }
+
+# as_pg runs a PostgreSQL tool: as the postgres user when root (initdb
+# refuses root), else as the caller.
+as_pg() {
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}
 
 cleanup() {
 	if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
@@ -28,10 +47,22 @@ cleanup() {
 	fi
 	if [ -n "$db_made" ]; then
 		psql_admin "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+		# podtest keeps a template database per schema; the demo's goes too.
+		for t in $(psql_admin "SELECT datname FROM pg_database WHERE datname LIKE 'podtest\_demopod\_%'" 2>/dev/null); do
+			psql_admin "DROP DATABASE IF EXISTS $t WITH (FORCE)" >/dev/null 2>&1 || true
+		done
 	fi
+	if [ -n "$pg_data" ] && [ -f "$pg_data/postmaster.pid" ]; then
+		# Only the demo's own cluster, by its data folder: never another.
+		as_pg "$pg_bin/pg_ctl" -D "$pg_data" -m immediate -w stop >/dev/null 2>&1 || true
+		echo "stopped the throwaway PostgreSQL cluster"
+	fi
+	[ -z "$pg_tmp" ] || rm -rf "$pg_tmp"
 	rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 step() { printf '\n==> %s\n' "$*"; }
 die() {
@@ -55,6 +86,87 @@ call() {
 
 command -v curl >/dev/null || die "curl is needed"
 command -v psql >/dev/null || die "psql is needed (apt-get install postgresql-client)"
+
+# find_pg_bin prints a folder holding initdb and pg_ctl: PODGEN_DEMO_PG_BIN
+# when set, else PATH's, else the newest /usr/lib/postgresql/*/bin (Debian).
+find_pg_bin() {
+	if [ -n "${PODGEN_DEMO_PG_BIN:-}" ]; then
+		[ -x "$PODGEN_DEMO_PG_BIN/initdb" ] && [ -x "$PODGEN_DEMO_PG_BIN/pg_ctl" ] && echo "$PODGEN_DEMO_PG_BIN"
+		return 0
+	fi
+	if command -v initdb >/dev/null && command -v pg_ctl >/dev/null; then
+		dirname "$(command -v initdb)"
+		return 0
+	fi
+	local d
+	for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+		if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ]; then
+			echo "$d"
+			return 0
+		fi
+	done
+}
+
+# free_port prints a loopback port nothing listens on (the cluster's
+# start is retried on another if one takes it meanwhile).
+free_port() {
+	local p
+	for _ in $(seq 1 50); do
+		p=$((20000 + RANDOM % 40000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# start_throwaway_cluster runs initdb and pg_ctl in a temp folder and points
+# pg_url_base at the new cluster.
+start_throwaway_cluster() {
+	pg_tmp=$(mktemp -d "${TMPDIR:-/tmp}/podgen-demo-pg.XXXXXX")
+	if [ "$(id -u)" = 0 ]; then
+		chown postgres: "$pg_tmp"
+		runuser -u postgres -- test -w "$pg_tmp" ||
+			die "the postgres user cannot write $pg_tmp; set TMPDIR to a folder it can reach"
+	fi
+	pg_data=$pg_tmp/data
+	echo "initdb $pg_data (with $pg_bin)"
+	as_pg "$pg_bin/initdb" -D "$pg_data" -U postgres -A trust --no-sync -E UTF8 >"$pg_tmp/initdb.log" 2>&1 ||
+		{ cat "$pg_tmp/initdb.log" >&2; die "initdb failed"; }
+	local port
+	for _ in 1 2 3; do
+		port=$(free_port) || die "no free loopback port"
+		# Listen on loopback only, with the socket in the temp folder, so
+		# that nothing of the machine's own PostgreSQL is touched.
+		if as_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_tmp/server.log" -w -t 30 \
+			-o "-c listen_addresses=127.0.0.1 -p $port -k $pg_tmp -c fsync=off" start >/dev/null; then
+			pg_url_base="postgres://postgres@127.0.0.1:$port"
+			echo "throwaway PostgreSQL cluster on 127.0.0.1:$port (removed at the end)"
+			return 0
+		fi
+	done
+	cat "$pg_tmp/server.log" >&2
+	die "the throwaway PostgreSQL cluster did not start"
+}
+
+echo "working in $work (removed at the end)"
+step "finding a PostgreSQL"
+if psql_admin "SELECT 1" >/dev/null 2>&1; then
+	echo "using the PostgreSQL at $pg_url_base"
+else
+	echo "no PostgreSQL answers at $pg_url_base"
+	pg_bin=$(find_pg_bin)
+	if [ -z "$pg_bin" ]; then
+		printf 'demo: no PostgreSQL, and no initdb/pg_ctl to start a throwaway one.\n' >&2
+		printf 'Start one with Docker (PostgreSQL and Redis, from this repository):\n' >&2
+		printf '    docker compose -f %s up -d\n' "$root/docker-compose.yaml" >&2
+		printf 'or point PODGEN_DEMO_DATABASE_URL at one, then run make demo again.\n' >&2
+		exit 1
+	fi
+	start_throwaway_cluster
+	psql_admin "SELECT 1" >/dev/null || die "the throwaway cluster does not answer"
+fi
 
 step "building podgen (bin/podgen)"
 (cd "$root" && go build -o bin/podgen .) || die "podgen does not build"
@@ -148,8 +260,6 @@ GO
 echo "protocol/note.yaml, endpoints/notes.go"
 
 step "creating the database $db on $pg_url_base"
-psql_admin "SELECT 1" >/dev/null 2>&1 ||
-	die "no PostgreSQL answers at $pg_url_base; start one with \`docker compose up -d\` in this repository"
 psql_admin "CREATE DATABASE $db" || die "cannot create database $db"
 db_made=1
 db_url="$pg_url_base/$db?sslmode=disable"
@@ -241,6 +351,38 @@ func main() {
 }
 GO
 (cd "$app" && go run ./democlient "$url") || die "the generated client failed"
+
+step "testing the app with out/podtest (go test ./endpoints)"
+cat >"$app/endpoints/notes_test.go" <<'GO'
+package endpoints_test
+
+import (
+	"testing"
+	"time"
+
+	"example.com/demopod/out/podtest"
+)
+
+// TestAddNote calls the endpoints through the generated client and server,
+// in-process, on a database of this test's own.
+func TestAddNote(t *testing.T) {
+	env := podtest.New(t) // in-process server, typed client, a database of its own, fresh caches
+	n, err := env.Client.Notes.Add(env.Ctx, "buy milk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Client.Notes.Remind(env.Ctx, n.ID); err != nil { // schedules a future call
+		t.Fatal(err)
+	}
+	env.RunFutureCalls(time.Hour)          // runs the calls due within the next hour, now
+	row, err := env.DB.Note.FindByID(n.ID) // arrange and assert with *pod.DB
+	if err != nil || row.RemindedAt == nil {
+		t.Fatalf("note after the reminder: %+v, %v", row, err)
+	}
+}
+GO
+(cd "$app" && PODGEN_TEST_DATABASE_URL="$pg_url_base/postgres?sslmode=disable" go test -count=1 -v ./endpoints/) ||
+	die "the app's tests failed"
 
 step "the session log, read back from the insights port"
 sleep 1.5 # the log writer flushes in the background

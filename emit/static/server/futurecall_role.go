@@ -39,11 +39,7 @@ func startFutureCalls(ctx context.Context, rt *pod.Runtime, role string) (sched 
 
 // runMaintenance is the maintenance role: every future call due now, once.
 func runMaintenance(ctx context.Context, rt *pod.Runtime, stderr io.Writer) int {
-	runners := futureCallRunners()
-	if len(runners) == 0 {
-		return 0
-	}
-	if err := pod.NewFutureCallScheduler(rt, runners).RunDue(ctx); err != nil {
+	if err := RunDueFutureCalls(ctx, rt); err != nil {
 		fmt.Fprintln(stderr, "future calls:", err)
 		return 1
 	}
