@@ -88,7 +88,9 @@ var staticNames = map[string]bool{
 	"NewLocalCache":            true,
 	"NewLogSettingsStore":      true,
 	"NewLogWriter":             true,
+	"NewRandomUUID":            true,
 	"NewSession":               true,
+	"NewUUIDv7":                true,
 	"Not":                      true,
 	"NullBigIntColumn":         true,
 	"NullBoolColumn":           true,
@@ -146,6 +148,7 @@ var staticFileStems = map[string]bool{
 	"db_columns":     true,
 	"db_crud":        true,
 	"db_expr":        true,
+	"db_ids":         true,
 	"db_pool":        true,
 	"db_tables":      true,
 	"db_values":      true,
@@ -175,4 +178,5 @@ var staticFileStems = map[string]bool{
 	"session":        true,
 	"transport":      true,
 	"uuid":           true,
+	"uuid_new":       true,
 }

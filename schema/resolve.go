@@ -98,12 +98,14 @@ func (r *resolver) class(d *def) *Class {
 		})
 	}
 	for _, fs := range d.fields {
-		if c.Table != "" && fs.field.Name == "id" {
-			r.errs.Add(fs.field.Pos, "table class %q has an implicit \"id\" field (an int set by the database): remove this one", c.Name)
-			continue
-		}
 		t := r.typ(fs.typ)
 		if t == nil {
+			continue
+		}
+		if c.Table != "" && fs.field.Name == "id" {
+			if id := r.idField(c, fs, t); id != nil {
+				c.Fields[0] = id // declared: it replaces the implicit one, still first
+			}
 			continue
 		}
 		f := fs.field
@@ -114,6 +116,7 @@ func (r *resolver) class(d *def) *Class {
 		if f.Persist {
 			f.Column = columnName(f.Name)
 		}
+		r.applyDefaults(c, f, fs.flags.defaults)
 		c.Fields = append(c.Fields, f)
 	}
 	r.checkFields(c)

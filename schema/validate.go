@@ -219,7 +219,12 @@ func (r *resolver) checkGeneratedNames() {
 			for _, v := range d.enum.Values {
 				claim(v.GoName, v.Pos, fmt.Sprintf("the constant of enum value %q", v.Name))
 			}
+		case d.class.HasModelDefaults() && d.class.Table == "":
+			claim("New"+d.name, d.pos, fmt.Sprintf("the constructor of class %q (it has model defaults)", d.name))
 		case d.class.Table != "":
+			if d.class.HasModelDefaults() {
+				claim("New"+d.name, d.pos, fmt.Sprintf("the constructor of class %q (it has model defaults)", d.name))
+			}
 			claim(d.name+"T", d.tablePos, fmt.Sprintf("the table descriptor of class %q", d.name))
 			claim(d.name+"Table", d.tablePos, fmt.Sprintf("the table accessor of class %q", d.name))
 			claim(d.name+"Columns", d.tablePos, fmt.Sprintf("the column set of class %q", d.name))

@@ -4,13 +4,25 @@ package pod
 
 // dbTables are the tables of DB: s.DB.Company, ...
 type dbTables struct {
+	// Defaults is table "defaults".
+	Defaults DefaultsTable
+	// ExplicitIntID is table "explicit_int_id".
+	ExplicitIntID ExplicitIntIDTable
 	// Plain is table "plain".
 	Plain PlainTable
+	// UuidKeyed is table "uuid_keyed".
+	UuidKeyed UuidKeyedTable
+	// UuidV7Keyed is table "uuid_v7_keyed".
+	UuidV7Keyed UuidV7KeyedTable
 }
 
 // bind points every table at db.
 func (t *dbTables) bind(db *DB) {
+	t.Defaults.db = db
+	t.ExplicitIntID.db = db
 	t.Plain.db = db
+	t.UuidKeyed.db = db
+	t.UuidV7Keyed.db = db
 }
 
 // decoder is the scratch's JSON decoder for json columns, reset to b.
