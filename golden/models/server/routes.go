@@ -17,13 +17,21 @@ const appName = "models"
 // The server was generated for these endpoint method signatures. If a line
 // here fails to compile, a signature changed since: re-run podgen.
 var (
-	_ func(*pod.Session, pod.Plain) (pod.Plain, error) = (*endpoints.ModelsEndpoint)(nil).EchoPlain
+	_ func(*pod.Session, pod.Defaults) (pod.Defaults, error)   = (*endpoints.ModelsEndpoint)(nil).EchoDefaults
+	_ func(*pod.Session, pod.Plain) (pod.Plain, error)         = (*endpoints.ModelsEndpoint)(nil).EchoPlain
+	_ func(*pod.Session, pod.Settings) (pod.Settings, error)   = (*endpoints.ModelsEndpoint)(nil).EchoSettings
+	_ func(*pod.Session, pod.UuidKeyed) (pod.UuidKeyed, error) = (*endpoints.ModelsEndpoint)(nil).EchoUuidKeyed
+	_ func(*pod.Session) (pod.Defaults, error)                 = (*endpoints.ModelsEndpoint)(nil).NewDefaults
 )
 
 // routes serves every endpoint method at POST /{endpoint}/{method}.
 func routes(r *router) {
 	modelsEndpoint := &endpoints.ModelsEndpoint{}
+	r.handle("models", "echoDefaults", handleModelsEchoDefaults(modelsEndpoint))
 	r.handle("models", "echoPlain", handleModelsEchoPlain(modelsEndpoint))
+	r.handle("models", "echoSettings", handleModelsEchoSettings(modelsEndpoint))
+	r.handle("models", "echoUuidKeyed", handleModelsEchoUuidKeyed(modelsEndpoint))
+	r.handle("models", "newDefaults", handleModelsNewDefaults(modelsEndpoint))
 }
 
 // decoders pools parameter decoders with their scratch buffers.
