@@ -84,6 +84,14 @@ func (r *resolver) defaultValue(f *Field, d rawDefault) *Default {
 	if s == "" {
 		return bad("a value after \"=\"")
 	}
+	switch {
+	case (s == "random" || s == "random_v7") && t.Kind != UUID:
+		r.errs.Add(d.vpos, "invalid %s %q for field %q of type %q: %q is a default of UuidValue fields", d.key, s, f.Name, t.String(), s)
+		return nil
+	case s == "now" && t.Kind != DateTime:
+		r.errs.Add(d.vpos, "invalid %s %q for field %q of type %q: %q is a default of DateTime fields", d.key, s, f.Name, t.String(), s)
+		return nil
+	}
 	switch t.Kind {
 	case Bool:
 		switch s {
