@@ -132,20 +132,25 @@ func (t *dbTable) returningFunc() *jen.Statement {
 		jen.Return(jen.Append(dest...)))
 }
 
-// fillFunc sets the defaults podgen makes in Go at insert (random_v7,
-// which Postgres before 18 cannot make) on nil fields; nil when the table
-// has none.
+// fillFunc sets the defaults podgen makes in Go at insert on nil fields
+// (a zero id): random_v7, which Postgres before 18 cannot make, and the
+// model default of an id without a column default (`id: UuidValue,
+// defaultModel=random`), for a row not made by New<Class>. nil when the
+// table has none.
 func (t *dbTable) fillFunc() *jen.Statement {
 	var body []jen.Code
 	for _, fl := range t.stored {
 		d := fl.DefaultPersist
-		if d == nil || d.Func != "random_v7" {
+		if d == nil && fl.IsID && fl.DefaultModel != nil {
+			d = fl.DefaultModel
+		}
+		if d == nil || d.Func != "random_v7" && !(fl.IsID && fl.DefaultPersist == nil) {
 			continue
 		}
 		dst := jen.Id("v").Dot(fl.GoName)
 		if fl.IsID {
 			body = append(body, jen.If(dst.Clone().Dot("IsZero").Call()).Block(
-				dst.Clone().Op("=").Id("NewUUIDv7").Call()))
+				dst.Clone().Op("=").Add(defaultValue(d, fl.Type, t.pod))))
 			continue
 		}
 		body = append(body, jen.If(dst.Clone().Op("==").Nil()).Block(

@@ -40,6 +40,11 @@ CREATE TABLE "uuid_keyed" (
 	"score" bigint DEFAULT 10
 );
 
+CREATE TABLE "uuid_model_keyed" (
+	"id" uuid PRIMARY KEY,
+	"name" text NOT NULL
+);
+
 CREATE TABLE "uuid_v7_keyed" (
 	"id" uuid PRIMARY KEY,
 	"name" text NOT NULL

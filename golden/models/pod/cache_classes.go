@@ -164,6 +164,29 @@ func (v *UuidKeyed) deepCopy(dst *UuidKeyed) {
 }
 
 // cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *UuidModelKeyed) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "UuidModelKeyed"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *UuidModelKeyed) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(UuidModelKeyed)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+func (v *UuidModelKeyed) deepCopy(dst *UuidModelKeyed) {
+	*dst = *v
+}
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
 func (v *UuidV7Keyed) cacheClass() string {
 	if v == nil {
 		return ""
@@ -215,6 +238,12 @@ func cacheDecode(class string, data []byte) (any, error) {
 		return v, nil
 	case "UuidKeyed":
 		v := new(UuidKeyed)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case "UuidModelKeyed":
+		v := new(UuidModelKeyed)
 		if err := decodeStoredJSONDocument(data, v); err != nil {
 			return nil, err
 		}

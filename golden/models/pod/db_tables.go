@@ -12,6 +12,8 @@ type dbTables struct {
 	Plain PlainTable
 	// UuidKeyed is table "uuid_keyed".
 	UuidKeyed UuidKeyedTable
+	// UuidModelKeyed is table "uuid_model_keyed".
+	UuidModelKeyed UuidModelKeyedTable
 	// UuidV7Keyed is table "uuid_v7_keyed".
 	UuidV7Keyed UuidV7KeyedTable
 }
@@ -22,6 +24,7 @@ func (t *dbTables) bind(db *DB) {
 	t.ExplicitIntID.db = db
 	t.Plain.db = db
 	t.UuidKeyed.db = db
+	t.UuidModelKeyed.db = db
 	t.UuidV7Keyed.db = db
 }
 

@@ -111,3 +111,25 @@ func TestExplicitIntID(t *testing.T) {
 		t.Errorf("FindByID(%d) = %+v, %v", b.ID, got, err)
 	}
 }
+
+// TestUUIDModelDefaultID: `id: UuidValue, defaultModel=random` gives New
+// an id, which Insert keeps; a row made without New gets one at insert.
+func TestUUIDModelDefaultID(t *testing.T) {
+	db := testDB(t)
+	a := NewUuidModelKeyed()
+	a.Name = "a"
+	id := a.ID
+	if id.IsZero() || id[6]>>4 != 4 {
+		t.Fatalf("NewUuidModelKeyed().ID = %s, want a random UUID", id)
+	}
+	if err := db.UuidModelKeyed.Insert(a); err != nil || a.ID != id {
+		t.Fatalf("Insert: %v, id %s; want %s kept", err, a.ID, id)
+	}
+	b := &UuidModelKeyed{Name: "b"}
+	if err := db.UuidModelKeyed.Insert(b); err != nil || b.ID.IsZero() || b.ID == id {
+		t.Fatalf("Insert of a zero id: %v, id %s", err, b.ID)
+	}
+	if got, err := db.UuidModelKeyed.FindByID(b.ID); err != nil || got == nil || got.Name != "b" {
+		t.Errorf("FindByID(%s) = %+v, %v", b.ID, got, err)
+	}
+}
