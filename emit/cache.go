@@ -88,6 +88,8 @@ func (cc *cacheCopier) copyCode(dst, src *jen.Statement, t *schema.Type, sc scop
 		i := sc.name("i")
 		return append(code, jen.For(i.Clone().Op(":=").Range().Add(dst.Clone())).Block(
 			cc.copyCode(dst.Clone().Index(i.Clone()), dst.Clone().Index(i.Clone()), t.Elem, sc+1)...))
+	case schema.Set: // elements are Keyable values: no references
+		return []jen.Code{dst.Clone().Op("=").Qual("maps", "Clone").Call(src.Clone())}
 	case schema.Map:
 		if !cc.hasRefs(t.Elem) {
 			return []jen.Code{dst.Clone().Op("=").Qual("maps", "Clone").Call(src.Clone())}

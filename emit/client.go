@@ -48,9 +48,9 @@ func clientRoot(p *schema.Protocol, o Options) *jen.File {
 	fields := make([]jen.Code, 0, len(p.Endpoints))
 	inits := jen.Dict{}
 	for _, e := range p.Endpoints {
-		fields = append(fields, jen.Commentf("%s calls the %q endpoint.", clientFieldName(e), e.WireName).Line().
-			Id(clientFieldName(e)).Op("*").Id(e.GoName))
-		inits[jen.Id(clientFieldName(e))] = jen.Op("&").Id(e.GoName).Values(jen.Dict{jen.Id("c"): jen.Id("c")})
+		fields = append(fields, jen.Commentf("%s calls the %q endpoint.", e.BaseName(), e.WireName).Line().
+			Id(e.BaseName()).Op("*").Id(e.GoName))
+		inits[jen.Id(e.BaseName())] = jen.Op("&").Id(e.GoName).Values(jen.Dict{jen.Id("c"): jen.Id("c")})
 	}
 	f.Comment("Client calls the app's endpoints, one field per endpoint. It is safe for")
 	f.Comment("concurrent use; create it once with New and reuse it.")
@@ -81,16 +81,10 @@ func clientRoot(p *schema.Protocol, o Options) *jen.File {
 	return f
 }
 
-// clientFieldName is the Client field of an endpoint: its Go type name
-// without the "Endpoint" suffix ("ExampleEndpoint" → "Example").
-func clientFieldName(e *schema.Endpoint) string {
-	return strings.TrimSuffix(e.GoName, "Endpoint")
-}
-
 // clientEndpoint writes one endpoint's type and its methods.
 func clientEndpoint(e *schema.Endpoint, o Options) *jen.File {
 	f := jen.NewFilePathName(o.Client(), "client")
-	f.Commentf("%s calls the server's %q endpoint; use it as Client.%s.", e.GoName, e.WireName, clientFieldName(e))
+	f.Commentf("%s calls the server's %q endpoint; use it as Client.%s.", e.GoName, e.WireName, e.BaseName())
 	f.Type().Id(e.GoName).Struct(jen.Id("c").Op("*").Id("caller"))
 	for _, m := range e.Methods {
 		f.Line()

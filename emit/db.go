@@ -42,11 +42,10 @@ type dbTable struct {
 	c      *schema.Class
 	pod    string
 	stored []*schema.Field // stored fields, id first
-	lower  string          // "company": prefix of unexported names
 }
 
 func newDBTable(c *schema.Class, pod string) *dbTable {
-	t := &dbTable{c: c, pod: pod, lower: schema.LowerFirst(c.Name)}
+	t := &dbTable{c: c, pod: pod}
 	for _, f := range c.Fields {
 		if f.Persist && f.Column != "" {
 			t.stored = append(t.stored, f)
@@ -56,7 +55,7 @@ func newDBTable(c *schema.Class, pod string) *dbTable {
 }
 
 func (t *dbTable) model() *jen.Statement { return jen.Id(t.c.Name) }
-func (t *dbTable) info() string          { return t.lower + "Table" }
+func (t *dbTable) info() string          { return t.c.TableInfoName() }
 
 // dbTablesFile gives DB one field per table and the scratch its JSON
 // decoder; it is written even without tables, since DB embeds dbTables.
@@ -66,7 +65,7 @@ func dbTablesFile(p *schema.Protocol, o Options) File {
 	f.Type().Id("dbTables").StructFunc(func(g *jen.Group) {
 		for _, c := range p.Tables() {
 			g.Comment(c.Name + " is table " + strconv.Quote(c.Table) + ".")
-			g.Id(c.Name).Id(c.Name + "Table")
+			g.Id(c.Name).Id(c.TableTypeName())
 		}
 	})
 	f.Comment("bind points every table at db.")
@@ -94,7 +93,7 @@ func dbTablesFile(p *schema.Protocol, o Options) File {
 // accessor writes CompanyTable and its methods, which delegate to the
 // generic CRUD code with the table's info.
 func (t *dbTable) accessor(f *jen.File) {
-	name, m := t.c.Name+"Table", t.model()
+	name, m := t.c.TableTypeName(), t.model()
 	q := strconv.Quote(t.c.Table)
 	f.Comment(name + " is s.DB." + t.c.Name + ": the queries on table " + q + ".")
 	f.Type().Id(name).Struct(jen.Id("db").Op("*").Id("DB"))
@@ -146,15 +145,15 @@ func (t *dbTable) accessor(f *jen.File) {
 
 // descriptor writes CompanyColumns and var CompanyT.
 func (t *dbTable) descriptor(f *jen.File) {
-	name := t.c.Name + "Columns"
-	f.Comment(name + " are the columns of table " + strconv.Quote(t.c.Table) + ", for queries on it (pod." + t.c.Name + "T).")
+	name := t.c.ColumnsTypeName()
+	f.Comment(name + " are the columns of table " + strconv.Quote(t.c.Table) + ", for queries on it (pod." + t.c.DescriptorName() + ").")
 	f.Type().Id(name).StructFunc(func(g *jen.Group) {
 		for _, fl := range t.stored {
 			g.Id(fl.GoName).Add(t.columnType(fl.Type))
 		}
 	})
-	f.Comment(t.c.Name + "T is the table descriptor of " + t.c.Name + ": its columns make the conditions and orders of s.DB." + t.c.Name + " queries.")
-	f.Var().Id(t.c.Name + "T").Op("=").Id(name).ValuesFunc(func(g *jen.Group) {
+	f.Comment(t.c.DescriptorName() + " is the table descriptor of " + t.c.Name + ": its columns make the conditions and orders of s.DB." + t.c.Name + " queries.")
+	f.Var().Id(t.c.DescriptorName()).Op("=").Id(name).ValuesFunc(func(g *jen.Group) {
 		for _, fl := range t.stored { // in field order (a jen.Dict would sort)
 			col := jen.Id("newCol").Call(jen.Lit(t.c.Table), jen.Lit(fl.Column), jen.Lit(fl.Type.Nullable))
 			g.Line().Id(fl.GoName).Op(":").Add(t.columnCtor(fl.Type).Call(col))

@@ -84,8 +84,8 @@ func (t *dbTable) columns(f *jen.File) {
 		kv("deleteSQL", sqlLit("DELETE FROM "+tbl+` WHERE "id" = $1`)),
 		kv("countSQL", sqlLit("SELECT count(*) FROM "+tbl)),
 		kv("wipeSQL", sqlLit("DELETE FROM "+tbl)),
-		kv("scan", jen.Id("scan"+t.c.Name)),
-		kv("values", jen.Id(t.lower+"Values")),
+		kv("scan", jen.Id(t.c.RowScanName())),
+		kv("values", jen.Id(t.c.RowValuesName())),
 		kv("returning", t.returningFunc()),
 	}
 	if fill := t.fillFunc(); fill != nil {
@@ -206,8 +206,8 @@ func (t *dbTable) scanFunc(f *jen.File) {
 			jen.Return(jen.Id("columnError").Call(jen.Lit(t.c.Table), jen.Lit(fl.Column), jen.Err()))))
 	}
 	body = append(body, jen.Return(jen.Nil()))
-	f.Comment("scan" + t.c.Name + " reads the current row, in the column order of selectSQL.")
-	f.Func().Id("scan"+t.c.Name).Params(jen.Id("r").Qual(pgxPkg, "Rows"), jen.Id("v").Op("*").Add(t.model()),
+	f.Comment(t.c.RowScanName() + " reads the current row, in the column order of selectSQL.")
+	f.Func().Id(t.c.RowScanName()).Params(jen.Id("r").Qual(pgxPkg, "Rows"), jen.Id("v").Op("*").Add(t.model()),
 		jen.Id("sc").Op("*").Id("scratch")).Error().Block(body...)
 	for _, fl := range js {
 		f.Comment(t.decodeName(fl) + " decodes the json column " + strconv.Quote(fl.Column) + " into v." + fl.GoName + ".")
@@ -217,8 +217,8 @@ func (t *dbTable) scanFunc(f *jen.File) {
 	}
 }
 
-func (t *dbTable) decodeName(fl *schema.Field) string { return "decode" + t.c.Name + fl.GoName }
-func (t *dbTable) encodeName(fl *schema.Field) string { return "encode" + t.c.Name + fl.GoName }
+func (t *dbTable) decodeName(fl *schema.Field) string { return t.c.ColumnDecoderName(fl) }
+func (t *dbTable) encodeName(fl *schema.Field) string { return t.c.ColumnEncoderName(fl) }
 
 // scanTarget is what rows.Scan gets for a field; n counts json columns.
 func scanTarget(fl *schema.Field, n *int) jen.Code {
@@ -277,8 +277,8 @@ func (t *dbTable) valuesFunc(f *jen.File) {
 		}
 	}
 	body = append(body, jen.Return(jen.Append(append([]jen.Code{jen.Id("args")}, vals...)...), jen.Nil()))
-	f.Comment(t.lower + "Values appends the stored fields of v but ID, in the column order of insertSQL.")
-	f.Func().Id(t.lower+"Values").Params(jen.Id("v").Op("*").Add(t.model()), jen.Id("args").Index().Any(),
+	f.Comment(t.c.RowValuesName() + " appends the stored fields of v but ID, in the column order of insertSQL.")
+	f.Func().Id(t.c.RowValuesName()).Params(jen.Id("v").Op("*").Add(t.model()), jen.Id("args").Index().Any(),
 		jen.Id("sc").Op("*").Id("scratch")).Params(jen.Index().Any(), jen.Error()).Block(body...)
 	for _, fl := range js {
 		f.Comment(t.encodeName(fl) + " appends v." + fl.GoName + " as JSON for its json column.")

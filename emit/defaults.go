@@ -48,6 +48,13 @@ func DefaultSQL(f *schema.Field) string {
 	case schema.Duration:
 		return strconv.FormatInt(d.Duration.Milliseconds(), 10) // bigint milliseconds, as stored
 	case schema.EnumKind:
+		if f.Type.Enum.ByIndex { // a bigint column holding the value's position
+			for i, ev := range f.Type.Enum.Values {
+				if ev == d.Enum {
+					return strconv.Itoa(i)
+				}
+			}
+		}
 		return sqlString(d.Enum.Name)
 	}
 	panic("emit: default of kind " + f.Type.Kind.String() + " passed validation") // schema rejects it
@@ -142,7 +149,7 @@ func newFunc(f *jen.File, c *schema.Class, models string, client bool) {
 		return
 	}
 	vals = append(vals, jen.Line())
-	f.Comment("New" + c.Name + " returns a new " + c.Name + " with the model defaults of its fields (default=, defaultModel=).")
-	f.Func().Id("New" + c.Name).Params().Op("*").Id(c.Name).Block(
+	f.Comment(c.ConstructorName() + " returns a new " + c.Name + " with the model defaults of its fields (default=, defaultModel=).")
+	f.Func().Id(c.ConstructorName()).Params().Op("*").Id(c.Name).Block(
 		jen.Return(jen.Op("&").Id(c.Name).Values(vals...)))
 }

@@ -41,7 +41,7 @@ func podFutureCalls(p *schema.Protocol, o Options) ([]File, error) {
 	return []File{{Path: "pod/futurecalls.go", Jen: f}}, nil
 }
 
-func futureCallEncoder(c *schema.FutureCall) string { return "append" + c.Name + "Arg" }
+func futureCallEncoder(c *schema.FutureCall) string { return c.ArgEncoderName() }
 
 // futureCallArgEncoder writes append<Name>Arg, which appends the JSON the
 // call's argument is stored as; it fails only on values JSON cannot carry.

@@ -37,7 +37,7 @@ func serverFutureCalls(p *schema.Protocol, o Options) ([]File, error) {
 		}
 		g.Return(jen.Map(jen.String()).Add(runner.Clone()).ValuesFunc(func(g *jen.Group) {
 			for _, c := range p.FutureCalls {
-				g.Line().Lit(c.Name).Op(":").Id("run" + c.Name)
+				g.Line().Lit(c.Name).Op(":").Id(c.RunnerName())
 			}
 			g.Line()
 		}))
@@ -55,7 +55,7 @@ func serverFutureCalls(p *schema.Protocol, o Options) ([]File, error) {
 			jen.Return(jen.Parens(jen.Op("&").Qual(o.Endpoints, c.GoName).Values()).Dot("Invoke").Call(jen.Id("s"), jen.Id("v"))),
 		}
 		f.Commentf("run%s decodes a stored argument and invokes %s.", c.Name, c.GoName)
-		f.Func().Id("run"+c.Name).Params(jen.Id("s").Op("*").Qual(o.Pod(), "Session"), jen.Id("arg").Index().Byte()).
+		f.Func().Id(c.RunnerName()).Params(jen.Id("s").Op("*").Qual(o.Pod(), "Session"), jen.Id("arg").Index().Byte()).
 			Error().Block(body...)
 	}
 	return []File{{Path: "server/futurecalls.go", Jen: f}}, nil

@@ -138,8 +138,10 @@ func appendFails(t *schema.Type) bool {
 	switch t.Kind {
 	case schema.ClassKind:
 		return true
-	case schema.List, schema.Map:
+	case schema.List, schema.Set:
 		return appendFails(t.Elem)
+	case schema.Map:
+		return appendFails(t.Elem) || (t.Key != nil && appendFails(t.Key))
 	}
 	return kindOf(t).appendFails
 }

@@ -16,7 +16,12 @@ func decodeCode(d *jen.Statement, t *schema.Type, dst target, models string, sc 
 	case schema.List:
 		return decodeList(d, t, dst, models, sc, wrap)
 	case schema.Map:
+		if t.EntryMap() {
+			return decodeEntries(d, t, dst, models, sc, wrap)
+		}
 		return decodeMap(d, t, dst, models, sc, wrap)
+	case schema.Set:
+		return decodeSet(d, t, dst, models, sc, wrap)
 	}
 	if m := kindOf(t).decoder; m != "" {
 		return []jen.Code{ifErr(d.Clone().Dot(m).Call(dst.addr()), wrap)}
@@ -88,4 +93,70 @@ func decodeMap(d *jen.Statement, t *schema.Type, dst target, models string, sc s
 			Types(jen.String(), goType(t.Elem, models)).Call(d.Clone())),
 		jen.For().Block(body...),
 	}
+}
+
+// beginKeyed begins the array of a Set or an entry Map and makes the map,
+// or empties the one dst holds: like a List, the array replaces what was
+// there (a JSON object, a Map with String keys, is added to instead, as
+// encoding/json does).
+func beginKeyed(d *jen.Statement, m *jen.Statement, key, elem jen.Code, models string, wrap wrapFunc) []jen.Code {
+	return []jen.Code{
+		ifErr(d.Clone().Dot("BeginArray").Call(), wrap),
+		jen.If(m.Clone().Op("==").Nil()).Block(m.Clone().Op("=").Qual(models, "NewJSONMap").
+			Types(key, elem).Call(d.Clone())).Else().Block(jen.Clear(m.Clone())),
+	}
+}
+
+// moreElements is the head of an array loop body: break at the end.
+func moreElements(d *jen.Statement, wrap wrapFunc) []jen.Code {
+	return []jen.Code{
+		jen.List(jen.Id("ok"), jen.Err()).Op(":=").Add(d.Clone()).Dot("More").Call(),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(wrap(jen.Err()))),
+		jen.If(jen.Op("!").Id("ok")).Block(jen.Break()),
+	}
+}
+
+// decodeSet reads an array into a Set; a repeated element is kept once.
+func decodeSet(d *jen.Statement, t *schema.Type, dst target, models string, sc scope, wrap wrapFunc) []jen.Code {
+	i, e, m := sc.name("i"), sc.name("e"), dst.val()
+	elemWrap := func(err jen.Code) jen.Code {
+		return wrap(jen.Qual(models, "JSONIndexError").Call(err, i.Clone()))
+	}
+	body := append(moreElements(d, wrap), jen.Var().Add(e.Clone()).Add(goType(t.Elem, models)))
+	body = append(body, decodeCode(d, t.Elem, target{expr: e.Clone()}, models, sc+1, elemWrap)...)
+	body = append(body, jen.Qual(models, "PutJSONMap").Call(d.Clone(), m.Clone(), e.Clone(), jen.Struct().Values()))
+	return append(beginKeyed(d, m, goType(t.Elem, models), jen.Struct(), models, wrap),
+		jen.For(i.Clone().Op(":=").Lit(0), jen.Empty(), i.Clone().Op("++")).Block(body...))
+}
+
+// decodeEntries reads Serverpod's [{"k":key,"v":value},...] into a Map
+// whose keys are not String; a repeated key keeps the last value.
+func decodeEntries(d *jen.Statement, t *schema.Type, dst target, models string, sc scope, wrap wrapFunc) []jen.Code {
+	i, k, e, m := sc.name("i"), sc.name("k"), sc.name("e"), dst.val()
+	elemWrap := func(err jen.Code) jen.Code {
+		return wrap(jen.Qual(models, "JSONIndexError").Call(err, i.Clone()))
+	}
+	memberWrap := func(member string) wrapFunc {
+		return func(err jen.Code) jen.Code {
+			return elemWrap(jen.Qual(models, "JSONFieldError").Call(err, jen.Lit(""), jen.Lit(member)))
+		}
+	}
+	member, seen := sc.name("member"), sc.name("seen")
+	members := []jen.Code{
+		jen.List(member.Clone(), jen.Err()).Op(":=").Add(d.Clone()).Dot("EntryField").Call(jen.Op("&").Add(seen.Clone())),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(elemWrap(jen.Err()))),
+		jen.If(member.Clone().Op("==").Lit(0)).Block(jen.Break()),
+		jen.If(member.Clone().Op("==").Qual(models, "EntryKey")).Block(
+			decodeCode(d, t.Key, target{expr: k.Clone()}, models, sc+1, memberWrap("k"))...,
+		).Else().Block(
+			decodeCode(d, t.Elem, target{expr: e.Clone()}, models, sc+1, memberWrap("v"))...),
+	}
+	body := append(moreElements(d, wrap),
+		jen.Var().Add(k.Clone()).Add(goType(t.Key, models)),
+		jen.Var().Add(e.Clone()).Add(goType(t.Elem, models)),
+		ifErr(d.Clone().Dot("BeginObject").Call(), elemWrap),
+		jen.For(seen.Clone().Op(":=").Id("uint8").Call(jen.Lit(0)), jen.Empty(), jen.Empty()).Block(members...),
+		jen.Qual(models, "PutJSONMap").Call(d.Clone(), m.Clone(), k.Clone(), e.Clone()))
+	return append(beginKeyed(d, m, goType(t.Key, models), goType(t.Elem, models), models, wrap),
+		jen.For(i.Clone().Op(":=").Lit(0), jen.Empty(), i.Clone().Op("++")).Block(body...))
 }

@@ -46,7 +46,12 @@ func appendCode(b *jen.Statement, t *schema.Type, src target, enc encoder, sc sc
 	case schema.List:
 		return appendList(b, t, src, enc, sc, wrap)
 	case schema.Map:
+		if t.EntryMap() {
+			return appendEntries(b, t, src, enc, sc, wrap)
+		}
 		return appendMap(b, t, src, enc, sc, wrap)
+	case schema.Set:
+		return appendSet(b, t, src, enc, sc, wrap)
 	}
 	k := kindOf(t)
 	call := k.appendJSON(b, src, models)
@@ -103,5 +108,56 @@ func appendMap(b *jen.Statement, t *schema.Type, src target, enc encoder, sc sco
 		jen.For(jen.List(i.Clone(), k.Clone()).Op(":=").Range().Qual(enc.models, "SortedKeys").Call(
 			jen.Make(jen.Index().String(), jen.Lit(0), jen.Lit(8)), src.val())).Block(body...),
 		appendByte(b, '}'),
+	}
+}
+
+// sortedKeys is the loop header over a Set's elements or an entry Map's
+// keys in the order of their kind's compare; the key slice stays on the
+// stack for up to 8 keys.
+func sortedKeys(i, k *jen.Statement, key *schema.Type, src target, models string) *jen.Statement {
+	return jen.For(jen.List(i.Clone(), k.Clone()).Op(":=").Range().Qual(models, "SortedKeysFunc").Call(
+		jen.Make(jen.Index().Add(goType(key, models)), jen.Lit(0), jen.Lit(8)), src.val(),
+		kindOf(key).compare(key, models)))
+}
+
+// appendSet writes a Set as an array, its elements in sorted order.
+func appendSet(b *jen.Statement, t *schema.Type, src target, enc encoder, sc scope, wrap wrapFunc) []jen.Code {
+	i, e := sc.name("i"), sc.name("e")
+	elemWrap := func(err jen.Code) jen.Code {
+		return wrap(jen.Qual(enc.models, "JSONIndexError").Call(err, i.Clone()))
+	}
+	body := []jen.Code{jen.If(i.Clone().Op(">").Lit(0)).Block(appendByte(b, ','))}
+	body = append(body, appendCode(b, t.Elem, target{expr: e.Clone()}, enc, sc+1, elemWrap)...)
+	return []jen.Code{
+		appendByte(b, '['),
+		sortedKeys(i, e, t.Elem, src, enc.models).Block(body...),
+		appendByte(b, ']'),
+	}
+}
+
+// appendEntries writes a Map whose keys are not String in Serverpod's
+// form, [{"k":key,"v":value},...], sorted by key.
+func appendEntries(b *jen.Statement, t *schema.Type, src target, enc encoder, sc scope, wrap wrapFunc) []jen.Code {
+	i, k, e := sc.name("i"), sc.name("k"), sc.name("e")
+	entryWrap := func(member string) wrapFunc {
+		return func(err jen.Code) jen.Code {
+			return wrap(jen.Qual(enc.models, "JSONIndexError").Call(
+				jen.Qual(enc.models, "JSONFieldError").Call(err, jen.Lit(""), jen.Lit(member)), i.Clone()))
+		}
+	}
+	body := []jen.Code{
+		jen.If(i.Clone().Op(">").Lit(0)).Block(appendByte(b, ',')),
+		b.Clone().Op("=").Append(b.Clone(), rawString(`{"k":`).Op("...")),
+	}
+	body = append(body, appendCode(b, t.Key, target{expr: k.Clone()}, enc, sc+1, entryWrap("k"))...)
+	body = append(body,
+		b.Clone().Op("=").Append(b.Clone(), rawString(`,"v":`).Op("...")),
+		e.Clone().Op(":=").Add(src.val()).Index(k.Clone()))
+	body = append(body, appendCode(b, t.Elem, target{expr: e.Clone()}, enc, sc+1, entryWrap("v"))...)
+	body = append(body, appendByte(b, '}'))
+	return []jen.Code{
+		appendByte(b, '['),
+		sortedKeys(i, k, t.Key, src, enc.models).Block(body...),
+		appendByte(b, ']'),
 	}
 }

@@ -56,6 +56,9 @@ type kindInfo struct {
 	noun string
 	// wire is the TypeScript type of the kind's JSON form.
 	wire string
+	// compare, for the schema.Keyable kinds, is a func(a, b T) int that
+	// orders Set elements and Map keys for their stable JSON form.
+	compare func(t *schema.Type, models string) jen.Code
 }
 
 // kinds is the table of kinds, indexed by schema.Kind.
@@ -66,6 +69,7 @@ var kinds = [schema.NumKinds]kindInfo{
 		decoder:    "Bool",
 		pgType:     "boolean", column: "Bool",
 		fill: "false", wire: "boolean",
+		compare: compareWith(func(models string) jen.Code { return jen.Qual(models, "CompareBool") }),
 	},
 	schema.Int: {
 		goType: builtin(jen.Int64),
@@ -75,6 +79,7 @@ var kinds = [schema.NumKinds]kindInfo{
 		decoder: "Int",
 		pgType:  "bigint", column: "Int",
 		fill: "0", wire: "number",
+		compare: compareWith(func(string) jen.Code { return jen.Qual("cmp", "Compare").Types(jen.Int64()) }),
 	},
 	schema.Double: {
 		goType:     builtin(jen.Float64),
@@ -82,6 +87,7 @@ var kinds = [schema.NumKinds]kindInfo{
 		decoder: "Float",
 		pgType:  "double precision", column: "Double",
 		fill: "0", wire: "number",
+		compare: compareWith(func(string) jen.Code { return jen.Qual("cmp", "Compare").Types(jen.Float64()) }),
 	},
 	schema.String: {
 		goType:     builtin(jen.String),
@@ -89,6 +95,7 @@ var kinds = [schema.NumKinds]kindInfo{
 		decoder:    "String",
 		pgType:     "text", column: "String",
 		fill: "''", wire: "string",
+		compare: compareWith(func(string) jen.Code { return jen.Qual("strings", "Compare") }),
 	},
 	schema.DateTime: {
 		goType:     qual("time", "Time"),
@@ -97,6 +104,7 @@ var kinds = [schema.NumKinds]kindInfo{
 		pgType:  "timestamp", column: "DateTime",
 		nullScan: "nullTimeScan", bind: "timeValue", nullBind: "timeValue",
 		fill: "'0001-01-01 00:00:00'", wire: "string",
+		compare: compareWith(func(string) jen.Code { return jen.Qual("time", "Time").Dot("Compare") }),
 	},
 	schema.Duration: {
 		goType:     qual("time", "Duration"),
@@ -105,6 +113,7 @@ var kinds = [schema.NumKinds]kindInfo{
 		pgType:     "bigint", column: "Duration",
 		scan: "durationScan", nullScan: "nullDurationScan", bind: "durationValue", nullBind: "durationValue",
 		fill: "0", wire: "number",
+		compare: compareWith(func(string) jen.Code { return jen.Qual("cmp", "Compare").Types(jen.Qual("time", "Duration")) }),
 	},
 	schema.ByteData: {
 		goType:     func(*schema.Type, string) *jen.Statement { return jen.Index().Byte() },
@@ -122,6 +131,7 @@ var kinds = [schema.NumKinds]kindInfo{
 		typeArg: func(*schema.Type) jen.Code { return jen.Id("UUID") },
 		scan:    "uuidScan", nullScan: "nullUUIDScan", bind: "uuidValue", nullBind: "uuidValue",
 		fill: "'00000000-0000-0000-0000-000000000000'", wire: "string",
+		compare: compareWith(func(models string) jen.Code { return jen.Qual(models, "UUID").Dot("Compare") }),
 	},
 	schema.Uri: {
 		goType: qual("net/url", "URL"),
@@ -151,6 +161,9 @@ var kinds = [schema.NumKinds]kindInfo{
 		typeArg: func(t *schema.Type) jen.Code { return jen.Id(t.Enum.Name) },
 		scan:    "enumScan", nullScan: "nullEnumScan", bind: "enumValue", nullBind: "enumValue",
 		noun: "enum", wire: "string",
+		compare: func(t *schema.Type, models string) jen.Code {
+			return jen.Qual("cmp", "Compare").Types(jen.Qual(models, t.Enum.Name))
+		},
 	},
 	schema.ClassKind: {
 		goType: func(t *schema.Type, models string) *jen.Statement { return jen.Qual(models, t.Class.Name) },
@@ -159,6 +172,23 @@ var kinds = [schema.NumKinds]kindInfo{
 	},
 	schema.List: {pgType: "json", column: "JSON", fill: "'[]'", wire: "array"},
 	schema.Map:  {pgType: "json", column: "JSON", fill: "'{}'", wire: "object"},
+	schema.Set:  {pgType: "json", column: "JSON", fill: "'[]'", wire: "array"},
+}
+
+// enumByIndex is the row of an enum with `serialized: byIndex`: its wire
+// form is the value's position, a JSON integer, and its column a bigint.
+var enumByIndex = kindInfo{
+	goType: kinds[schema.EnumKind].goType,
+	appendJSON: func(b *jen.Statement, src target, _ string) *jen.Statement {
+		return jen.Qual("strconv", "AppendInt").Call(b.Clone(), src.recv().Dot("Index").Call(), jen.Lit(10))
+	},
+	pgType: "bigint", column: "EnumIndex",
+	typeArg: kinds[schema.EnumKind].typeArg,
+	scan:    "enumIndexScan", nullScan: "nullEnumIndexScan", bind: "enumIndexValue", nullBind: "enumIndexValue",
+	noun: "enum", wire: "number",
+	compare: func(t *schema.Type, models string) jen.Code {
+		return jen.Qual(models, "CompareEnumIndex").Types(jen.Qual(models, t.Enum.Name))
+	},
 }
 
 // builtin is the goType of a predeclared Go type.
@@ -186,7 +216,17 @@ func call2(pkg, name string) func(*jen.Statement, target, string) *jen.Statement
 }
 
 // kindOf is the row of t's kind.
-func kindOf(t *schema.Type) *kindInfo { return &kinds[t.Kind] }
+func kindOf(t *schema.Type) *kindInfo {
+	if t.Kind == schema.EnumKind && t.Enum.ByIndex {
+		return &enumByIndex
+	}
+	return &kinds[t.Kind]
+}
+
+// compareWith is the compare of a kind whose order does not depend on t.
+func compareWith(f func(models string) jen.Code) func(*schema.Type, string) jen.Code {
+	return func(_ *schema.Type, models string) jen.Code { return f(models) }
+}
 
 // PGType is the Postgres type of a kind. Duration is bigint milliseconds
 // (as on the wire), DateTime a timestamp without zone holding UTC.

@@ -10,12 +10,21 @@ import (
 // every emitter needs, so that a new kind cannot compile into a silent
 // default (a json column, a missing decoder).
 func TestKindTable(t *testing.T) {
-	holds := map[schema.Kind]bool{schema.List: true, schema.Map: true} // built by recursion
+	holds := map[schema.Kind]bool{schema.List: true, schema.Map: true, schema.Set: true} // built by recursion
 	selfDecoding := map[schema.Kind]bool{schema.UUID: true, schema.EnumKind: true, schema.ClassKind: true}
 	noFill := map[schema.Kind]bool{schema.EnumKind: true, schema.ClassKind: true}
+	type namedRow struct {
+		kind schema.Kind
+		name string
+		row  kindInfo
+	}
+	var rows []namedRow
 	for k := schema.Kind(1); k < schema.NumKinds; k++ {
-		row := kinds[k]
-		name := k.String()
+		rows = append(rows, namedRow{k, k.String(), kinds[k]})
+	}
+	rows = append(rows, namedRow{schema.EnumKind, "enum (byIndex)", enumByIndex})
+	for _, r := range rows {
+		k, name, row := r.kind, r.name, r.row
 		check := func(ok bool, what string) {
 			t.Helper()
 			if !ok {
@@ -27,6 +36,8 @@ func TestKindTable(t *testing.T) {
 		check(row.wire != "", "wire")
 		check(row.goType != nil || holds[k], "goType")
 		check(row.fill != "" || noFill[k], "fill")
+		check((row.compare != nil) == k.Keyable(), "compare exactly when the kind is schema.Keyable")
+		check((row.column == "JSON") == schema.IsJSONKind(k), "column \"JSON\" exactly when schema.IsJSONKind")
 		if holds[k] || k == schema.ClassKind {
 			check(row.column == "JSON", `column "JSON"`)
 			continue

@@ -27,7 +27,7 @@ var update = flag.Bool("update", false, "TestReservedStatic rewrites schema/name
 // package fail to compile instead of getting a clear error. make golden
 // (-update) rewrites the file.
 func TestReservedStatic(t *testing.T) {
-	names, stems := map[string]bool{}, map[string]bool{}
+	names, unexported, stems := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	eachStaticFile(t, func(dir, name string, src []byte) {
 		// zz_ files stand in for generated ones: zz_db_tables.go is db_tables.go,
 		// and their names are the generated code's, not static ones.
@@ -39,8 +39,25 @@ func TestReservedStatic(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, decl := range exportedDecls(f) {
-			names[decl] = true
+		for _, decl := range topLevelDecls(f) {
+			if ast.IsExported(decl) {
+				names[decl] = true
+			} else {
+				unexported[decl] = true
+			}
+		}
+	})
+	server := map[string]bool{}
+	eachFileIn(t, "static/server", func(name string, src []byte) {
+		if strings.HasPrefix(name, "zz_") {
+			return
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, decl := range topLevelDecls(f) {
+			server[decl] = true
 		}
 	})
 	var b bytes.Buffer
@@ -55,6 +72,10 @@ func TestReservedStatic(t *testing.T) {
 	writeSet("// staticNames are the exported names of the static helpers of pod and client\n// (emit/static/{models,pod,client}).", "staticNames", names)
 	b.WriteString("\n")
 	writeSet("// staticFileStems are the files the static helpers take in pod and client.", "staticFileStems", stems)
+	b.WriteString("\n")
+	writeSet("// staticUnexported are the unexported names of the static helpers of pod and\n// client, which the names podgen derives must not take (checkPlan).", "staticUnexported", unexported)
+	b.WriteString("\n")
+	writeSet("// staticServerNames are the names the static files of package server\n// declare (emit/static/server).", "staticServerNames", server)
 	src, err := format.Source(b.Bytes())
 	if err != nil {
 		t.Fatal(err)
@@ -87,44 +108,48 @@ func TestReservedStatic(t *testing.T) {
 func eachStaticFile(t *testing.T, fn func(dir, name string, src []byte)) {
 	t.Helper()
 	for _, dir := range []string{"static/models", "static/pod", "static/client"} {
-		entries, err := fs.ReadDir(static, dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range entries {
-			n := e.Name()
-			if !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") {
-				continue
-			}
-			src, err := fs.ReadFile(static, path.Join(dir, n))
-			if err != nil {
-				t.Fatal(err)
-			}
-			fn(dir, n, src)
-		}
+		eachFileIn(t, dir, func(name string, src []byte) { fn(dir, name, src) })
 	}
 }
 
-// exportedDecls lists the exported top-level types, functions, variables
-// and constants of f (methods excluded).
-func exportedDecls(f *ast.File) []string {
+// eachFileIn calls fn with every non-test Go file of one static folder.
+func eachFileIn(t *testing.T, dir string, fn func(name string, src []byte)) {
+	t.Helper()
+	entries, err := fs.ReadDir(static, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") {
+			continue
+		}
+		src, err := fs.ReadFile(static, path.Join(dir, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn(n, src)
+	}
+}
+
+// topLevelDecls lists the top-level types, functions, variables and
+// constants of f (methods excluded).
+func topLevelDecls(f *ast.File) []string {
 	var names []string
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
-			if d.Recv == nil && d.Name.IsExported() {
+			if d.Recv == nil && d.Name.Name != "init" && d.Name.Name != "_" {
 				names = append(names, d.Name.Name)
 			}
 		case *ast.GenDecl:
 			for _, s := range d.Specs {
 				switch s := s.(type) {
 				case *ast.TypeSpec:
-					if s.Name.IsExported() {
-						names = append(names, s.Name.Name)
-					}
+					names = append(names, s.Name.Name)
 				case *ast.ValueSpec:
 					for _, id := range s.Names {
-						if id.IsExported() {
+						if id.Name != "_" {
 							names = append(names, id.Name)
 						}
 					}

@@ -2,7 +2,6 @@ package emit
 
 import (
 	"bytes"
-	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -78,19 +77,4 @@ func cmdServer(p *schema.Protocol, o Options) ([]File, error) {
 			jen.Qual("os", "Args").Index(jen.Lit(1).Op(":")), jen.Qual("os", "Stdout"), jen.Qual("os", "Stderr"))),
 	)
 	return []File{{Path: "cmd/server/main.go", Jen: f}}, nil
-}
-
-// endpointBase is an endpoint's Go name without "Endpoint" ("Example").
-func endpointBase(e *schema.Endpoint) string { return strings.TrimSuffix(e.GoName, "Endpoint") }
-
-// serverName builds the generated names of a method: prefix + Example + Hello.
-func serverName(prefix string, e *schema.Endpoint, m *schema.Method) string {
-	return prefix + endpointBase(e) + m.GoName
-}
-
-// paramsType is the struct a method's parameters are decoded into; its
-// fields are named as the parameters, so no name of the user's can shadow
-// a local of the generated handler.
-func paramsType(e *schema.Endpoint, m *schema.Method) string {
-	return schema.LowerFirst(endpointBase(e)) + m.GoName + "Params"
 }

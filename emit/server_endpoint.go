@@ -26,7 +26,7 @@ func serverEndpoint(e *schema.Endpoint, o Options) *jen.File {
 
 // serverParams writes the parameter struct and its one-pass decoder.
 func serverParams(f *jen.File, e *schema.Endpoint, m *schema.Method, o Options) {
-	name := paramsType(e, m)
+	name := e.ParamsTypeName(m)
 	fields := make([]jen.Code, 0, len(m.Params))
 	members := make([]jsonMember, 0, len(m.Params))
 	for _, p := range m.Params {
@@ -57,7 +57,7 @@ func serverHandler(f *jen.File, e *schema.Endpoint, m *schema.Method, o Options)
 		return jen.If(jen.Err().Op("!=").Nil()).Block(answer, jen.Return())
 	}
 	body := []jen.Code{
-		jen.Var().Id("p").Id(paramsType(e, m)),
+		jen.Var().Id("p").Id(e.ParamsTypeName(m)),
 		jen.If(jen.Err().Op(":=").Id("decodeParams").Call(jen.Id("c"), jen.Op("&").Id("p")), jen.Err().Op("!=").Nil()).Block(
 			jen.Id("c").Dot("badRequest").Call(jen.Err()), jen.Return()),
 	}
@@ -71,13 +71,13 @@ func serverHandler(f *jen.File, e *schema.Endpoint, m *schema.Method, o Options)
 		body = append(body,
 			jen.List(jen.Id("res"), jen.Err()).Op(":=").Add(call),
 			fail(jen.Id("endpointError").Call(jen.Id("c"), jen.Err())),
-			jen.List(jen.Id("b"), jen.Err()).Op(":=").Id(serverName("encode", e, m)).Call(
+			jen.List(jen.Id("b"), jen.Err()).Op(":=").Id(e.ResultEncoderName(m)).Call(
 				jen.Id("c").Dot("out").Index(jen.Op(":").Lit(0)), jen.Id("res")),
 			fail(jen.Id("c").Dot("internalError").Call(jen.Err())),
 			jen.Id("c").Dot("reply").Call(jen.Id("b")),
 		)
 	}
-	name := serverName("handle", e, m)
+	name := e.HandlerName(m)
 	f.Commentf("%s serves POST /%s/%s with %s.%s.", name, e.WireName, m.WireName, e.GoName, m.GoName)
 	f.Func().Id(name).Params(jen.Id("e").Op("*").Qual(o.Endpoints, e.GoName)).Id("handler").Block(
 		jen.Return(jen.Func().Params(jen.Id("c").Op("*").Id("call")).Block(body...)),
@@ -87,7 +87,7 @@ func serverHandler(f *jen.File, e *schema.Endpoint, m *schema.Method, o Options)
 // serverEncoder writes encode<Endpoint><Method>, which appends the result's
 // JSON; it fails only on values JSON cannot carry (NaN, far-off dates).
 func serverEncoder(f *jen.File, e *schema.Endpoint, m *schema.Method, o Options) {
-	name := serverName("encode", e, m)
+	name := e.ResultEncoderName(m)
 	var body []jen.Code
 	if appendFails(m.Result) {
 		body = append(body, jen.Var().Err().Error())

@@ -58,7 +58,7 @@ func serverRouteTable(f *jen.File, p *schema.Protocol, o Options) {
 			g.Id(v).Op(":=").Op("&").Qual(o.Endpoints, e.GoName).Values()
 			for _, m := range e.Methods {
 				g.Id("r").Dot("handle").Call(jen.Lit(e.WireName), jen.Lit(m.WireName),
-					jen.Id(serverName("handle", e, m)).Call(jen.Id(v)))
+					jen.Id(e.HandlerName(m)).Call(jen.Id(v)))
 			}
 		}
 	})

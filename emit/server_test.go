@@ -37,14 +37,3 @@ func TestServerSkippedWithoutEndpoints(t *testing.T) {
 		}
 	}
 }
-
-func TestServerNames(t *testing.T) {
-	e := &schema.Endpoint{GoName: "HTTPServiceEndpoint"}
-	m := &schema.Method{GoName: "GetURL"}
-	if got := serverName("handle", e, m); got != "handleHTTPServiceGetURL" {
-		t.Errorf("serverName = %q", got)
-	}
-	if got := paramsType(e, m); got != "httpServiceGetURLParams" {
-		t.Errorf("paramsType = %q", got)
-	}
-}

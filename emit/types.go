@@ -11,8 +11,9 @@ import (
 //
 //	int        → int64          int?            → *int64
 //	List<T>    → []T            List<T>?        → []T (nil is null)
-//	Map<...,T> → map[string]T   Company         → models.Company
-//	DateTime   → time.Time      UuidValue       → models.UUID
+//	Map<K,V>   → map[K]V        Company         → models.Company
+//	Set<T>     → map[T]struct{} UuidValue       → models.UUID
+//	DateTime   → time.Time
 func goType(t *schema.Type, models string) *jen.Statement {
 	base := baseType(t, models)
 	if t.Pointer() {
@@ -27,7 +28,18 @@ func baseType(t *schema.Type, models string) *jen.Statement {
 	case schema.List:
 		return jen.Index().Add(goType(t.Elem, models))
 	case schema.Map:
-		return jen.Map(jen.String()).Add(goType(t.Elem, models))
+		return jen.Map(mapKeyType(t, models)).Add(goType(t.Elem, models))
+	case schema.Set:
+		return jen.Map(goType(t.Elem, models)).Struct()
 	}
 	return kindOf(t).goType(t, models)
+}
+
+// mapKeyType is the Go type of a Map's keys: string unless the YAML says
+// otherwise.
+func mapKeyType(t *schema.Type, models string) *jen.Statement {
+	if t.Key == nil {
+		return jen.String()
+	}
+	return goType(t.Key, models)
 }

@@ -160,12 +160,31 @@ func diffColumns(ot, nt *Table) []Change {
 	return out
 }
 
+// enumFormLoss is the Loss of an enum column changing between byName
+// (text) and byIndex (bigint), which columnCast maps value by value: none,
+// unless values were removed too. ok is false for any other change.
+func enumFormLoss(c Change) (loss string, ok bool) {
+	name, oldValues, okOld := c.Old.enumOf()
+	newName, newValues, okNew := c.Column.enumOf()
+	if !okOld || !okNew || name != newName || c.Old.Type == c.Column.Type {
+		return "", false
+	}
+	if gone := missing(oldValues, newValues); len(gone) > 0 {
+		return fmt.Sprintf("fails the migration if %s holds %s, removed from enum %s",
+			c.Subject(), strings.Join(gone, ", "), name), true
+	}
+	return "", true
+}
+
 // alterTypeLoss is the Loss of a Postgres type change. Converting to text
 // keeps every value (bytea excepted: see cast), unless the new kind is an
 // enum that the old values need not belong to; text converts to bytea as
 // its UTF-8 bytes. Everything else may round, lose digits or fail.
 func alterTypeLoss(c Change) string {
 	from, to := c.Old.Type, c.Column.Type
+	if loss, ok := enumFormLoss(c); ok {
+		return loss
+	}
 	switch {
 	case from == "bytea" && to == "text":
 		return fmt.Sprintf("fails the migration if a value of %s is not valid UTF-8 (bytea to text decodes the bytes as UTF-8)", c.Subject())

@@ -121,6 +121,29 @@ func TestDiffAndRender(t *testing.T) {
 		losses: []string{"drops the values of book.ref that do not survive the cast from timestamp to uuid " +
 			"(double precision to bigint rounds, bigint to double precision loses digits beyond 2^53, a value that does not convert fails the migration)"},
 	}, {
+		name: "an enum column from byName to byIndex maps names to positions",
+		old: map[string]string{"book.yaml": bookYAML("  status: Status\n", "")["book.yaml"],
+			"status.yaml": "enum: Status\nvalues: [active, archived]\n"},
+		new: map[string]string{"book.yaml": bookYAML("  status: Status\n", "")["book.yaml"],
+			"status.yaml": "enum: Status\nserialized: byIndex\nvalues: [active, archived]\n"},
+		sql: "\nALTER TABLE \"book\" ALTER COLUMN \"status\" TYPE bigint USING CASE \"status\" WHEN 'active' THEN 0 WHEN 'archived' THEN 1 ELSE \"status\"::bigint END;\n",
+	}, {
+		name: "an enum column from byIndex to byName maps positions to names",
+		old: map[string]string{"book.yaml": bookYAML("  status: Status\n", "")["book.yaml"],
+			"status.yaml": "enum: Status\nserialized: byIndex\nvalues: [active, archived]\n"},
+		new: map[string]string{"book.yaml": bookYAML("  status: Status\n", "")["book.yaml"],
+			"status.yaml": "enum: Status\nvalues: [active, archived]\n"},
+		sql: "\nALTER TABLE \"book\" ALTER COLUMN \"status\" TYPE text USING CASE \"status\" WHEN 0 THEN 'active' WHEN 1 THEN 'archived' ELSE \"status\"::text END;\n",
+	}, {
+		name: "reordering a byIndex enum reinterprets its column",
+		old: map[string]string{"book.yaml": bookYAML("  status: Status\n", "")["book.yaml"],
+			"status.yaml": "enum: Status\nserialized: byIndex\nvalues: [active, archived]\n"},
+		new: map[string]string{"book.yaml": bookYAML("  status: Status\n", "")["book.yaml"],
+			"status.yaml": "enum: Status\nserialized: byIndex\nvalues: [archived, active]\n"},
+		sql: "\n-- podgen: reinterprets the stored values of book.status: the byIndex enum Status moved active, archived to other positions\n" +
+			"-- podgen: book.status changes the values of enum Status from [active archived] to [archived active]; its Postgres type (bigint) stays, so there is nothing to run\n",
+		losses: []string{"reinterprets the stored values of book.status: the byIndex enum Status moved active, archived to other positions"},
+	}, {
 		name: "type change to text for an enum decodes only its values",
 		old:  bookYAML("  pages: int\n", ""), new: bookYAML("  pages: Status\n", ""),
 		sql: "\n-- podgen: makes the stored values of book.pages undecodable where their text is not a value of enum Status (active, archived)\n" +

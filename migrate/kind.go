@@ -13,19 +13,30 @@ import (
 // theirs, since a List<int?> holding nulls does not decode as List<int>.
 func kindOf(t *schema.Type) string { return strings.TrimSuffix(t.String(), "?") }
 
-// enumsOf maps the name of every enum the type names (itself or as an
-// element) to its values; nil when there is none.
+// enumsOf maps the name of every enum the type names (itself, as an
+// element, or as a map key) to its values; nil when there is none.
 func enumsOf(t *schema.Type) map[string][]string {
-	for ; t != nil; t = t.Elem {
+	var m map[string][]string
+	var walk func(t *schema.Type)
+	walk = func(t *schema.Type) {
+		if t == nil {
+			return
+		}
 		if t.Kind == schema.EnumKind {
 			values := make([]string, len(t.Enum.Values))
 			for i, v := range t.Enum.Values {
 				values[i] = v.Name
 			}
-			return map[string][]string{t.Enum.Name: values}
+			if m == nil {
+				m = map[string][]string{}
+			}
+			m[t.Enum.Name] = values
 		}
+		walk(t.Key)
+		walk(t.Elem)
 	}
-	return nil
+	walk(t)
+	return m
 }
 
 // kindChanged reports whether a column that keeps its Postgres type
@@ -60,6 +71,10 @@ func kindLoss(c Change) string {
 	old, new := c.Old, c.Column
 	subject := c.Subject()
 	if old.Kind == new.Kind { // only enum values changed
+		if moved := movedPositions(old, new); len(moved) > 0 {
+			return fmt.Sprintf("reinterprets the stored values of %s: the byIndex enum %s moved %s to other positions",
+				subject, new.Kind, strings.Join(moved, ", "))
+		}
 		for _, name := range sortedKeys(old.Enums) {
 			if gone := missing(old.Enums[name], new.Enums[name]); len(gone) > 0 {
 				return fmt.Sprintf("makes the stored values of %s undecodable where they hold %s, removed from enum %s",
@@ -88,6 +103,22 @@ func kindLoss(c Change) string {
 	}
 	return fmt.Sprintf("makes the stored values of %s undecodable where they do not read as %s (they were written as %s)",
 		subject, new.Kind, old.Kind)
+}
+
+// movedPositions are the values of a byIndex enum column (a bigint
+// holding positions) that are still values but at another position.
+func movedPositions(old, new *Column) []string {
+	name, values, ok := new.enumOf()
+	if !ok || new.Type != "bigint" || old.Type != "bigint" {
+		return nil
+	}
+	var moved []string
+	for i, v := range old.Enums[name] {
+		if j := slices.Index(values, v); j >= 0 && j != i {
+			moved = append(moved, v)
+		}
+	}
+	return moved
 }
 
 // missing are the values of old that are not in new, in old's order.

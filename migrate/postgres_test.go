@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -275,5 +276,50 @@ func TestInvalidUTF8FailsByteaToText(t *testing.T) {
 	_, err = db.Exec(ctx, string(sql))
 	if err == nil || !strings.Contains(err.Error(), "invalid byte sequence") {
 		t.Errorf("bytea 0xff to text: %v, want invalid byte sequence", err)
+	}
+}
+
+// TestEnumFormOnPostgres: an enum column switching between byName and
+// byIndex keeps every row's value, name for position and back.
+func TestEnumFormOnPostgres(t *testing.T) {
+	dir := t.TempDir()
+	db := freshDB(t)
+	ctx := context.Background()
+	withStatus := func(status string) map[string]string {
+		files := bookYAML("  status: Status\n", "")
+		files["status.yaml"] = status
+		return files
+	}
+	byName := "enum: Status\nvalues: [active, archived, suspended]\n"
+	byIndex := "enum: Status\nserialized: byIndex\nvalues: [active, archived, suspended]\n"
+	v1 := create(t, dir, withStatus(byName), "20260101000000")
+	execFile(t, db, filepath.Join(dir, v1.Version, MigrationFile))
+	if _, err := db.Exec(ctx, `INSERT INTO book (title, status) VALUES ('a', 'suspended'), ('b', 'active')`); err != nil {
+		t.Fatal(err)
+	}
+	read := func() (out []string) {
+		rows, err := db.Query(ctx, `SELECT status::text FROM book ORDER BY title`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	v2 := create(t, dir, withStatus(byIndex), "20260201000000")
+	execFile(t, db, filepath.Join(dir, v2.Version, MigrationFile))
+	if got := read(); !slices.Equal(got, []string{"2", "0"}) {
+		t.Errorf("byIndex: %v, want [2 0]", got)
+	}
+	v3 := create(t, dir, withStatus(byName), "20260301000000")
+	execFile(t, db, filepath.Join(dir, v3.Version, MigrationFile))
+	if got := read(); !slices.Equal(got, []string{"suspended", "active"}) {
+		t.Errorf("back to byName: %v, want [suspended active]", got)
 	}
 }

@@ -3,6 +3,7 @@ package migrate
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/podgen/podgen/emit"
@@ -75,7 +76,7 @@ func statement(c Change) (string, error) {
 		return tbl + " ALTER COLUMN " + quote(c.Column.Name) + " SET DEFAULT " + c.Column.Default + ";\n", nil
 	case AlterType:
 		return tbl + " ALTER COLUMN " + quote(c.Column.Name) + " TYPE " + c.Column.Type +
-			" USING " + cast(c.Column.Name, c.Old.Type, c.Column.Type) + ";\n", nil
+			" USING " + columnCast(c.Old, c.Column) + ";\n", nil
 	case AlterKind:
 		return fmt.Sprintf("-- podgen: %s changes %s; its Postgres type (%s) stays, so there is nothing to run\n",
 			c.Subject(), kindChange(c.Old, c.Column), c.Column.Type), nil
@@ -144,6 +145,44 @@ func kindChange(old, new *Column) string {
 		}
 	}
 	return strings.Join(parts, " and ")
+}
+
+// columnCast converts a column's values to its new type: an enum column
+// that changes between byName (text) and byIndex (bigint) maps each name
+// to its position, or back; every other change is a cast.
+func columnCast(old, new *Column) string {
+	name, oldValues, okOld := old.enumOf()
+	newName, newValues, okNew := new.enumOf()
+	if !okOld || !okNew || name != newName {
+		return cast(new.Name, old.Type, new.Type)
+	}
+	switch {
+	case old.Type == "text" && new.Type == "bigint":
+		return enumCase(new.Name, newValues, false, "::bigint")
+	case old.Type == "bigint" && new.Type == "text":
+		return enumCase(new.Name, oldValues, true, "::text")
+	}
+	return cast(new.Name, old.Type, new.Type)
+}
+
+// enumCase is a CASE from an enum's names to their positions in values
+// (or back, toName); a value it does not list falls to the plain cast,
+// which fails the migration for a name that is no number.
+func enumCase(col string, values []string, toName bool, plain string) string {
+	q := quote(col)
+	var b strings.Builder
+	b.WriteString("CASE " + q)
+	for i, v := range values {
+		name := "'" + strings.ReplaceAll(v, "'", "''") + "'"
+		pos := strconv.Itoa(i)
+		if toName {
+			b.WriteString(" WHEN " + pos + " THEN " + name)
+		} else {
+			b.WriteString(" WHEN " + name + " THEN " + pos)
+		}
+	}
+	b.WriteString(" ELSE " + q + plain + " END")
+	return b.String()
 }
 
 // cast converts a column's values to a new type: directly where Postgres

@@ -74,7 +74,7 @@ func checkType(t *testing.T, typ *Type) {
 	switch {
 	case typ == nil:
 		t.Fatal("nil type in the IR")
-	case (typ.Kind == List || typ.Kind == Map) != (typ.Elem != nil):
+	case (typ.Kind == List || typ.Kind == Map || typ.Kind == Set) != (typ.Elem != nil):
 		t.Fatalf("kind %d with elem %v", typ.Kind, typ.Elem)
 	case (typ.Kind == ClassKind) != (typ.Class != nil), (typ.Kind == EnumKind) != (typ.Enum != nil):
 		t.Fatalf("kind %d with class %v, enum %v", typ.Kind, typ.Class, typ.Enum)

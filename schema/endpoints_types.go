@@ -105,17 +105,25 @@ func (ep *endpointParser) sliceType(f *goFile, a *ast.ArrayType, role string) *T
 	return &Type{Kind: List, Elem: elem}
 }
 
-// mapType is map[string]T; JSON objects have string keys only.
+// mapType is map[K]V (a Map) or map[T]struct{} (a Set); keys other than
+// string must be Keyable.
 func (ep *endpointParser) mapType(f *goFile, m *ast.MapType, role string) *Type {
-	if !isIdent(m.Key, "string") {
-		ep.errorf(m.Key.Pos(), "unsupported map key type %q (keys must be string)", types.ExprString(m.Key))
+	key := ep.typeOf(f, m.Key, role)
+	if key == nil {
 		return nil
+	}
+	if key.Nullable || !key.Kind.Keyable() {
+		ep.errorf(m.Key.Pos(), "unsupported map key type %q (keys must be bool, int64, float64, string, time.Time, time.Duration, pod.UUID or an enum)", types.ExprString(m.Key))
+		return nil
+	}
+	if st, ok := m.Value.(*ast.StructType); ok && st.Fields.NumFields() == 0 {
+		return &Type{Kind: Set, Elem: key}
 	}
 	elem := ep.typeOf(f, m.Value, role)
 	if elem == nil {
 		return nil
 	}
-	return &Type{Kind: Map, Elem: elem}
+	return &Type{Kind: Map, Key: key, Elem: elem}
 }
 
 // namedType is a qualified name: pod.UUID, a pod class or enum, time.Time

@@ -128,6 +128,7 @@ const (
 	ClassKind
 	List
 	Map
+	Set // SPEC §2.1: Set<T>, a Go map[T]struct{}, a sorted JSON array, json
 
 	// NumKinds is one more than the last Kind: the length of a table
 	// indexed by Kind (emit/kinds.go).
@@ -146,6 +147,8 @@ func (k Kind) String() string {
 		return "List"
 	case Map:
 		return "Map"
+	case Set:
+		return "Set"
 	}
 	if s, ok := scalarNames[k]; ok {
 		return s
@@ -157,7 +160,8 @@ func (k Kind) String() string {
 type Type struct {
 	Kind     Kind
 	Nullable bool   // `T?` in YAML, a pointer in Go
-	Elem     *Type  // element type of List, value type of Map (keys are always String)
+	Elem     *Type  // element type of List and Set, value type of Map
+	Key      *Type  // key type of Map: String (a JSON object) or a Keyable kind (an array of {"k","v"})
 	Class    *Class // for ClassKind
 	Enum     *Enum  // for EnumKind
 }
@@ -165,8 +169,23 @@ type Type struct {
 // NilAble reports whether the Go type of the kind already has a nil value
 // ([]T, map[string]T, []byte, *big.Int), so that `T?` does not add a pointer.
 func (t *Type) NilAble() bool {
-	return t.Kind == List || t.Kind == Map || t.Kind == ByteData || t.Kind == BigInt
+	return t.Kind == List || t.Kind == Map || t.Kind == Set || t.Kind == ByteData || t.Kind == BigInt
 }
+
+// Keyable reports whether values of the kind can be Set elements and the
+// keys of a Map: Go compares them with == and podgen can sort them, so a
+// set or map has one stable JSON form.
+func (k Kind) Keyable() bool {
+	switch k {
+	case Bool, Int, Double, String, DateTime, Duration, UUID, EnumKind:
+		return true
+	}
+	return false
+}
+
+// EntryMap reports whether t is a Map whose keys are not String: its JSON
+// is Serverpod's array of {"k": key, "v": value}, not an object.
+func (t *Type) EntryMap() bool { return t.Kind == Map && t.Key != nil && t.Key.Kind != String }
 
 // Pointer reports whether the Go type is *T: nullable and not nil-able.
 func (t *Type) Pointer() bool { return t.Nullable && !t.NilAble() }
@@ -183,7 +202,13 @@ func (t *Type) String() string {
 	case List:
 		s = "List<" + t.Elem.String() + ">"
 	case Map:
-		s = "Map<String," + t.Elem.String() + ">"
+		key := "String"
+		if t.Key != nil {
+			key = t.Key.String()
+		}
+		s = "Map<" + key + "," + t.Elem.String() + ">"
+	case Set:
+		s = "Set<" + t.Elem.String() + ">"
 	default:
 		s = scalarNames[t.Kind]
 	}
@@ -200,6 +225,14 @@ type Enum struct {
 	File   string // file name stem in pod/ and client/ ("status")
 	Doc    string
 	Values []*EnumValue // in YAML order
+
+	// ByIndex is `serialized: byIndex`: the wire form is the value's
+	// position (a JSON integer) and the column a bigint. The default,
+	// byName, sends and stores the value's name.
+	ByIndex bool
+	// Default is `default: value`: an unknown name or index on input
+	// becomes this value instead of an error. nil: unknown is an error.
+	Default *EnumValue
 }
 
 // EnumValue is one of an enum's `values:`.

@@ -60,6 +60,9 @@ func LoadFiles(protocol, endpoints []File) (*Protocol, error) {
 	var errs ErrorList
 	p := loadProtocol(protocol, &errs)
 	parseEndpoints(endpoints, p, &errs)
+	if len(errs) == 0 { // the plan needs the whole IR
+		checkPlan(p, &errs)
+	}
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}

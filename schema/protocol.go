@@ -22,16 +22,17 @@ func loadProtocol(files []File, errs *ErrorList) *Protocol {
 
 // def is one protocol file after parsing, before type names are resolved.
 type def struct {
-	kind       string // "class", "exception" or "enum"
-	name       string
-	pos        Pos    // of the name
-	class      *Class // for class and exception
-	enum       *Enum  // for enum
-	tablePos   Pos
-	fields     []*fieldSrc
-	indexes    []*indexSrc
-	indexesPos Pos             // of the `indexes` key, zero when absent
-	declared   map[string]bool // every field name written, even one whose type is bad
+	kind        string // "class", "exception" or "enum"
+	name        string
+	pos         Pos    // of the name
+	class       *Class // for class and exception
+	enum        *Enum  // for enum
+	tablePos    Pos
+	fields      []*fieldSrc
+	indexes     []*indexSrc
+	indexesPos  Pos             // of the `indexes` key, zero when absent
+	declared    map[string]bool // every field name written, even one whose type is bad
+	enumDefault *pair           // an enum's `default:`, read once its values are known
 }
 
 // fieldSrc is a field whose type is not resolved yet.
@@ -56,10 +57,10 @@ type nameAt struct {
 var definitionKeys = map[string][]string{
 	"class":     {"class", "table", "fields", "indexes"},
 	"exception": {"exception", "fields"},
-	"enum":      {"enum", "values"},
+	"enum":      {"enum", "values", "serialized", "default"},
 }
 
-var allKeys = []string{"class", "enum", "exception", "fields", "indexes", "table", "values"}
+var allKeys = []string{"class", "default", "enum", "exception", "fields", "indexes", "serialized", "table", "values"}
 
 // parseDefinition reads the one definition of a protocol file.
 func parseDefinition(file File, errs *ErrorList) *def {
@@ -91,6 +92,9 @@ func parseDefinition(file File, errs *ErrorList) *def {
 	}
 	if d.enum != nil && len(d.enum.Values) == 0 && !hasKey(ps, "values") {
 		f.errs.Add(d.pos, "enum %q has no \"values\"", d.name)
+	}
+	if d.enumDefault != nil {
+		f.enumDefault(d, d.enumDefault.v) // after the values, whatever the key order
 	}
 	return d
 }
@@ -132,7 +136,7 @@ func (f *yamlFile) newDef(head *pair, doc string) *def {
 		f.errorf(head.v, "%s", nameTooLong(d.kind, name))
 	case IsReservedName(name):
 		f.errorf(head.v, "%s name %q is reserved: podgen generates pod.%s", d.kind, name, name)
-	case builtinKinds[name] != 0 || name == "List" || name == "Map":
+	case builtinKinds[name] != 0 || name == "List" || name == "Map" || name == "Set":
 		f.errorf(head.v, "%s name %q is a built-in type", d.kind, name)
 	}
 	return d
@@ -162,6 +166,10 @@ func (f *yamlFile) member(d *def, p pair) {
 		f.indexes(d, p.v)
 	case "values":
 		f.values(d, p.v)
+	case "serialized":
+		f.serialized(d, p.v)
+	case "default":
+		d.enumDefault = &p
 	}
 }
 

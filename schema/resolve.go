@@ -18,7 +18,7 @@ var scalarNames = func() map[Kind]string {
 	return m
 }()
 
-var builtinNames = []string{"bool", "int", "double", "String", "DateTime", "Duration", "ByteData", "UuidValue", "Uri", "BigInt", "List", "Map"}
+var builtinNames = []string{"bool", "int", "double", "String", "DateTime", "Duration", "ByteData", "UuidValue", "Uri", "BigInt", "List", "Map", "Set"}
 
 // resolver turns parsed definitions into the IR.
 type resolver struct {
@@ -134,6 +134,8 @@ func (r *resolver) typ(e *typeExpr) *Type {
 		return r.list(e)
 	case "Map":
 		return r.mapType(e)
+	case "Set":
+		return r.set(e)
 	}
 	d := r.names[e.name]
 	switch {
@@ -171,18 +173,43 @@ func (r *resolver) list(e *typeExpr) *Type {
 
 func (r *resolver) mapType(e *typeExpr) *Type {
 	if len(e.args) != 2 {
-		r.errs.Add(e.pos, "%q takes two type arguments: Map<String, T>", "Map")
+		r.errs.Add(e.pos, "%q takes two type arguments: Map<K, V>", "Map")
 		return nil
 	}
-	if k := e.args[0]; k.name != "String" || k.nullable || k.args != nil {
-		r.errs.Add(k.pos, "map keys must be String, not %q", k.String())
-		return nil
-	}
+	key := r.keyType(e.args[0], "map keys")
 	elem := r.typ(e.args[1])
+	if key == nil || elem == nil {
+		return nil
+	}
+	return &Type{Kind: Map, Key: key, Elem: elem, Nullable: e.nullable}
+}
+
+func (r *resolver) set(e *typeExpr) *Type {
+	if len(e.args) != 1 {
+		r.errs.Add(e.pos, "%q takes one type argument: Set<T>", "Set")
+		return nil
+	}
+	elem := r.keyType(e.args[0], "set elements")
 	if elem == nil {
 		return nil
 	}
-	return &Type{Kind: Map, Elem: elem, Nullable: e.nullable}
+	return &Type{Kind: Set, Elem: elem, Nullable: e.nullable}
+}
+
+// keyType resolves a map key or set element: a Keyable kind, not `?`.
+func (r *resolver) keyType(e *typeExpr, what string) *Type {
+	t := r.typ(e)
+	switch {
+	case t == nil:
+		return nil
+	case t.Nullable:
+		r.errs.Add(e.pos, "%s cannot be nullable: %q", what, e.String())
+		return nil
+	case !t.Kind.Keyable():
+		r.errs.Add(e.pos, "%s must be bool, int, double, String, DateTime, Duration, UuidValue or an enum, not %q", what, e.String())
+		return nil
+	}
+	return t
 }
 
 func sortByName[T any](s []T, name func(T) string) {

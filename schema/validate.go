@@ -215,19 +215,19 @@ func (r *resolver) checkGeneratedNames() {
 	for _, d := range r.defs {
 		switch {
 		case d.enum != nil:
-			claim("Parse"+d.name, d.pos, fmt.Sprintf("the parser of enum %q", d.name))
+			claim(d.enum.ParserName(), d.pos, fmt.Sprintf("the parser of enum %q", d.name))
 			for _, v := range d.enum.Values {
 				claim(v.GoName, v.Pos, fmt.Sprintf("the constant of enum value %q", v.Name))
 			}
 		case d.class.HasModelDefaults() && d.class.Table == "":
-			claim("New"+d.name, d.pos, fmt.Sprintf("the constructor of class %q (it has model defaults)", d.name))
+			claim(d.class.ConstructorName(), d.pos, fmt.Sprintf("the constructor of class %q (it has model defaults)", d.name))
 		case d.class.Table != "":
 			if d.class.HasModelDefaults() {
-				claim("New"+d.name, d.pos, fmt.Sprintf("the constructor of class %q (it has model defaults)", d.name))
+				claim(d.class.ConstructorName(), d.pos, fmt.Sprintf("the constructor of class %q (it has model defaults)", d.name))
 			}
-			claim(d.name+"T", d.tablePos, fmt.Sprintf("the table descriptor of class %q", d.name))
-			claim(d.name+"Table", d.tablePos, fmt.Sprintf("the table accessor of class %q", d.name))
-			claim(d.name+"Columns", d.tablePos, fmt.Sprintf("the column set of class %q", d.name))
+			claim(d.class.DescriptorName(), d.tablePos, fmt.Sprintf("the table descriptor of class %q", d.name))
+			claim(d.class.TableTypeName(), d.tablePos, fmt.Sprintf("the table accessor of class %q", d.name))
+			claim(d.class.ColumnsTypeName(), d.tablePos, fmt.Sprintf("the column set of class %q", d.name))
 		}
 	}
 }

@@ -14,7 +14,7 @@ package schema
 func (r *resolver) checkIndex(ix *Index) {
 	for _, f := range ix.Fields {
 		switch {
-		case f.Type.Kind == ClassKind || f.Type.Kind == List || f.Type.Kind == Map:
+		case f.Type.Kind == ClassKind || f.Type.Kind == List || f.Type.Kind == Map || f.Type.Kind == Set:
 			r.errs.Add(ix.Pos, "index %q: field %q is stored as json, which postgres cannot index", ix.Name, f.Name)
 		case ix.Type == "brin" && f.Type.Kind == Bool:
 			r.errs.Add(ix.Pos, "index %q: brin cannot index the bool field %q (use btree)", ix.Name, f.Name)

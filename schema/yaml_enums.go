@@ -45,3 +45,38 @@ func (f *yamlFile) checkValue(d *def, ev *EnumValue, seen, goNames map[string]*E
 	}
 	return false
 }
+
+// serialized reads an enum's `serialized: byName|byIndex`.
+func (f *yamlFile) serialized(d *def, v *yaml.Node) {
+	s, ok := f.scalar(v, `"serialized"`)
+	if !ok {
+		return
+	}
+	switch s {
+	case "byName":
+	case "byIndex":
+		d.enum.ByIndex = true
+	default:
+		f.errorf(v, `"serialized" must be byName or byIndex, not %q`, s)
+	}
+}
+
+// enumDefault reads an enum's `default: value`: the value unknown input
+// becomes.
+func (f *yamlFile) enumDefault(d *def, v *yaml.Node) {
+	s, ok := f.scalar(v, `"default"`)
+	if !ok {
+		return
+	}
+	for _, ev := range d.enum.Values {
+		if ev.Name == s {
+			d.enum.Default = ev
+			return
+		}
+	}
+	names := make([]string, len(d.enum.Values))
+	for i, ev := range d.enum.Values {
+		names[i] = ev.Name
+	}
+	f.errorf(v, "the default %q is not a value of enum %q%s", s, d.name, didYouMean(s, names))
+}

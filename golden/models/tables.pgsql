@@ -29,6 +29,29 @@ CREATE TABLE "explicit_int_id" (
 	"name" text NOT NULL
 );
 
+CREATE TABLE "keyed" (
+	"id" bigserial PRIMARY KEY,
+	"tags" json NOT NULL,
+	"scores" json,
+	"days" json NOT NULL,
+	"refs" json NOT NULL,
+	"levels" json NOT NULL,
+	"moods" json NOT NULL,
+	"by_id" json NOT NULL,
+	"by_level" json NOT NULL,
+	"by_ref" json,
+	"by_day" json NOT NULL,
+	"by_mood" json NOT NULL,
+	"by_name" json NOT NULL,
+	"nested" json NOT NULL,
+	"level" bigint NOT NULL,
+	"level_opt" bigint,
+	"mood" text NOT NULL,
+	"mood_opt" text,
+	"rank" bigint NOT NULL
+);
+CREATE INDEX "keyed_level_idx" ON "keyed" USING btree ("level");
+
 CREATE TABLE "plain" (
 	"id" bigserial PRIMARY KEY,
 	"name" text NOT NULL

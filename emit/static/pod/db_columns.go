@@ -179,6 +179,10 @@ type EnumColumn[M any, E ~string] struct {
 	sortOps
 }
 
+// EnumIndexColumn is a column of a byIndex enum (bigint holding the
+// value's position); its operators take the enum's values.
+type EnumIndexColumn[M any, E ~string] = EnumColumn[M, E]
+
 // JSONColumn is a column of a class, List or Map (json): it has no
 // operators; a nullable one has the NULL checks.
 type JSONColumn[M any] struct{ c *column }
@@ -237,6 +241,9 @@ type NullEnumColumn[M any, E ~string] struct {
 	nullOps[M]
 }
 
+// NullEnumIndexColumn is a nullable byIndex enum column.
+type NullEnumIndexColumn[M any, E ~string] = NullEnumColumn[M, E]
+
 // NullJSONColumn is a nullable class, List or Map column.
 type NullJSONColumn[M any] struct {
 	JSONColumn[M]
@@ -254,6 +261,8 @@ func durationArg(d time.Duration) any { return int64(d / time.Millisecond) }
 func uuidArg[U ~[16]byte](u U) any { return pgtype.UUID{Bytes: [16]byte(u), Valid: true} }
 
 func enumArg[E ~string](e E) any { return string(e) }
+
+func enumIndexArg[E indexedEnum[E]](e E) any { return e.Index() }
 
 func ops[M, V any](c *column, conv func(V) any) valueOps[M, V] {
 	return valueOps[M, V]{c: c, conv: conv}
@@ -309,6 +318,11 @@ func enumColumn[M any, E ~string](c *column) EnumColumn[M, E] {
 	return EnumColumn[M, E]{o, setOps[M, E](o), sortOps{c}}
 }
 
+func enumIndexColumn[M any, E indexedEnum[E]](c *column) EnumColumn[M, E] {
+	o := ops[M](c, enumIndexArg[E])
+	return EnumColumn[M, E]{o, setOps[M, E](o), sortOps{c}}
+}
+
 func jsonColumn[M any](c *column) JSONColumn[M] { return JSONColumn[M]{c} }
 
 func nullBoolColumn[M any](c *column) NullBoolColumn[M] {
@@ -345,6 +359,10 @@ func nullUUIDColumn[M any, U ~[16]byte](c *column) NullUUIDColumn[M, U] {
 
 func nullEnumColumn[M any, E ~string](c *column) NullEnumColumn[M, E] {
 	return NullEnumColumn[M, E]{enumColumn[M, E](c), nullOps[M]{c}}
+}
+
+func nullEnumIndexColumn[M any, E indexedEnum[E]](c *column) NullEnumColumn[M, E] {
+	return NullEnumColumn[M, E]{enumIndexColumn[M, E](c), nullOps[M]{c}}
 }
 
 func nullJSONColumn[M any](c *column) NullJSONColumn[M] {

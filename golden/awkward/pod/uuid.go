@@ -3,6 +3,7 @@
 package pod
 
 import (
+	"bytes"
 	"encoding/hex"
 	"fmt"
 )
@@ -120,3 +121,7 @@ func (u *UUID) UnmarshalText(s []byte) error {
 	}
 	return nil
 }
+
+// Compare orders UUIDs by their bytes (for sorted sets and map keys);
+// it returns -1, 0 or +1.
+func (u UUID) Compare(v UUID) int { return bytes.Compare(u[:], v[:]) }

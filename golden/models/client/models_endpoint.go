@@ -2,11 +2,87 @@
 
 package client
 
-import "context"
+import (
+	"cmp"
+	"context"
+	"strconv"
+)
 
 // ModelsEndpoint calls the server's "models" endpoint; use it as Client.Models.
 type ModelsEndpoint struct {
 	c *caller
+}
+
+// EchoByID sends a map with int keys back.
+//
+// It calls POST /models/echoByID.
+func (ep *ModelsEndpoint) EchoByID(ctx context.Context, m map[int64]string) (map[int64]string, error) {
+	var r map[int64]string
+	err := ep.c.call(ctx, "models/echoByID", func(b []byte) ([]byte, error) {
+		b = append(b, '{')
+		if m != nil {
+			b = append(b, `"m":`...)
+			b = append(b, '[')
+			for i, k := range SortedKeysFunc(make([]int64, 0, 8), m, cmp.Compare[int64]) {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, `{"k":`...)
+				b = strconv.AppendInt(b, k, 10)
+				b = append(b, `,"v":`...)
+				e := m[k]
+				b = AppendJSONString(b, e)
+				b = append(b, '}')
+			}
+			b = append(b, ']')
+		}
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if err := d.BeginArray(); err != nil {
+			return err
+		}
+		if r == nil {
+			r = NewJSONMap[int64, string](d)
+		} else {
+			clear(r)
+		}
+		for i := 0; ; i++ {
+			ok, err := d.More()
+			if err != nil {
+				return err
+			}
+			if !ok {
+				break
+			}
+			var k int64
+			var e string
+			if err := d.BeginObject(); err != nil {
+				return JSONIndexError(err, i)
+			}
+			for seen := uint8(0); ; {
+				member, err := d.EntryField(&seen)
+				if err != nil {
+					return JSONIndexError(err, i)
+				}
+				if member == 0 {
+					break
+				}
+				if member == EntryKey {
+					if err := d.Int(&k); err != nil {
+						return JSONIndexError(JSONFieldError(err, "", "k"), i)
+					}
+				} else {
+					if err := d.String(&e); err != nil {
+						return JSONIndexError(JSONFieldError(err, "", "v"), i)
+					}
+				}
+			}
+			PutJSONMap(d, r, k, e)
+		}
+		return d.End()
+	})
+	return r, err
 }
 
 // EchoDefaults sends a Defaults back as it was decoded: keys the call left
@@ -28,6 +104,76 @@ func (ep *ModelsEndpoint) EchoDefaults(ctx context.Context, d Defaults) (Default
 			return err
 		}
 		return d2.End()
+	})
+	return r, err
+}
+
+// EchoKeyed sends a Keyed back as it came.
+//
+// It calls POST /models/echoKeyed.
+func (ep *ModelsEndpoint) EchoKeyed(ctx context.Context, kArg Keyed) (Keyed, error) {
+	var r Keyed
+	err := ep.c.call(ctx, "models/echoKeyed", func(b []byte) ([]byte, error) {
+		var err error
+		b = append(b, `{"k":`...)
+		if b, err = kArg.AppendJSON(b); err != nil {
+			return b, JSONFieldError(err, "parameter", "k")
+		}
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if err := r.DecodeJSON(d); err != nil {
+			return err
+		}
+		return d.End()
+	})
+	return r, err
+}
+
+// EchoLevels sends a set of byIndex enum values back.
+//
+// It calls POST /models/echoLevels.
+func (ep *ModelsEndpoint) EchoLevels(ctx context.Context, levels map[Level]struct{}) (map[Level]struct{}, error) {
+	var r map[Level]struct{}
+	err := ep.c.call(ctx, "models/echoLevels", func(b []byte) ([]byte, error) {
+		b = append(b, '{')
+		if levels != nil {
+			b = append(b, `"levels":`...)
+			b = append(b, '[')
+			for i, e := range SortedKeysFunc(make([]Level, 0, 8), levels, CompareEnumIndex[Level]) {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = strconv.AppendInt(b, e.Index(), 10)
+			}
+			b = append(b, ']')
+		}
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if err := d.BeginArray(); err != nil {
+			return err
+		}
+		if r == nil {
+			r = NewJSONMap[Level, struct{}](d)
+		} else {
+			clear(r)
+		}
+		for i := 0; ; i++ {
+			ok, err := d.More()
+			if err != nil {
+				return err
+			}
+			if !ok {
+				break
+			}
+			var e Level
+			if err := e.DecodeJSON(d); err != nil {
+				return JSONIndexError(err, i)
+			}
+			PutJSONMap(d, r, e, struct{}{})
+		}
+		return d.End()
 	})
 	return r, err
 }
@@ -87,6 +233,26 @@ func (ep *ModelsEndpoint) EchoUuidKeyed(ctx context.Context, u UuidKeyed) (UuidK
 		if b, err = u.AppendJSON(b); err != nil {
 			return b, JSONFieldError(err, "parameter", "u")
 		}
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if err := r.DecodeJSON(d); err != nil {
+			return err
+		}
+		return d.End()
+	})
+	return r, err
+}
+
+// MoodOf sends the Mood it was given back: an unknown one arrives as the
+// enum's default.
+//
+// It calls POST /models/moodOf.
+func (ep *ModelsEndpoint) MoodOf(ctx context.Context, m Mood) (Mood, error) {
+	var r Mood
+	err := ep.c.call(ctx, "models/moodOf", func(b []byte) ([]byte, error) {
+		b = append(b, `{"m":`...)
+		b = AppendJSONString(b, string(m))
 		return append(b, '}'), nil
 	}, func(data []byte) error {
 		d := NewJSONDecoder(data)

@@ -2,7 +2,11 @@
 
 package pod
 
-import "fmt"
+import (
+	"fmt"
+	"maps"
+	"slices"
+)
 
 // cacheClass is the class name the Global cache stores with the value, "" for nil.
 func (v *Defaults) cacheClass() string {
@@ -84,6 +88,64 @@ func (v *ExplicitIntID) cacheCopy() any {
 // deepCopy sets *dst to a copy of v that shares no memory with it.
 func (v *ExplicitIntID) deepCopy(dst *ExplicitIntID) {
 	*dst = *v
+}
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *Keyed) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "Keyed"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *Keyed) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(Keyed)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+func (v *Keyed) deepCopy(dst *Keyed) {
+	*dst = *v
+	dst.Tags = maps.Clone(v.Tags)
+	dst.Scores = maps.Clone(v.Scores)
+	dst.Days = maps.Clone(v.Days)
+	dst.Refs = maps.Clone(v.Refs)
+	dst.Levels = maps.Clone(v.Levels)
+	dst.Moods = maps.Clone(v.Moods)
+	dst.ByID = maps.Clone(v.ByID)
+	if v.ByLevel != nil {
+		m := make(map[Level][]int64, len(v.ByLevel))
+		for k, e := range v.ByLevel {
+			e = slices.Clone(e)
+			m[k] = e
+		}
+		dst.ByLevel = m
+	}
+	dst.ByRef = maps.Clone(v.ByRef)
+	dst.ByDay = maps.Clone(v.ByDay)
+	dst.ByMood = maps.Clone(v.ByMood)
+	dst.ByName = maps.Clone(v.ByName)
+	if v.Nested != nil {
+		m := make(map[int64]map[bool]float64, len(v.Nested))
+		for k, e := range v.Nested {
+			e = maps.Clone(e)
+			m[k] = e
+		}
+		dst.Nested = m
+	}
+	if v.LevelOpt != nil {
+		p := *v.LevelOpt
+		dst.LevelOpt = &p
+	}
+	if v.MoodOpt != nil {
+		p := *v.MoodOpt
+		dst.MoodOpt = &p
+	}
 }
 
 // cacheClass is the class name the Global cache stores with the value, "" for nil.
@@ -220,6 +282,12 @@ func cacheDecode(class string, data []byte) (any, error) {
 		return v, nil
 	case "ExplicitIntID":
 		v := new(ExplicitIntID)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case "Keyed":
+		v := new(Keyed)
 		if err := decodeStoredJSONDocument(data, v); err != nil {
 			return nil, err
 		}

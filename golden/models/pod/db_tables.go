@@ -8,6 +8,8 @@ type dbTables struct {
 	Defaults DefaultsTable
 	// ExplicitIntID is table "explicit_int_id".
 	ExplicitIntID ExplicitIntIDTable
+	// Keyed is table "keyed".
+	Keyed KeyedTable
 	// Plain is table "plain".
 	Plain PlainTable
 	// UuidKeyed is table "uuid_keyed".
@@ -22,6 +24,7 @@ type dbTables struct {
 func (t *dbTables) bind(db *DB) {
 	t.Defaults.db = db
 	t.ExplicitIntID.db = db
+	t.Keyed.db = db
 	t.Plain.db = db
 	t.UuidKeyed.db = db
 	t.UuidModelKeyed.db = db

@@ -3,9 +3,125 @@
 package server
 
 import (
+	"cmp"
 	endpoints "example.com/models/endpoints"
 	pod "example.com/models/out/pod"
+	"strconv"
 )
+
+// modelsEchoByIDParams holds the parameters of ModelsEndpoint.EchoByID.
+type modelsEchoByIDParams struct {
+	m map[int64]string
+}
+
+// decode reads the parameter object in one pass.
+func (p *modelsEchoByIDParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "m":
+			if d.Null() {
+				p.m = nil
+			} else {
+				if err := d.BeginArray(); err != nil {
+					return pod.JSONFieldError(err, "parameter", "m")
+				}
+				if p.m == nil {
+					p.m = pod.NewJSONMap[int64, string](d)
+				} else {
+					clear(p.m)
+				}
+				for i := 0; ; i++ {
+					ok, err := d.More()
+					if err != nil {
+						return pod.JSONFieldError(err, "parameter", "m")
+					}
+					if !ok {
+						break
+					}
+					var k int64
+					var e string
+					if err := d.BeginObject(); err != nil {
+						return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "m")
+					}
+					for seen := uint8(0); ; {
+						member, err := d.EntryField(&seen)
+						if err != nil {
+							return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "m")
+						}
+						if member == 0 {
+							break
+						}
+						if member == pod.EntryKey {
+							if err := d.Int(&k); err != nil {
+								return pod.JSONFieldError(pod.JSONIndexError(pod.JSONFieldError(err, "", "k"), i), "parameter", "m")
+							}
+						} else {
+							if err := d.String(&e); err != nil {
+								return pod.JSONFieldError(pod.JSONIndexError(pod.JSONFieldError(err, "", "v"), i), "parameter", "m")
+							}
+						}
+					}
+					pod.PutJSONMap(d, p.m, k, e)
+				}
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// handleModelsEchoByID serves POST /models/echoByID with ModelsEndpoint.EchoByID.
+func handleModelsEchoByID(e *endpoints.ModelsEndpoint) handler {
+	return func(c *call) {
+		var p modelsEchoByIDParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.EchoByID(c.session, p.m)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeModelsEchoByID(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeModelsEchoByID appends the JSON of a result of ModelsEndpoint.EchoByID.
+func encodeModelsEchoByID(b []byte, res map[int64]string) ([]byte, error) {
+	b = append(b, '[')
+	for i, k := range pod.SortedKeysFunc(make([]int64, 0, 8), res, cmp.Compare[int64]) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"k":`...)
+		b = strconv.AppendInt(b, k, 10)
+		b = append(b, `,"v":`...)
+		e := res[k]
+		b = pod.AppendJSONString(b, e)
+		b = append(b, '}')
+	}
+	b = append(b, ']')
+	return b, nil
+}
 
 // modelsEchoDefaultsParams holds the parameters of ModelsEndpoint.EchoDefaults.
 type modelsEchoDefaultsParams struct {
@@ -72,6 +188,164 @@ func encodeModelsEchoDefaults(b []byte, res pod.Defaults) ([]byte, error) {
 	if b, err = res.AppendJSON(b); err != nil {
 		return b, err
 	}
+	return b, nil
+}
+
+// modelsEchoKeyedParams holds the parameters of ModelsEndpoint.EchoKeyed.
+type modelsEchoKeyedParams struct {
+	k pod.Keyed
+}
+
+// decode reads the parameter object in one pass.
+func (p *modelsEchoKeyedParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	var seen [1]bool
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "k":
+			if err := p.k.DecodeJSON(d); err != nil {
+				return pod.JSONFieldError(err, "parameter", "k")
+			}
+			seen[0] = true
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if !seen[0] {
+		return pod.JSONMissingError("parameter", "k")
+	}
+	return nil
+}
+
+// handleModelsEchoKeyed serves POST /models/echoKeyed with ModelsEndpoint.EchoKeyed.
+func handleModelsEchoKeyed(e *endpoints.ModelsEndpoint) handler {
+	return func(c *call) {
+		var p modelsEchoKeyedParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.EchoKeyed(c.session, p.k)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeModelsEchoKeyed(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeModelsEchoKeyed appends the JSON of a result of ModelsEndpoint.EchoKeyed.
+func encodeModelsEchoKeyed(b []byte, res pod.Keyed) ([]byte, error) {
+	var err error
+	if b, err = res.AppendJSON(b); err != nil {
+		return b, err
+	}
+	return b, nil
+}
+
+// modelsEchoLevelsParams holds the parameters of ModelsEndpoint.EchoLevels.
+type modelsEchoLevelsParams struct {
+	levels map[pod.Level]struct{}
+}
+
+// decode reads the parameter object in one pass.
+func (p *modelsEchoLevelsParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "levels":
+			if d.Null() {
+				p.levels = nil
+			} else {
+				if err := d.BeginArray(); err != nil {
+					return pod.JSONFieldError(err, "parameter", "levels")
+				}
+				if p.levels == nil {
+					p.levels = pod.NewJSONMap[pod.Level, struct{}](d)
+				} else {
+					clear(p.levels)
+				}
+				for i := 0; ; i++ {
+					ok, err := d.More()
+					if err != nil {
+						return pod.JSONFieldError(err, "parameter", "levels")
+					}
+					if !ok {
+						break
+					}
+					var e pod.Level
+					if err := e.DecodeJSON(d); err != nil {
+						return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "levels")
+					}
+					pod.PutJSONMap(d, p.levels, e, struct{}{})
+				}
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// handleModelsEchoLevels serves POST /models/echoLevels with ModelsEndpoint.EchoLevels.
+func handleModelsEchoLevels(e *endpoints.ModelsEndpoint) handler {
+	return func(c *call) {
+		var p modelsEchoLevelsParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.EchoLevels(c.session, p.levels)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeModelsEchoLevels(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeModelsEchoLevels appends the JSON of a result of ModelsEndpoint.EchoLevels.
+func encodeModelsEchoLevels(b []byte, res map[pod.Level]struct{}) ([]byte, error) {
+	b = append(b, '[')
+	for i, e := range pod.SortedKeysFunc(make([]pod.Level, 0, 8), res, pod.CompareEnumIndex[pod.Level]) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, e.Index(), 10)
+	}
+	b = append(b, ']')
 	return b, nil
 }
 
@@ -276,6 +550,71 @@ func encodeModelsEchoUuidKeyed(b []byte, res pod.UuidKeyed) ([]byte, error) {
 	if b, err = res.AppendJSON(b); err != nil {
 		return b, err
 	}
+	return b, nil
+}
+
+// modelsMoodOfParams holds the parameters of ModelsEndpoint.MoodOf.
+type modelsMoodOfParams struct {
+	m pod.Mood
+}
+
+// decode reads the parameter object in one pass.
+func (p *modelsMoodOfParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	var seen [1]bool
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "m":
+			if err := p.m.DecodeJSON(d); err != nil {
+				return pod.JSONFieldError(err, "parameter", "m")
+			}
+			seen[0] = true
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if !seen[0] {
+		return pod.JSONMissingError("parameter", "m")
+	}
+	return nil
+}
+
+// handleModelsMoodOf serves POST /models/moodOf with ModelsEndpoint.MoodOf.
+func handleModelsMoodOf(e *endpoints.ModelsEndpoint) handler {
+	return func(c *call) {
+		var p modelsMoodOfParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.MoodOf(c.session, p.m)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeModelsMoodOf(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeModelsMoodOf appends the JSON of a result of ModelsEndpoint.MoodOf.
+func encodeModelsMoodOf(b []byte, res pod.Mood) ([]byte, error) {
+	b = pod.AppendJSONString(b, string(res))
 	return b, nil
 }
 

@@ -17,20 +17,28 @@ const appName = "models"
 // The server was generated for these endpoint method signatures. If a line
 // here fails to compile, a signature changed since: re-run podgen.
 var (
-	_ func(*pod.Session, pod.Defaults) (pod.Defaults, error)   = (*endpoints.ModelsEndpoint)(nil).EchoDefaults
-	_ func(*pod.Session, pod.Plain) (pod.Plain, error)         = (*endpoints.ModelsEndpoint)(nil).EchoPlain
-	_ func(*pod.Session, pod.Settings) (pod.Settings, error)   = (*endpoints.ModelsEndpoint)(nil).EchoSettings
-	_ func(*pod.Session, pod.UuidKeyed) (pod.UuidKeyed, error) = (*endpoints.ModelsEndpoint)(nil).EchoUuidKeyed
-	_ func(*pod.Session) (pod.Defaults, error)                 = (*endpoints.ModelsEndpoint)(nil).NewDefaults
+	_ func(*pod.Session, map[int64]string) (map[int64]string, error)             = (*endpoints.ModelsEndpoint)(nil).EchoByID
+	_ func(*pod.Session, pod.Defaults) (pod.Defaults, error)                     = (*endpoints.ModelsEndpoint)(nil).EchoDefaults
+	_ func(*pod.Session, pod.Keyed) (pod.Keyed, error)                           = (*endpoints.ModelsEndpoint)(nil).EchoKeyed
+	_ func(*pod.Session, map[pod.Level]struct{}) (map[pod.Level]struct{}, error) = (*endpoints.ModelsEndpoint)(nil).EchoLevels
+	_ func(*pod.Session, pod.Plain) (pod.Plain, error)                           = (*endpoints.ModelsEndpoint)(nil).EchoPlain
+	_ func(*pod.Session, pod.Settings) (pod.Settings, error)                     = (*endpoints.ModelsEndpoint)(nil).EchoSettings
+	_ func(*pod.Session, pod.UuidKeyed) (pod.UuidKeyed, error)                   = (*endpoints.ModelsEndpoint)(nil).EchoUuidKeyed
+	_ func(*pod.Session, pod.Mood) (pod.Mood, error)                             = (*endpoints.ModelsEndpoint)(nil).MoodOf
+	_ func(*pod.Session) (pod.Defaults, error)                                   = (*endpoints.ModelsEndpoint)(nil).NewDefaults
 )
 
 // routes serves every endpoint method at POST /{endpoint}/{method}.
 func routes(r *router) {
 	modelsEndpoint := &endpoints.ModelsEndpoint{}
+	r.handle("models", "echoByID", handleModelsEchoByID(modelsEndpoint))
 	r.handle("models", "echoDefaults", handleModelsEchoDefaults(modelsEndpoint))
+	r.handle("models", "echoKeyed", handleModelsEchoKeyed(modelsEndpoint))
+	r.handle("models", "echoLevels", handleModelsEchoLevels(modelsEndpoint))
 	r.handle("models", "echoPlain", handleModelsEchoPlain(modelsEndpoint))
 	r.handle("models", "echoSettings", handleModelsEchoSettings(modelsEndpoint))
 	r.handle("models", "echoUuidKeyed", handleModelsEchoUuidKeyed(modelsEndpoint))
+	r.handle("models", "moodOf", handleModelsMoodOf(modelsEndpoint))
 	r.handle("models", "newDefaults", handleModelsNewDefaults(modelsEndpoint))
 }
 

@@ -131,9 +131,71 @@ func (s enumScan[E]) ScanText(v pgtype.Text) error {
 	}
 	e := E(v.String)
 	if !e.Valid() {
-		return errorf("unknown enum value %q", v.String)
+		f, ok := any(e).(enumFallback[E])
+		if !ok {
+			return errorf("unknown enum value %q", v.String)
+		}
+		e = f.fallback()
 	}
 	*s.p = e
+	return nil
+}
+
+// enumFallback is what an enum with a `default:` offers: the value an
+// unknown name or index becomes.
+type enumFallback[E any] interface{ fallback() E }
+
+// indexedEnum is what an enum with `serialized: byIndex` offers.
+type indexedEnum[E any] interface {
+	enum
+	Index() int64
+	atIndex(i int64) (E, bool)
+}
+
+// enumIndexValue binds a byIndex enum as its position; a nil p is NULL.
+type enumIndexValue[E indexedEnum[E]] struct{ p *E }
+
+func (v enumIndexValue[E]) Int64Value() (pgtype.Int8, error) {
+	if v.p == nil {
+		return pgtype.Int8{}, nil
+	}
+	return pgtype.Int8{Int64: (*v.p).Index(), Valid: true}, nil
+}
+
+// enumIndexScan scans a byIndex enum stored as its position; a position
+// the enum does not have is an error, or its default.
+type enumIndexScan[E indexedEnum[E]] struct{ p *E }
+
+func (s enumIndexScan[E]) ScanInt64(v pgtype.Int8) error {
+	if !v.Valid {
+		return errNull
+	}
+	var zero E
+	e, ok := zero.atIndex(v.Int64)
+	if !ok {
+		f, has := any(zero).(enumFallback[E])
+		if !has {
+			return errorf("unknown enum index %d", v.Int64)
+		}
+		e = f.fallback()
+	}
+	*s.p = e
+	return nil
+}
+
+// nullEnumIndexScan scans a nullable byIndex enum.
+type nullEnumIndexScan[E indexedEnum[E]] struct{ p **E }
+
+func (s nullEnumIndexScan[E]) ScanInt64(v pgtype.Int8) error {
+	if !v.Valid {
+		*s.p = nil
+		return nil
+	}
+	var e E
+	if err := (enumIndexScan[E]{&e}).ScanInt64(v); err != nil {
+		return err
+	}
+	*s.p = &e
 	return nil
 }
 

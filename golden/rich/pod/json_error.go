@@ -81,3 +81,9 @@ func JSONMissingError(label, key string) error {
 func JSONEnumError(enum string, value []byte, valid string) error {
 	return &JSONError{Msg: fmt.Sprintf("unknown %s %q (valid: %s)", enum, value, valid)}
 }
+
+// JSONEnumIndexError reports an integer that is not the position of one of
+// the n values of a byIndex enum.
+func JSONEnumIndexError(enum string, i int64, n int) error {
+	return &JSONError{Msg: fmt.Sprintf("unknown %s index %d (valid: 0 to %d)", enum, i, n-1)}
+}

@@ -19,7 +19,7 @@ func (e *NotesEndpoint) Since(s *pod.Session, after pod.Note2, month time.Month)
 	return nil
 }
 
-// ByKey has a map key that JSON cannot carry.
-func (e *NotesEndpoint) ByKey(s *pod.Session, notes map[int64]pod.Note) error {
+// ByKey has a map key that cannot be compared and sorted.
+func (e *NotesEndpoint) ByKey(s *pod.Session, notes map[pod.Note]int64) error {
 	return nil
 }
