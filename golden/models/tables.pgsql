@@ -20,6 +20,8 @@ CREATE TABLE "defaults" (
 	"db_ordered_token" uuid,
 	"db_status" text DEFAULT 'active',
 	"db_timeout" bigint DEFAULT 30000,
+	"db_level" bigint DEFAULT 2,
+	"level" bigint NOT NULL DEFAULT 1,
 	"maybe" bigint,
 	"plain" text
 );

@@ -57,6 +57,10 @@ func (v *Defaults) deepCopy(dst *Defaults) {
 		p := *v.DbTimeout
 		dst.DbTimeout = &p
 	}
+	if v.DbLevel != nil {
+		p := *v.DbLevel
+		dst.DbLevel = &p
+	}
 	if v.Maybe != nil {
 		p := *v.Maybe
 		dst.Maybe = &p

@@ -31,6 +31,9 @@ type Defaults struct {
 	DbOrderedToken *UUID
 	DbStatus       *DefaultStatus
 	DbTimeout      *time.Duration
+	// a byIndex enum: the column's default is the value's position (2)
+	DbLevel *Level
+	Level   Level
 	// a nullable field with a model default
 	Maybe *int64
 	Plain *string
@@ -50,6 +53,7 @@ func NewDefaults() *Defaults {
 		Created:    time.Now().UTC(),
 		Token:      NewRandomUUID(),
 		FixedToken: UUID{0x55, 0x0e, 0x84, 0x00, 0xe2, 0x9b, 0x41, 0xd4, 0xa7, 0x16, 0x44, 0x66, 0x55, 0x44, 0x00, 0x00},
+		Level:      LevelMedium,
 		Maybe:      defaultPtr(int64(3)),
 	}
 }
@@ -131,6 +135,14 @@ func (v *Defaults) AppendJSON(b []byte) ([]byte, error) {
 	} else {
 		b = AppendJSONDuration(b, *v.DbTimeout)
 	}
+	b = append(b, `,"dbLevel":`...)
+	if v.DbLevel == nil {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, v.DbLevel.Index(), 10)
+	}
+	b = append(b, `,"level":`...)
+	b = strconv.AppendInt(b, v.Level.Index(), 10)
 	b = append(b, `,"maybe":`...)
 	if v.Maybe == nil {
 		b = append(b, "null"...)
@@ -159,7 +171,7 @@ func (v *Defaults) DecodeJSON(d *JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
-	var seen [12]bool
+	var seen [13]bool
 	for {
 		key, ok, err := d.Key()
 		if err != nil {
@@ -305,6 +317,22 @@ func (v *Defaults) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "dbTimeout")
 				}
 			}
+		case "dbLevel":
+			if d.Null() {
+				v.DbLevel = nil
+			} else {
+				if v.DbLevel == nil {
+					v.DbLevel = NewJSONValue[Level](d)
+				}
+				if err := v.DbLevel.DecodeJSON(d); err != nil {
+					return JSONFieldError(err, "field", "dbLevel")
+				}
+			}
+		case "level":
+			if err := v.Level.DecodeJSON(d); err != nil {
+				return JSONFieldError(err, "field", "level")
+			}
+			seen[11] = true
 		case "maybe":
 			if d.Null() {
 				v.Maybe = nil
@@ -316,7 +344,7 @@ func (v *Defaults) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "maybe")
 				}
 			}
-			seen[11] = true
+			seen[12] = true
 		case "plain":
 			if d.Null() {
 				v.Plain = nil
@@ -368,6 +396,9 @@ func (v *Defaults) DecodeJSON(d *JSONDecoder) error {
 		v.FixedToken = UUID{0x55, 0x0e, 0x84, 0x00, 0xe2, 0x9b, 0x41, 0xd4, 0xa7, 0x16, 0x44, 0x66, 0x55, 0x44, 0x00, 0x00}
 	}
 	if !seen[11] {
+		v.Level = LevelMedium
+	}
+	if !seen[12] {
 		v.Maybe = defaultPtr(int64(3))
 	}
 	return nil

@@ -7,17 +7,17 @@ import "github.com/jackc/pgx/v5"
 // defaultsTable is the fixed SQL of table "defaults" and its row functions.
 var defaultsTable = &table[Defaults]{
 	name:      "defaults",
-	selectSQL: `SELECT "id", "count", "ratio", "enabled", "greeting", "quoted", "status", "timeout", "since", "created", "token", "fixed_token", "db_count", "db_note", "db_created", "db_token", "db_ordered_token", "db_status", "db_timeout", "maybe", "plain" FROM "defaults"`,
-	byIDSQL:   `SELECT "id", "count", "ratio", "enabled", "greeting", "quoted", "status", "timeout", "since", "created", "token", "fixed_token", "db_count", "db_note", "db_created", "db_token", "db_ordered_token", "db_status", "db_timeout", "maybe", "plain" FROM "defaults" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "defaults" ("count", "ratio", "enabled", "greeting", "quoted", "status", "timeout", "since", "created", "token", "fixed_token", "db_count", "db_note", "db_created", "db_token", "db_ordered_token", "db_status", "db_timeout", "maybe", "plain") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, COALESCE($12::bigint, 7), COALESCE($13::text, 'from the database'), COALESCE($14::timestamp, (now() AT TIME ZONE 'UTC')), COALESCE($15::uuid, gen_random_uuid()), $16, COALESCE($17::text, 'active'), COALESCE($18::bigint, 30000), $19, $20) RETURNING "id", "db_count", "db_note", "db_created", "db_token", "db_status", "db_timeout"`,
-	updateSQL: `UPDATE "defaults" SET "count" = $1, "ratio" = $2, "enabled" = $3, "greeting" = $4, "quoted" = $5, "status" = $6, "timeout" = $7, "since" = $8, "created" = $9, "token" = $10, "fixed_token" = $11, "db_count" = $12, "db_note" = $13, "db_created" = $14, "db_token" = $15, "db_ordered_token" = $16, "db_status" = $17, "db_timeout" = $18, "maybe" = $19, "plain" = $20 WHERE "id" = $21`,
+	selectSQL: `SELECT "id", "count", "ratio", "enabled", "greeting", "quoted", "status", "timeout", "since", "created", "token", "fixed_token", "db_count", "db_note", "db_created", "db_token", "db_ordered_token", "db_status", "db_timeout", "db_level", "level", "maybe", "plain" FROM "defaults"`,
+	byIDSQL:   `SELECT "id", "count", "ratio", "enabled", "greeting", "quoted", "status", "timeout", "since", "created", "token", "fixed_token", "db_count", "db_note", "db_created", "db_token", "db_ordered_token", "db_status", "db_timeout", "db_level", "level", "maybe", "plain" FROM "defaults" WHERE "id" = $1`,
+	insertSQL: `INSERT INTO "defaults" ("count", "ratio", "enabled", "greeting", "quoted", "status", "timeout", "since", "created", "token", "fixed_token", "db_count", "db_note", "db_created", "db_token", "db_ordered_token", "db_status", "db_timeout", "db_level", "level", "maybe", "plain") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, COALESCE($12::bigint, 7), COALESCE($13::text, 'from the database'), COALESCE($14::timestamp, (now() AT TIME ZONE 'UTC')), COALESCE($15::uuid, gen_random_uuid()), $16, COALESCE($17::text, 'active'), COALESCE($18::bigint, 30000), COALESCE($19::bigint, 2), $20, $21, $22) RETURNING "id", "db_count", "db_note", "db_created", "db_token", "db_status", "db_timeout", "db_level"`,
+	updateSQL: `UPDATE "defaults" SET "count" = $1, "ratio" = $2, "enabled" = $3, "greeting" = $4, "quoted" = $5, "status" = $6, "timeout" = $7, "since" = $8, "created" = $9, "token" = $10, "fixed_token" = $11, "db_count" = $12, "db_note" = $13, "db_created" = $14, "db_token" = $15, "db_ordered_token" = $16, "db_status" = $17, "db_timeout" = $18, "db_level" = $19, "level" = $20, "maybe" = $21, "plain" = $22 WHERE "id" = $23`,
 	deleteSQL: `DELETE FROM "defaults" WHERE "id" = $1`,
 	countSQL:  `SELECT count(*) FROM "defaults"`,
 	wipeSQL:   `DELETE FROM "defaults"`,
 	scan:      scanDefaults,
 	values:    defaultsValues,
 	returning: func(v *Defaults, dest []any) []any {
-		return append(dest, &v.ID, &v.DbCount, &v.DbNote, nullTimeScan{&v.DbCreated}, nullUUIDScan[UUID]{&v.DbToken}, nullEnumScan[DefaultStatus]{&v.DbStatus}, nullDurationScan{&v.DbTimeout})
+		return append(dest, &v.ID, &v.DbCount, &v.DbNote, nullTimeScan{&v.DbCreated}, nullUUIDScan[UUID]{&v.DbToken}, nullEnumScan[DefaultStatus]{&v.DbStatus}, nullDurationScan{&v.DbTimeout}, nullEnumIndexScan[Level]{&v.DbLevel})
 	},
 	fill: func(v *Defaults) {
 		if v.DbOrderedToken == nil {
@@ -100,6 +100,8 @@ type DefaultsColumns struct {
 	DbOrderedToken NullUUIDColumn[Defaults, UUID]
 	DbStatus       NullEnumColumn[Defaults, DefaultStatus]
 	DbTimeout      NullDurationColumn[Defaults]
+	DbLevel        NullEnumIndexColumn[Defaults, Level]
+	Level          EnumIndexColumn[Defaults, Level]
 	Maybe          NullIntColumn[Defaults]
 	Plain          NullStringColumn[Defaults]
 }
@@ -125,13 +127,15 @@ var DefaultsT = DefaultsColumns{
 	DbOrderedToken: nullUUIDColumn[Defaults, UUID](newCol("defaults", "db_ordered_token", true)),
 	DbStatus:       nullEnumColumn[Defaults, DefaultStatus](newCol("defaults", "db_status", true)),
 	DbTimeout:      nullDurationColumn[Defaults](newCol("defaults", "db_timeout", true)),
+	DbLevel:        nullEnumIndexColumn[Defaults, Level](newCol("defaults", "db_level", true)),
+	Level:          enumIndexColumn[Defaults, Level](newCol("defaults", "level", false)),
 	Maybe:          nullIntColumn[Defaults](newCol("defaults", "maybe", true)),
 	Plain:          nullStringColumn[Defaults](newCol("defaults", "plain", true)),
 }
 
 // scanDefaults reads the current row, in the column order of selectSQL.
 func scanDefaults(r pgx.Rows, v *Defaults, sc *scratch) error {
-	sc.dest = append(sc.dest[:0], &v.ID, &v.Count, &v.Ratio, &v.Enabled, &v.Greeting, &v.Quoted, enumScan[DefaultStatus]{&v.Status}, durationScan{&v.Timeout}, &v.Since, &v.Created, uuidScan[UUID]{&v.Token}, uuidScan[UUID]{&v.FixedToken}, &v.DbCount, &v.DbNote, nullTimeScan{&v.DbCreated}, nullUUIDScan[UUID]{&v.DbToken}, nullUUIDScan[UUID]{&v.DbOrderedToken}, nullEnumScan[DefaultStatus]{&v.DbStatus}, nullDurationScan{&v.DbTimeout}, &v.Maybe, &v.Plain)
+	sc.dest = append(sc.dest[:0], &v.ID, &v.Count, &v.Ratio, &v.Enabled, &v.Greeting, &v.Quoted, enumScan[DefaultStatus]{&v.Status}, durationScan{&v.Timeout}, &v.Since, &v.Created, uuidScan[UUID]{&v.Token}, uuidScan[UUID]{&v.FixedToken}, &v.DbCount, &v.DbNote, nullTimeScan{&v.DbCreated}, nullUUIDScan[UUID]{&v.DbToken}, nullUUIDScan[UUID]{&v.DbOrderedToken}, nullEnumScan[DefaultStatus]{&v.DbStatus}, nullDurationScan{&v.DbTimeout}, nullEnumIndexScan[Level]{&v.DbLevel}, enumIndexScan[Level]{&v.Level}, &v.Maybe, &v.Plain)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}
@@ -140,5 +144,5 @@ func scanDefaults(r pgx.Rows, v *Defaults, sc *scratch) error {
 
 // defaultsValues appends the stored fields of v but ID, in the column order of insertSQL.
 func defaultsValues(v *Defaults, args []any, sc *scratch) ([]any, error) {
-	return append(args, v.Count, v.Ratio, v.Enabled, v.Greeting, v.Quoted, enumValue[DefaultStatus]{&v.Status}, durationValue{&v.Timeout}, timeValue{&v.Since}, timeValue{&v.Created}, uuidValue[UUID]{&v.Token}, uuidValue[UUID]{&v.FixedToken}, v.DbCount, v.DbNote, timeValue{v.DbCreated}, uuidValue[UUID]{v.DbToken}, uuidValue[UUID]{v.DbOrderedToken}, enumValue[DefaultStatus]{v.DbStatus}, durationValue{v.DbTimeout}, v.Maybe, v.Plain), nil
+	return append(args, v.Count, v.Ratio, v.Enabled, v.Greeting, v.Quoted, enumValue[DefaultStatus]{&v.Status}, durationValue{&v.Timeout}, timeValue{&v.Since}, timeValue{&v.Created}, uuidValue[UUID]{&v.Token}, uuidValue[UUID]{&v.FixedToken}, v.DbCount, v.DbNote, timeValue{v.DbCreated}, uuidValue[UUID]{v.DbToken}, uuidValue[UUID]{v.DbOrderedToken}, enumValue[DefaultStatus]{v.DbStatus}, durationValue{v.DbTimeout}, enumIndexValue[Level]{v.DbLevel}, enumIndexValue[Level]{&v.Level}, v.Maybe, v.Plain), nil
 }

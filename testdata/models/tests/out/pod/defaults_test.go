@@ -84,7 +84,8 @@ func TestDatabaseDefaults(t *testing.T) {
 	check := func(what string, d *Defaults) {
 		t.Helper()
 		if d.DbCount == nil || *d.DbCount != 7 || d.DbNote == nil || *d.DbNote != "from the database" ||
-			d.DbStatus == nil || *d.DbStatus != DefaultStatusActive || d.DbTimeout == nil || *d.DbTimeout != 30*time.Second {
+			d.DbStatus == nil || *d.DbStatus != DefaultStatusActive || d.DbTimeout == nil || *d.DbTimeout != 30*time.Second ||
+			d.DbLevel == nil || *d.DbLevel != LevelHigh || d.Level != LevelMedium {
 			t.Errorf("%s: column defaults not read back: %+v", what, d)
 		}
 		if d.DbCreated == nil || d.DbCreated.Before(from) || d.DbCreated.After(to) {
@@ -149,7 +150,8 @@ func TestColumnDefaultsInSQL(t *testing.T) {
 	}
 	if got.Count != 42 || got.Ratio != 1.5 || !got.Enabled || got.Greeting != "hello, world" ||
 		got.Status != DefaultStatusArchived || got.Timeout != 94230100*time.Millisecond || got.FixedToken != fixedToken ||
-		got.DbCount == nil || *got.DbCount != 7 || got.Maybe != nil {
+		got.DbCount == nil || *got.DbCount != 7 || got.Maybe != nil || got.Level != LevelMedium ||
+		got.DbLevel == nil || *got.DbLevel != LevelHigh {
 		t.Errorf("column defaults: %+v", got)
 	}
 }
