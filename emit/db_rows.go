@@ -27,31 +27,55 @@ const pgxPkg = "github.com/jackc/pgx/v5"
 func QuoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // columns writes the table info: every statement that does not depend on a
-// query's shape, built once here.
+// query's shape, built once here. A bigserial id is left to the database;
+// a UUID id is inserted last (insertID), after the values. A UUID id and a
+// field with a SQL default are inserted as COALESCE($n::type, default), so
+// that nil (a zero id) takes the column's default, and come back through
+// RETURNING.
 func (t *dbTable) columns(f *jen.File) {
 	tbl := QuoteIdent(t.c.Table)
-	var all, ins, params, sets []string
+	var all, ins, params, sets, ret []string
+	param := func(fl *schema.Field) {
+		col := QuoteIdent(fl.Column)
+		ins = append(ins, col)
+		p := "$" + strconv.Itoa(len(ins))
+		if def := insertDefault(fl); def != "" {
+			p = "COALESCE(" + p + "::" + PGType(fl.Type) + ", " + def + ")"
+			if !fl.IsID {
+				ret = append(ret, col)
+			}
+		}
+		params = append(params, p)
+	}
+	id := t.c.IDField()
+	ret = append(ret, QuoteIdent(id.Column))
 	for _, fl := range t.stored {
 		all = append(all, QuoteIdent(fl.Column))
 		if fl.IsID {
 			continue
 		}
-		ins = append(ins, QuoteIdent(fl.Column))
-		params = append(params, "$"+strconv.Itoa(len(ins)))
+		param(fl)
 		sets = append(sets, QuoteIdent(fl.Column)+" = $"+strconv.Itoa(len(ins)))
 	}
+	insertID := id.Type.Kind == schema.UUID
+	if insertID {
+		param(id)
+	}
+	returning := " RETURNING " + strings.Join(ret, ", ")
 	sel := "SELECT " + strings.Join(all, ", ") + " FROM " + tbl
-	insert := "INSERT INTO " + tbl + " DEFAULT VALUES RETURNING \"id\""
+	insert := "INSERT INTO " + tbl + " DEFAULT VALUES" + returning
 	update := "UPDATE " + tbl + ` SET "id" = "id" WHERE "id" = $1`
 	if len(ins) > 0 {
 		insert = "INSERT INTO " + tbl + " (" + strings.Join(ins, ", ") + ") VALUES (" +
-			strings.Join(params, ", ") + `) RETURNING "id"`
-		update = "UPDATE " + tbl + " SET " + strings.Join(sets, ", ") + ` WHERE "id" = $` + strconv.Itoa(len(ins)+1)
+			strings.Join(params, ", ") + ")" + returning
+	}
+	if len(sets) > 0 {
+		update = "UPDATE " + tbl + " SET " + strings.Join(sets, ", ") + ` WHERE "id" = $` + strconv.Itoa(len(sets)+1)
 	}
 	m := t.model()
 	f.Comment(t.info() + " is the fixed SQL of table " + strconv.Quote(t.c.Table) + " and its row functions.")
 	kv := func(k string, v jen.Code) jen.Code { return jen.Line().Id(k).Op(":").Add(v) }
-	f.Var().Id(t.info()).Op("=").Op("&").Id("table").Types(m).Values(
+	entries := []jen.Code{
 		kv("name", jen.Lit(t.c.Table)),
 		kv("selectSQL", sqlLit(sel)),
 		kv("byIDSQL", sqlLit(sel+` WHERE "id" = $1`)),
@@ -62,10 +86,80 @@ func (t *dbTable) columns(f *jen.File) {
 		kv("wipeSQL", sqlLit("DELETE FROM "+tbl)),
 		kv("scan", jen.Id(t.c.RowScanName())),
 		kv("values", jen.Id(t.c.RowValuesName())),
-		kv("id", jen.Func().Params(jen.Id("v").Op("*").Add(t.model())).Op("*").Int64().Block(
-			jen.Return(jen.Op("&").Id("v").Dot("ID")))),
-		jen.Line(),
-	)
+		kv("returning", t.returningFunc()),
+	}
+	if fill := t.fillFunc(); fill != nil {
+		entries = append(entries, kv("fill", fill))
+	}
+	if insertID {
+		entries = append(entries, kv("insertID", jen.True()))
+	}
+	entries = append(entries,
+		kv("id", jen.Func().Params(jen.Id("v").Op("*").Add(t.model())).Any().Block(
+			jen.Return(t.idArg(jen.Id("v").Dot("ID"))))),
+		jen.Line())
+	f.Var().Id(t.info()).Op("=").Op("&").Id("table").Types(m).Values(entries...)
+}
+
+// insertDefault is the SQL default an insert falls back to when the field
+// is nil (or a zero UUID id); "" when it has none or cannot be nil.
+func insertDefault(fl *schema.Field) string {
+	if !fl.Type.Nullable && !fl.IsID {
+		return ""
+	}
+	return DefaultSQL(fl)
+}
+
+// idArg is how an id value is bound: an int64 as is, a UUID as uuidID.
+func (t *dbTable) idArg(id *jen.Statement) *jen.Statement {
+	if t.c.IDField().Type.Kind == schema.UUID {
+		return jen.Id("uuidID").Types(jen.Id("UUID")).Values(id)
+	}
+	return id
+}
+
+// returningFunc appends the scan targets of insertSQL's RETURNING columns,
+// in their order.
+func (t *dbTable) returningFunc() *jen.Statement {
+	dest := []jen.Code{jen.Id("dest")}
+	n := 0
+	for _, fl := range t.stored {
+		if fl.IsID || insertDefault(fl) != "" {
+			dest = append(dest, scanTarget(fl, &n))
+		}
+	}
+	return jen.Func().Params(jen.Id("v").Op("*").Add(t.model()), jen.Id("dest").Index().Any()).Index().Any().Block(
+		jen.Return(jen.Append(dest...)))
+}
+
+// fillFunc sets the defaults podgen makes in Go at insert on nil fields
+// (a zero id): random_v7, which Postgres before 18 cannot make, and the
+// model default of an id without a column default (`id: UuidValue,
+// defaultModel=random`), for a row not made by New<Class>. nil when the
+// table has none.
+func (t *dbTable) fillFunc() *jen.Statement {
+	var body []jen.Code
+	for _, fl := range t.stored {
+		d := fl.DefaultPersist
+		if d == nil && fl.IsID && fl.DefaultModel != nil {
+			d = fl.DefaultModel
+		}
+		if d == nil || d.Func != "random_v7" && !(fl.IsID && fl.DefaultPersist == nil) {
+			continue
+		}
+		dst := jen.Id("v").Dot(fl.GoName)
+		if fl.IsID {
+			body = append(body, jen.If(dst.Clone().Dot("IsZero").Call()).Block(
+				dst.Clone().Op("=").Add(defaultValue(d, fl.Type, t.pod))))
+			continue
+		}
+		body = append(body, jen.If(dst.Clone().Op("==").Nil()).Block(
+			dst.Clone().Op("=").Id("defaultPtr").Call(jen.Id("NewUUIDv7").Call())))
+	}
+	if body == nil {
+		return nil
+	}
+	return jen.Func().Params(jen.Id("v").Op("*").Add(t.model())).Block(body...)
 }
 
 // sqlLit is SQL text as a raw string when it can be one (it has quotes).

@@ -36,6 +36,7 @@ type jsonMember struct {
 	Type     *schema.Type   // the member's type
 	Dst      *jen.Statement // addressable Go location the value goes to; parenthesize a dereference: (*p)
 	Required bool           // missing key is an error
+	Default  jen.Code       // set when not nil: a missing key gets this value (a model default)
 	// ServerOnly members are read only from the stored form; the wire form
 	// skips them like unknown keys, so that a client cannot set them.
 	ServerOnly bool
@@ -72,7 +73,7 @@ func decodeMembers(d *jen.Statement, members []jsonMember, models string) []jen.
 			return jen.Qual(models, "JSONFieldError").Call(err, jen.Lit(label), jen.Lit(key))
 		}
 		body := decodeCode(d, m.Type, target{expr: m.Dst}, models, 0, wrap)
-		if m.Required {
+		if m.Required || m.Default != nil {
 			body = append(body, jen.Id("seen").Index(jen.Lit(nRequired)).Op("=").True())
 			nRequired++
 		}
@@ -95,9 +96,14 @@ func decodeMembers(d *jen.Statement, members []jsonMember, models string) []jen.
 	))
 	i := 0
 	for _, m := range members {
-		if m.Required {
+		switch {
+		case m.Required:
 			code = append(code, jen.If(jen.Op("!").Id("seen").Index(jen.Lit(i))).Block(
 				jen.Return(jen.Qual(models, "JSONMissingError").Call(jen.Lit(m.Label), jen.Lit(m.Key)))))
+			i++
+		case m.Default != nil:
+			code = append(code, jen.If(jen.Op("!").Id("seen").Index(jen.Lit(i))).Block(
+				m.Dst.Clone().Op("=").Add(m.Default)))
 			i++
 		}
 	}

@@ -85,6 +85,7 @@ func classCode(f *jen.File, c *schema.Class, models string, client bool) {
 			g.Id(fl.GoName).Add(goType(fl.Type, models))
 		}
 	})
+	newFunc(f, c, models, client)
 	classJSON(f, c, fields, models, client)
 	if c.IsException {
 		exceptionError(f, c)

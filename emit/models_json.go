@@ -27,12 +27,16 @@ func classJSON(f *jen.File, c *schema.Class, fields []*schema.Field, models stri
 		if fl.ServerOnly && client || !fl.Serialized() {
 			continue
 		}
-		members = append(members, jsonMember{
+		m := jsonMember{
 			Key: fl.Name, Label: "field", Type: fl.Type,
 			Dst:        jen.Id("v").Dot(fl.GoName),
-			Required:   !fl.Type.Nullable && !fl.ServerOnly && !fl.IsID,
+			Required:   !fl.Type.Nullable && !fl.ServerOnly && !fl.IsID && fl.DefaultModel == nil,
 			ServerOnly: fl.ServerOnly,
-		})
+		}
+		if fl.DefaultModel != nil {
+			m.Default = defaultFieldValue(fl, models)
+		}
+		members = append(members, m)
 	}
 	decode := append(decodeMembers(jen.Id("d"), members, models), jen.Return(jen.Nil()))
 	f.Comment("DecodeJSON reads a JSON object into v. Unknown keys are skipped; a")

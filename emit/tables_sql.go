@@ -129,14 +129,20 @@ func createIndex(b *strings.Builder, tbl string, ix *schema.Index) {
 }
 
 // ColumnSQL is a stored field's column type and constraint as in CREATE
-// TABLE ("bigint NOT NULL", "text", "bigserial PRIMARY KEY"; SPEC §2).
+// TABLE ("bigint NOT NULL", "text", "bigserial PRIMARY KEY", "uuid PRIMARY
+// KEY DEFAULT gen_random_uuid()", "bigint NOT NULL DEFAULT 5"; SPEC §2).
 func ColumnSQL(f *schema.Field) string {
-	if f.IsID {
-		return "bigserial PRIMARY KEY"
-	}
 	s := PGType(f.Type)
-	if !f.Type.Nullable {
+	switch {
+	case f.IsID && f.Type.Kind == schema.Int:
+		return "bigserial PRIMARY KEY"
+	case f.IsID:
+		s += " PRIMARY KEY"
+	case !f.Type.Nullable:
 		s += " NOT NULL"
+	}
+	if def := DefaultSQL(f); def != "" {
+		s += " DEFAULT " + def
 	}
 	return s
 }

@@ -21,6 +21,11 @@ const (
 	DropNotNull                       // a required column became nullable
 	SetNotNull                        // a nullable column became required
 	CreateIndex                       // a new or changed index on an existing table
+
+	// Declared last, they run with a column's other changes: DropDefault
+	// before its type change, SetDefault after it.
+	DropDefault // a column's default is gone, or its type changes (SetDefault puts it back)
+	SetDefault  // a column's default is new or changed
 )
 
 // Change is one difference between two snapshots.
@@ -28,7 +33,7 @@ type Change struct {
 	Kind   ChangeKind
 	Table  *Table  // the new table; the old one for DropTable, DropIndex and DropColumn
 	Column *Column // the new column; the old one for DropColumn
-	Old    *Column // AlterType, AlterKind: the column before
+	Old    *Column // AlterType, AlterKind, SetDefault, DropDefault: the column before
 	Index  *Index  // the new index; the old one for DropIndex
 }
 
@@ -58,7 +63,7 @@ func (c Change) Loss() string {
 	case AlterType:
 		return alterTypeLoss(c)
 	case AddColumn:
-		if !c.Column.Nullable && c.Column.fill() == "" {
+		if !c.Column.Nullable && c.Column.fill() == "" && c.Column.Default == "" {
 			return fmt.Sprintf("fails unless table %s is empty: the new required %s column %s has no zero value for the existing rows",
 				c.Table.Name, c.Column.kindName(), c.Subject())
 		}
@@ -130,6 +135,12 @@ func diffColumns(ot, nt *Table) []Change {
 		if oc == nil {
 			continue
 		}
+		// A default goes before a type change (Postgres would cast it) and
+		// comes back after it.
+		retype := oc.Type != nc.Type && oc.Default != ""
+		if oc.Default != "" && (nc.Default == "" || retype) {
+			out = append(out, Change{Kind: DropDefault, Table: nt, Column: nc, Old: oc})
+		}
 		switch {
 		case oc.Type != nc.Type:
 			out = append(out, Change{Kind: AlterType, Table: nt, Column: nc, Old: oc})
@@ -141,6 +152,9 @@ func diffColumns(ot, nt *Table) []Change {
 			out = append(out, Change{Kind: SetNotNull, Table: nt, Column: nc})
 		case !oc.Nullable && nc.Nullable:
 			out = append(out, Change{Kind: DropNotNull, Table: nt, Column: nc})
+		}
+		if nc.Default != "" && (nc.Default != oc.Default || retype) {
+			out = append(out, Change{Kind: SetDefault, Table: nt, Column: nc, Old: oc})
 		}
 	}
 	return out

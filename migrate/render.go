@@ -68,6 +68,12 @@ func statement(c Change) (string, error) {
 		return tbl + " DROP COLUMN " + quote(c.Column.Name) + ";\n", nil
 	case DropNotNull:
 		return tbl + " ALTER COLUMN " + quote(c.Column.Name) + " DROP NOT NULL;\n", nil
+	case DropDefault:
+		return tbl + " ALTER COLUMN " + quote(c.Column.Name) + " DROP DEFAULT;\n", nil
+	case SetDefault:
+		// Default is a literal podgen rendered from a validated value
+		// (emit.DefaultSQL), or read back from podgen's own snapshot.
+		return tbl + " ALTER COLUMN " + quote(c.Column.Name) + " SET DEFAULT " + c.Column.Default + ";\n", nil
 	case AlterType:
 		return tbl + " ALTER COLUMN " + quote(c.Column.Name) + " TYPE " + c.Column.Type +
 			" USING " + columnCast(c.Old, c.Column) + ";\n", nil
@@ -106,7 +112,7 @@ func statement(c Change) (string, error) {
 func addColumn(tbl string, col *Column) string {
 	sql := tbl + " ADD COLUMN " + quote(col.Name) + " " + emit.ColumnSQL(col.field)
 	z := col.fill()
-	if col.Nullable || z == "" {
+	if col.Nullable || z == "" || col.Default != "" { // a DEFAULT fills the existing rows itself
 		return sql + ";\n"
 	}
 	return "-- podgen: existing rows get " + z + "\n" +

@@ -64,9 +64,10 @@ type Column struct {
 	Enums      map[string][]string `json:"enums,omitempty"`
 	Nullable   bool                `json:"nullable"`
 	PrimaryKey bool                `json:"primaryKey,omitempty"`
-	// Default is the column's SQL default. podgen's protocol has no
-	// defaults today, so it is always empty; it is part of the format so
-	// that a later podgen can add them without a new format.
+	// Default is the column's SQL default as podgen renders it
+	// (`defaultPersist=`/`default=`: "42", "'hello'", "gen_random_uuid()"),
+	// "" for none. Part of format 2 from the start (empty until podgen had
+	// defaults), so older snapshots read as columns without defaults.
 	Default string `json:"default,omitempty"`
 
 	field *schema.Field // set when built from a protocol: renders ADD COLUMN
@@ -101,9 +102,12 @@ func tableOf(c *schema.Class) Table {
 			continue
 		}
 		col := Column{Name: f.Column, Type: emit.PGType(f.Type), Kind: kindOf(f.Type), Enums: enumsOf(f.Type),
-			Nullable: f.Type.Nullable, field: f}
+			Nullable: f.Type.Nullable, Default: emit.DefaultSQL(f), field: f}
 		if f.IsID {
-			col.Type, col.Nullable, col.PrimaryKey = "bigserial", false, true
+			col.Nullable, col.PrimaryKey = false, true
+			if f.Type.Kind == schema.Int {
+				col.Type = "bigserial"
+			}
 		}
 		t.Columns = append(t.Columns, col)
 	}

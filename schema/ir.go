@@ -8,7 +8,10 @@
 // emitter discovers means validation here missed it.
 package schema
 
-import "strconv"
+import (
+	"strconv"
+	"time"
+)
 
 // Protocol is everything podgen knows about one app.
 type Protocol struct {
@@ -94,7 +97,9 @@ type Field struct {
 	// Persist is false for api-only fields (`, api` or `!persist`) and for
 	// every field of a class without a table.
 	Persist bool
-	// IsID marks the implicit `id` of a table class (Go `ID int64`).
+	// IsID marks the id of a table class, implicit or declared (`id: int?`,
+	// `id: UuidValue?, defaultPersist=random`): Go `ID int64` or `ID UUID`,
+	// never a pointer. Its Type is Int or UUID, not nullable.
 	IsID bool
 	// NotSerialized fields (`scope=none`) never travel as JSON: not on the
 	// wire, not in json columns or caches. A table class still stores them
@@ -102,6 +107,32 @@ type Field struct {
 	NotSerialized bool
 
 	inherited bool // copied from the class this one extends
+
+	// DefaultModel is the value a new object gets (New<Class>) and a
+	// decoded object gets for an absent key; nil without one.
+	DefaultModel *Default
+	// DefaultPersist is the column's SQL DEFAULT, applied when the field
+	// is nil at insert; nil without one. Only on stored fields.
+	DefaultPersist *Default
+}
+
+// Default is a validated default value (`default=V`, SPEC §2.1) of a
+// field of kind Bool, Int, Double, String, DateTime, Duration, UUID or
+// EnumKind. Exactly one of its value fields is meaningful, chosen by the
+// field's kind, unless Func is set.
+type Default struct {
+	Pos Pos
+	// Func is "now" (DateTime), "random" or "random_v7" (UUID), or
+	// "serial" (an int id): a value computed when the default applies.
+	Func string
+
+	Bool     bool
+	Int      int64
+	Double   float64
+	String   string        // for String; for UUID the canonical form
+	Time     time.Time     // UTC
+	Duration time.Duration // whole milliseconds
+	Enum     *EnumValue
 }
 
 // Serialized reports whether the field is part of the class's JSON (the

@@ -94,7 +94,9 @@ var staticNames = map[string]bool{
 	"NewLocalCache":            true,
 	"NewLogSettingsStore":      true,
 	"NewLogWriter":             true,
+	"NewRandomUUID":            true,
 	"NewSession":               true,
+	"NewUUIDv7":                true,
 	"Not":                      true,
 	"NullBigIntColumn":         true,
 	"NullBoolColumn":           true,
@@ -154,6 +156,7 @@ var staticFileStems = map[string]bool{
 	"db_columns":     true,
 	"db_crud":        true,
 	"db_expr":        true,
+	"db_ids":         true,
 	"db_pool":        true,
 	"db_tables":      true,
 	"db_values":      true,
@@ -184,6 +187,7 @@ var staticFileStems = map[string]bool{
 	"session":        true,
 	"transport":      true,
 	"uuid":           true,
+	"uuid_new":       true,
 }
 
 // staticUnexported are the unexported names of the static helpers of pod and
@@ -259,6 +263,7 @@ var staticUnexported = map[string]bool{
 	"decodeStoredJSONDocument": true,
 	"defaultAPIServer":         true,
 	"defaultFutureCalls":       true,
+	"defaultPtr":               true,
 	"defaultServer":            true,
 	"delayKey":                 true,
 	"deleteRow":                true,
@@ -369,6 +374,7 @@ var staticUnexported = map[string]bool{
 	"newCaller":                true,
 	"newCol":                   true,
 	"newSessionRecord":         true,
+	"newUUIDv7":                true,
 	"nonNegativeInt":           true,
 	"nonNilBytes":              true,
 	"nulMessage":               true,
@@ -498,8 +504,10 @@ var staticUnexported = map[string]bool{
 	"utcArg":                   true,
 	"uuidArg":                  true,
 	"uuidColumn":               true,
+	"uuidID":                   true,
 	"uuidScan":                 true,
 	"uuidValue":                true,
+	"v7":                       true,
 	"validOrigin":              true,
 	"valueOps":                 true,
 	"waitTimeout":              true,
@@ -510,7 +518,9 @@ var staticUnexported = map[string]bool{
 // declare (emit/static/server).
 var staticServerNames = map[string]bool{
 	"Main":                     true,
+	"MigrationModules":         true,
 	"New":                      true,
+	"RunDueFutureCalls":        true,
 	"Server":                   true,
 	"anyString":                true,
 	"appendCacheMetrics":       true,

@@ -25,6 +25,10 @@ func (c *Class) TableTypeName() string { return c.Name + "Table" }
 // ColumnsTypeName is the type of the descriptor (pod.CompanyColumns).
 func (c *Class) ColumnsTypeName() string { return c.Name + "Columns" }
 
+// ConstructorName is the function making a class with its model defaults
+// (pod.NewCompany, client.NewCompany), generated when it has some.
+func (c *Class) ConstructorName() string { return "New" + c.Name }
+
 // TableInfoName is the variable holding a table's fixed SQL and row
 // functions (companyTable).
 func (c *Class) TableInfoName() string { return LowerFirst(c.Name) + "Table" }

@@ -119,16 +119,18 @@ func (r *resolver) class(d *def) *Class {
 		}
 	}
 	for _, fs := range d.fields {
-		if c.Table != "" && fs.field.Name == "id" {
-			r.errs.Add(fs.field.Pos, "table class %q has an implicit \"id\" field (an int set by the database): remove this one", c.Name)
-			continue
-		}
 		if pf := inherited[fs.field.Name]; pf != nil {
 			r.errs.Add(fs.field.Pos, "field %q is already a field of %q, which %s %q extends (at %s)", fs.field.Name, c.Extends.Name, d.kind, c.Name, pf.Pos)
 			continue
 		}
 		t := r.typ(fs.typ)
 		if t == nil {
+			continue
+		}
+		if c.Table != "" && fs.field.Name == "id" {
+			if id := r.idField(c, fs, t); id != nil {
+				c.Fields[0] = id // declared: it replaces the implicit one, still first
+			}
 			continue
 		}
 		f := fs.field
@@ -138,6 +140,7 @@ func (r *resolver) class(d *def) *Class {
 		f.NotSerialized = fs.flags.none
 		r.flags[f] = fs.flags
 		r.storage(c, f)
+		r.applyDefaults(c, f, fs.flags.defaults)
 		c.Fields = append(c.Fields, f)
 	}
 	r.checkFields(c)

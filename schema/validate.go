@@ -219,7 +219,12 @@ func (r *resolver) checkGeneratedNames() {
 			for _, v := range d.enum.Values {
 				claim(v.GoName, v.Pos, fmt.Sprintf("the constant of enum value %q", v.Name))
 			}
+		case d.class.HasModelDefaults() && d.class.Table == "":
+			claim(d.class.ConstructorName(), d.pos, fmt.Sprintf("the constructor of class %q (it has model defaults)", d.name))
 		case d.class.Table != "":
+			if d.class.HasModelDefaults() {
+				claim(d.class.ConstructorName(), d.pos, fmt.Sprintf("the constructor of class %q (it has model defaults)", d.name))
+			}
 			claim(d.class.DescriptorName(), d.tablePos, fmt.Sprintf("the table descriptor of class %q", d.name))
 			claim(d.class.TableTypeName(), d.tablePos, fmt.Sprintf("the table accessor of class %q", d.name))
 			claim(d.class.ColumnsTypeName(), d.tablePos, fmt.Sprintf("the column set of class %q", d.name))

@@ -52,7 +52,22 @@ type fieldFlags struct {
 	none       bool   // `scope=none`: never serialized
 	column     string // `column=name`, "" without one
 	columnPos  Pos
+	// defaults holds the raw values of `default=V`, `defaultModel=V` and
+	// `defaultPersist=V`, checked against the field's type in resolve.
+	defaults []rawDefault
 }
+
+// rawDefault is one `key=V` default flag before its type is known.
+type rawDefault struct {
+	key   string // "default", "defaultModel" or "defaultPersist"
+	value string // V as written, spaces around it trimmed
+	pos   Pos    // of the flag
+	vpos  Pos    // of V
+}
+
+// valueFlags are the flags that carry a value (`default=V`); the value
+// is kept as written and checked once the field's type is resolved.
+var valueFlags = []string{"default", "defaultModel", "defaultPersist"}
 
 // knownFlags maps each accepted flag (spaces around `=` removed) to its
 // effect. `scope=all` and `persist` spell out the defaults.
@@ -66,14 +81,28 @@ var knownFlags = map[string]func(*fieldFlags){
 	"scope=none":       func(f *fieldFlags) { f.none = true },
 }
 
-var flagNames = []string{"!persist", "api", "column=", "database", "persist", "scope=all", "scope=none", "scope=serverOnly"}
+var flagNames = []string{"!persist", "api", "column=", "database", "default", "defaultModel", "defaultPersist", "persist", "scope=all", "scope=none", "scope=serverOnly"}
 
-// splitTopLevel cuts s at the commas outside <...> and (...), returning
-// each part's byte offset; `Map<String, int>, api` is two parts, and so is
-// the record `(int, String), api` (which the type parser then refuses).
+// splitTopLevel cuts s at the commas outside <...>, (...) and quotes,
+// returning each part's byte offset; `Map<String, int>, api` is two parts,
+// and so are `String, default='a, b'` and the record `(int, String), api`
+// (which the type parser then refuses).
 func splitTopLevel(s string) (parts []string, offs []int) {
 	depth, start := 0, 0
+	var quote byte
 	for i := 0; i < len(s); i++ {
+		switch {
+		case quote != 0:
+			if s[i] == '\\' {
+				i++
+			} else if s[i] == quote {
+				quote = 0
+			}
+			continue
+		case s[i] == '\'' || s[i] == '"':
+			quote = s[i]
+			continue
+		}
 		switch s[i] {
 		case '<', '(':
 			depth++
@@ -110,6 +139,14 @@ func parseFieldValue(s string, at func(int) Pos, errs *ErrorList) (*typeExpr, fi
 			if !isSQLName(name) {
 				errs.Add(flags.columnPos, "invalid column name %q: want an SQL name (^[A-Za-z_][A-Za-z0-9_]*$, at most 63 bytes)", name)
 			}
+			continue
+		}
+		if name, value, ok := strings.Cut(word, "="); ok && contains(valueFlags, strings.TrimSpace(name)) {
+			voff := off + len(name) + 1
+			voff += len(value) - len(strings.TrimLeft(value, " \t"))
+			flags.defaults = append(flags.defaults, rawDefault{
+				key: strings.TrimSpace(name), value: strings.TrimSpace(value), pos: at(off), vpos: at(voff),
+			})
 			continue
 		}
 		if word == "" {

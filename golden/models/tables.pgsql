@@ -6,6 +6,32 @@ CREATE TABLE "audit_entry" (
 	"level" text NOT NULL
 );
 
+CREATE TABLE "defaults" (
+	"id" bigserial PRIMARY KEY,
+	"count" bigint NOT NULL DEFAULT 42,
+	"ratio" double precision NOT NULL DEFAULT 1.5,
+	"enabled" boolean NOT NULL DEFAULT true,
+	"greeting" text NOT NULL DEFAULT 'hello, world',
+	"quoted" text NOT NULL,
+	"status" text NOT NULL DEFAULT 'archived',
+	"timeout" bigint NOT NULL DEFAULT 94230100,
+	"since" timestamp NOT NULL,
+	"created" timestamp NOT NULL,
+	"token" uuid NOT NULL,
+	"fixed_token" uuid NOT NULL DEFAULT '550e8400-e29b-41d4-a716-446655440000',
+	"db_count" bigint DEFAULT 7,
+	"db_note" text DEFAULT 'from the database',
+	"db_created" timestamp DEFAULT (now() AT TIME ZONE 'UTC'),
+	"db_token" uuid DEFAULT gen_random_uuid(),
+	"db_ordered_token" uuid,
+	"db_status" text DEFAULT 'active',
+	"db_timeout" bigint DEFAULT 30000,
+	"db_level" bigint DEFAULT 2,
+	"level" bigint NOT NULL DEFAULT 1,
+	"maybe" bigint,
+	"plain" text
+);
+
 CREATE TABLE "employee" (
 	"id" bigserial PRIMARY KEY,
 	"name" text NOT NULL,
@@ -14,6 +40,11 @@ CREATE TABLE "employee" (
 	"salary" bigint NOT NULL
 );
 CREATE INDEX "employee_name_idx" ON "employee" USING btree ("name", "title");
+
+CREATE TABLE "explicit_int_id" (
+	"id" bigserial PRIMARY KEY,
+	"name" text NOT NULL
+);
 
 CREATE TABLE "keyed" (
 	"id" bigserial PRIMARY KEY,
@@ -57,6 +88,22 @@ CREATE TABLE "scratch" (
 	"label" text NOT NULL,
 	"secret" text NOT NULL,
 	"note" json NOT NULL
+);
+
+CREATE TABLE "uuid_keyed" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+	"name" text NOT NULL,
+	"score" bigint DEFAULT 10
+);
+
+CREATE TABLE "uuid_model_keyed" (
+	"id" uuid PRIMARY KEY,
+	"name" text NOT NULL
+);
+
+CREATE TABLE "uuid_v7_keyed" (
+	"id" uuid PRIMARY KEY,
+	"name" text NOT NULL
 );
 
 CREATE TABLE "with_empty" (

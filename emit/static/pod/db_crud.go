@@ -13,16 +13,26 @@ type table[M any] struct {
 	name      string // table name, unquoted
 	selectSQL string // SELECT "id", "name", ... FROM "company"
 	byIDSQL   string // selectSQL WHERE "id" = $1
-	insertSQL string // INSERT INTO "company" (...) VALUES ($1, ...) RETURNING "id"
+	insertSQL string // INSERT INTO "company" (...) VALUES ($1, ...) RETURNING "id", ...
 	updateSQL string // UPDATE "company" SET "name" = $1, ... WHERE "id" = $n
 	deleteSQL string // DELETE FROM "company" WHERE "id" = $1
 	countSQL  string // SELECT count(*) FROM "company"
 	wipeSQL   string // DELETE FROM "company"
 	// scan reads the current row into v, in selectSQL's column order.
 	scan func(r pgx.Rows, v *M, sc *scratch) error
-	// values appends v's stored fields but id, in insertSQL's order.
+	// values appends v's stored fields but a bigserial id, in insertSQL's order.
 	values func(v *M, args []any, sc *scratch) ([]any, error)
-	id     func(v *M) *int64
+	// returning appends the scan targets of insertSQL's RETURNING columns:
+	// the id, then the columns whose default the database may have filled.
+	returning func(v *M, dest []any) []any
+	// fill, when set, gives the nil fields of v their defaults made in Go
+	// (random_v7) before an insert.
+	fill func(v *M)
+	// id is v's id as bound to byIDSQL, updateSQL and deleteSQL.
+	id func(v *M) any
+	// insertID: insertSQL takes the id as its last parameter (a UUID id,
+	// which the row may bring; a bigserial one the database always makes).
+	insertID bool
 }
 
 // scratch holds what a query reuses from row to row: the Scan targets, the
@@ -118,12 +128,20 @@ func insertRow[M any](db *DB, t *table[M], v *M) error {
 	}
 	sc := getScratch()
 	defer putScratch(sc)
+	if t.fill != nil {
+		t.fill(v)
+	}
 	args, err := t.values(v, nil, sc)
 	if err != nil {
 		return errorf("insert into %q: %w", t.name, err)
 	}
-	id := t.id(v)
-	return db.query(t.insertSQL, args, func(r pgx.Rows) error { return r.Scan(id) })
+	if t.insertID {
+		args = append(args, t.id(v))
+	}
+	return db.query(t.insertSQL, args, func(r pgx.Rows) error {
+		sc.dest = t.returning(v, sc.dest[:0])
+		return r.Scan(sc.dest...)
+	})
 }
 
 // insertMany queues one INSERT per row in a batch: a single round trip,
@@ -144,9 +162,15 @@ func insertMany[M any](db *DB, t *table[M], vs []*M) error {
 		if v == nil {
 			return errorf("insert into %q: row %d is nil", t.name, i)
 		}
+		if t.fill != nil {
+			t.fill(v)
+		}
 		args, err := t.values(v, nil, sc)
 		if err != nil {
 			return errorf("insert into %q: row %d: %w", t.name, i, err)
+		}
+		if t.insertID {
+			args = append(args, t.id(v))
 		}
 		batch.Queue(t.insertSQL, args...)
 	}
@@ -154,7 +178,8 @@ func insertMany[M any](db *DB, t *table[M], vs []*M) error {
 	res := db.conn.SendBatch(db.ctx, &batch)
 	var err error
 	for _, v := range vs {
-		if err = res.QueryRow().Scan(t.id(v)); err != nil {
+		sc.dest = t.returning(v, sc.dest[:0])
+		if err = res.QueryRow().Scan(sc.dest...); err != nil {
 			break
 		}
 	}
@@ -166,7 +191,8 @@ func insertMany[M any](db *DB, t *table[M], vs []*M) error {
 	return err
 }
 
-func findByID[M any](db *DB, t *table[M], id int64) (*M, error) {
+// findByID finds the row with id (an int64, or a uuidID).
+func findByID[M any](db *DB, t *table[M], id any) (*M, error) {
 	var found *M
 	sc := getScratch()
 	defer putScratch(sc)
@@ -217,10 +243,10 @@ func updateRow[M any](db *DB, t *table[M], v *M) error {
 	if err != nil {
 		return errorf("update %q: %w", t.name, err)
 	}
-	id := *t.id(v)
+	id := t.id(v)
 	n, err := db.Exec(t.updateSQL, append(args, id)...)
 	if err == nil && n == 0 {
-		err = errorf("update %q: no row with id %d", t.name, id)
+		err = errorf("update %q: no row with id %v", t.name, id)
 	}
 	return err
 }
@@ -229,10 +255,10 @@ func deleteRow[M any](db *DB, t *table[M], v *M) error {
 	if v == nil {
 		return errorf("delete from %q: nil row", t.name)
 	}
-	id := *t.id(v)
+	id := t.id(v)
 	n, err := db.Exec(t.deleteSQL, id)
 	if err == nil && n == 0 {
-		err = errorf("delete from %q: no row with id %d", t.name, id)
+		err = errorf("delete from %q: no row with id %v", t.name, id)
 	}
 	return err
 }

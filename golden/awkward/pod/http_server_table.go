@@ -16,8 +16,11 @@ var httpServerTable = &table[HTTPServer]{
 	wipeSQL:   `DELETE FROM "http_server"`,
 	scan:      scanHTTPServer,
 	values:    httpServerValues,
-	id: func(v *HTTPServer) *int64 {
-		return &v.ID
+	returning: func(v *HTTPServer, dest []any) []any {
+		return append(dest, &v.ID)
+	},
+	id: func(v *HTTPServer) any {
+		return v.ID
 	},
 }
 

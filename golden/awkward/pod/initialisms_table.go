@@ -16,8 +16,11 @@ var initialismsTable = &table[Initialisms]{
 	wipeSQL:   `DELETE FROM "initialisms"`,
 	scan:      scanInitialisms,
 	values:    initialismsValues,
-	id: func(v *Initialisms) *int64 {
-		return &v.ID
+	returning: func(v *Initialisms, dest []any) []any {
+		return append(dest, &v.ID)
+	},
+	id: func(v *Initialisms) any {
+		return v.ID
 	},
 }
 

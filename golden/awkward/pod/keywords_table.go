@@ -19,8 +19,11 @@ var keywordsTable = &table[Keywords]{
 	wipeSQL:   `DELETE FROM "keywords"`,
 	scan:      scanKeywords,
 	values:    keywordsValues,
-	id: func(v *Keywords) *int64 {
-		return &v.ID
+	returning: func(v *Keywords, dest []any) []any {
+		return append(dest, &v.ID)
+	},
+	id: func(v *Keywords) any {
+		return v.ID
 	},
 }
 

@@ -85,6 +85,29 @@ func (ep *ModelsEndpoint) EchoByID(ctx context.Context, m map[int64]string) (map
 	return r, err
 }
 
+// EchoDefaults sends a Defaults back as it was decoded: keys the call left
+// out hold their model defaults.
+//
+// It calls POST /models/echoDefaults.
+func (ep *ModelsEndpoint) EchoDefaults(ctx context.Context, d Defaults) (Defaults, error) {
+	var r Defaults
+	err := ep.c.call(ctx, "models/echoDefaults", func(b []byte) ([]byte, error) {
+		var err error
+		b = append(b, `{"d":`...)
+		if b, err = d.AppendJSON(b); err != nil {
+			return b, JSONFieldError(err, "parameter", "d")
+		}
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d2 := NewJSONDecoder(data)
+		if err := r.DecodeJSON(d2); err != nil {
+			return err
+		}
+		return d2.End()
+	})
+	return r, err
+}
+
 // EchoEmployee sends an Employee (Person's fields, then its own) back.
 //
 // It calls POST /models/echoEmployee.
@@ -289,6 +312,50 @@ func (ep *ModelsEndpoint) EchoScratch(ctx context.Context, v Scratch) (Scratch, 
 	return r, err
 }
 
+// EchoSettings sends a Settings (a class without a table) back.
+//
+// It calls POST /models/echoSettings.
+func (ep *ModelsEndpoint) EchoSettings(ctx context.Context, settings Settings) (Settings, error) {
+	var r Settings
+	err := ep.c.call(ctx, "models/echoSettings", func(b []byte) ([]byte, error) {
+		var err error
+		b = append(b, `{"settings":`...)
+		if b, err = settings.AppendJSON(b); err != nil {
+			return b, JSONFieldError(err, "parameter", "settings")
+		}
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if err := r.DecodeJSON(d); err != nil {
+			return err
+		}
+		return d.End()
+	})
+	return r, err
+}
+
+// EchoUuidKeyed sends a UuidKeyed, with its UUID id, back.
+//
+// It calls POST /models/echoUuidKeyed.
+func (ep *ModelsEndpoint) EchoUuidKeyed(ctx context.Context, u UuidKeyed) (UuidKeyed, error) {
+	var r UuidKeyed
+	err := ep.c.call(ctx, "models/echoUuidKeyed", func(b []byte) ([]byte, error) {
+		var err error
+		b = append(b, `{"u":`...)
+		if b, err = u.AppendJSON(b); err != nil {
+			return b, JSONFieldError(err, "parameter", "u")
+		}
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if err := r.DecodeJSON(d); err != nil {
+			return err
+		}
+		return d.End()
+	})
+	return r, err
+}
+
 // EchoWithEmpty sends a class holding empty classes back.
 //
 // It calls POST /models/echoWithEmpty.
@@ -335,6 +402,23 @@ func (ep *ModelsEndpoint) MoodOf(ctx context.Context, m Mood) (Mood, error) {
 		b = append(b, `{"m":`...)
 		b = AppendJSONString(b, string(m))
 		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if err := r.DecodeJSON(d); err != nil {
+			return err
+		}
+		return d.End()
+	})
+	return r, err
+}
+
+// NewDefaults returns pod.NewDefaults(): a new object made on the server.
+//
+// It calls POST /models/newDefaults.
+func (ep *ModelsEndpoint) NewDefaults(ctx context.Context) (Defaults, error) {
+	var r Defaults
+	err := ep.c.call(ctx, "models/newDefaults", func(b []byte) ([]byte, error) {
+		return append(b, "{}"...), nil
 	}, func(data []byte) error {
 		d := NewJSONDecoder(data)
 		if err := r.DecodeJSON(d); err != nil {

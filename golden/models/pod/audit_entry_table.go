@@ -16,8 +16,11 @@ var auditEntryTable = &table[AuditEntry]{
 	wipeSQL:   `DELETE FROM "audit_entry"`,
 	scan:      scanAuditEntry,
 	values:    auditEntryValues,
-	id: func(v *AuditEntry) *int64 {
-		return &v.ID
+	returning: func(v *AuditEntry, dest []any) []any {
+		return append(dest, &v.ID)
+	},
+	id: func(v *AuditEntry) any {
+		return v.ID
 	},
 }
 

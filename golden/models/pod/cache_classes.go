@@ -32,6 +32,69 @@ func (v *AuditEntry) deepCopy(dst *AuditEntry) {
 }
 
 // cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *Defaults) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "Defaults"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *Defaults) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(Defaults)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+func (v *Defaults) deepCopy(dst *Defaults) {
+	*dst = *v
+	if v.DbCount != nil {
+		p := *v.DbCount
+		dst.DbCount = &p
+	}
+	if v.DbNote != nil {
+		p := *v.DbNote
+		dst.DbNote = &p
+	}
+	if v.DbCreated != nil {
+		p := *v.DbCreated
+		dst.DbCreated = &p
+	}
+	if v.DbToken != nil {
+		p := *v.DbToken
+		dst.DbToken = &p
+	}
+	if v.DbOrderedToken != nil {
+		p := *v.DbOrderedToken
+		dst.DbOrderedToken = &p
+	}
+	if v.DbStatus != nil {
+		p := *v.DbStatus
+		dst.DbStatus = &p
+	}
+	if v.DbTimeout != nil {
+		p := *v.DbTimeout
+		dst.DbTimeout = &p
+	}
+	if v.DbLevel != nil {
+		p := *v.DbLevel
+		dst.DbLevel = &p
+	}
+	if v.Maybe != nil {
+		p := *v.Maybe
+		dst.Maybe = &p
+	}
+	if v.Plain != nil {
+		p := *v.Plain
+		dst.Plain = &p
+	}
+}
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
 func (v *Employee) cacheClass() string {
 	if v == nil {
 		return ""
@@ -56,6 +119,29 @@ func (v *Employee) deepCopy(dst *Employee) {
 		p := *v.Email
 		dst.Email = &p
 	}
+}
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *ExplicitIntID) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "ExplicitIntID"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *ExplicitIntID) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(ExplicitIntID)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+func (v *ExplicitIntID) deepCopy(dst *ExplicitIntID) {
+	*dst = *v
 }
 
 // cacheClass is the class name the Global cache stores with the value, "" for nil.
@@ -356,6 +442,106 @@ func (v *Scratch) deepCopy(dst *Scratch) {
 }
 
 // cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *Settings) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "Settings"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *Settings) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(Settings)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+func (v *Settings) deepCopy(dst *Settings) {
+	*dst = *v
+	if v.Mode != nil {
+		p := *v.Mode
+		dst.Mode = &p
+	}
+}
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *UuidKeyed) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "UuidKeyed"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *UuidKeyed) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(UuidKeyed)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+func (v *UuidKeyed) deepCopy(dst *UuidKeyed) {
+	*dst = *v
+	if v.Score != nil {
+		p := *v.Score
+		dst.Score = &p
+	}
+}
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *UuidModelKeyed) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "UuidModelKeyed"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *UuidModelKeyed) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(UuidModelKeyed)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+func (v *UuidModelKeyed) deepCopy(dst *UuidModelKeyed) {
+	*dst = *v
+}
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *UuidV7Keyed) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "UuidV7Keyed"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *UuidV7Keyed) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(UuidV7Keyed)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+func (v *UuidV7Keyed) deepCopy(dst *UuidV7Keyed) {
+	*dst = *v
+}
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
 func (v *WithEmpty) cacheClass() string {
 	if v == nil {
 		return ""
@@ -388,8 +574,20 @@ func cacheDecode(class string, data []byte) (any, error) {
 			return nil, err
 		}
 		return v, nil
+	case "Defaults":
+		v := new(Defaults)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
 	case "Employee":
 		v := new(Employee)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case "ExplicitIntID":
+		v := new(ExplicitIntID)
 		if err := decodeStoredJSONDocument(data, v); err != nil {
 			return nil, err
 		}
@@ -450,6 +648,30 @@ func cacheDecode(class string, data []byte) (any, error) {
 		return v, nil
 	case "Scratch":
 		v := new(Scratch)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case "Settings":
+		v := new(Settings)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case "UuidKeyed":
+		v := new(UuidKeyed)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case "UuidModelKeyed":
+		v := new(UuidModelKeyed)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case "UuidV7Keyed":
+		v := new(UuidV7Keyed)
 		if err := decodeStoredJSONDocument(data, v); err != nil {
 			return nil, err
 		}

@@ -6,8 +6,12 @@ package pod
 type dbTables struct {
 	// AuditEntry is table "audit_entry".
 	AuditEntry AuditEntryTable
+	// Defaults is table "defaults".
+	Defaults DefaultsTable
 	// Employee is table "employee".
 	Employee EmployeeTable
+	// ExplicitIntID is table "explicit_int_id".
+	ExplicitIntID ExplicitIntIDTable
 	// Keyed is table "keyed".
 	Keyed KeyedTable
 	// Legacy is table "legacy_row".
@@ -18,6 +22,12 @@ type dbTables struct {
 	Renamed RenamedTable
 	// Scratch is table "scratch".
 	Scratch ScratchTable
+	// UuidKeyed is table "uuid_keyed".
+	UuidKeyed UuidKeyedTable
+	// UuidModelKeyed is table "uuid_model_keyed".
+	UuidModelKeyed UuidModelKeyedTable
+	// UuidV7Keyed is table "uuid_v7_keyed".
+	UuidV7Keyed UuidV7KeyedTable
 	// WithEmpty is table "with_empty".
 	WithEmpty WithEmptyTable
 }
@@ -25,12 +35,17 @@ type dbTables struct {
 // bind points every table at db.
 func (t *dbTables) bind(db *DB) {
 	t.AuditEntry.db = db
+	t.Defaults.db = db
 	t.Employee.db = db
+	t.ExplicitIntID.db = db
 	t.Keyed.db = db
 	t.Legacy.db = db
 	t.Plain.db = db
 	t.Renamed.db = db
 	t.Scratch.db = db
+	t.UuidKeyed.db = db
+	t.UuidModelKeyed.db = db
+	t.UuidV7Keyed.db = db
 	t.WithEmpty.db = db
 }
 

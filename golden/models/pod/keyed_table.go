@@ -22,8 +22,11 @@ var keyedTable = &table[Keyed]{
 	wipeSQL:   `DELETE FROM "keyed"`,
 	scan:      scanKeyed,
 	values:    keyedValues,
-	id: func(v *Keyed) *int64 {
-		return &v.ID
+	returning: func(v *Keyed, dest []any) []any {
+		return append(dest, &v.ID)
+	},
+	id: func(v *Keyed) any {
+		return v.ID
 	},
 }
 

@@ -16,8 +16,11 @@ var legacyTable = &table[Legacy]{
 	wipeSQL:   `DELETE FROM "legacy_row"`,
 	scan:      scanLegacy,
 	values:    legacyValues,
-	id: func(v *Legacy) *int64 {
-		return &v.ID
+	returning: func(v *Legacy, dest []any) []any {
+		return append(dest, &v.ID)
+	},
+	id: func(v *Legacy) any {
+		return v.ID
 	},
 }
 

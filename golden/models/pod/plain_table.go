@@ -16,8 +16,11 @@ var plainTable = &table[Plain]{
 	wipeSQL:   `DELETE FROM "plain"`,
 	scan:      scanPlain,
 	values:    plainValues,
-	id: func(v *Plain) *int64 {
-		return &v.ID
+	returning: func(v *Plain, dest []any) []any {
+		return append(dest, &v.ID)
+	},
+	id: func(v *Plain) any {
+		return v.ID
 	},
 }
 

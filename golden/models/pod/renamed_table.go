@@ -16,8 +16,11 @@ var renamedTable = &table[Renamed]{
 	wipeSQL:   `DELETE FROM "renamed"`,
 	scan:      scanRenamed,
 	values:    renamedValues,
-	id: func(v *Renamed) *int64 {
-		return &v.ID
+	returning: func(v *Renamed, dest []any) []any {
+		return append(dest, &v.ID)
+	},
+	id: func(v *Renamed) any {
+		return v.ID
 	},
 }
 

@@ -16,8 +16,11 @@ var scratchTable = &table[Scratch]{
 	wipeSQL:   `DELETE FROM "scratch"`,
 	scan:      scanScratch,
 	values:    scratchValues,
-	id: func(v *Scratch) *int64 {
-		return &v.ID
+	returning: func(v *Scratch, dest []any) []any {
+		return append(dest, &v.ID)
+	},
+	id: func(v *Scratch) any {
+		return v.ID
 	},
 }
 

@@ -16,8 +16,11 @@ var withEmptyTable = &table[WithEmpty]{
 	wipeSQL:   `DELETE FROM "with_empty"`,
 	scan:      scanWithEmpty,
 	values:    withEmptyValues,
-	id: func(v *WithEmpty) *int64 {
-		return &v.ID
+	returning: func(v *WithEmpty, dest []any) []any {
+		return append(dest, &v.ID)
+	},
+	id: func(v *WithEmpty) any {
+		return v.ID
 	},
 }
 

@@ -123,6 +123,74 @@ func encodeModelsEchoByID(b []byte, res map[int64]string) ([]byte, error) {
 	return b, nil
 }
 
+// modelsEchoDefaultsParams holds the parameters of ModelsEndpoint.EchoDefaults.
+type modelsEchoDefaultsParams struct {
+	d pod.Defaults
+}
+
+// decode reads the parameter object in one pass.
+func (p *modelsEchoDefaultsParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	var seen [1]bool
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "d":
+			if err := p.d.DecodeJSON(d); err != nil {
+				return pod.JSONFieldError(err, "parameter", "d")
+			}
+			seen[0] = true
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if !seen[0] {
+		return pod.JSONMissingError("parameter", "d")
+	}
+	return nil
+}
+
+// handleModelsEchoDefaults serves POST /models/echoDefaults with ModelsEndpoint.EchoDefaults.
+func handleModelsEchoDefaults(e *endpoints.ModelsEndpoint) handler {
+	return func(c *call) {
+		var p modelsEchoDefaultsParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.EchoDefaults(c.session, p.d)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeModelsEchoDefaults(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeModelsEchoDefaults appends the JSON of a result of ModelsEndpoint.EchoDefaults.
+func encodeModelsEchoDefaults(b []byte, res pod.Defaults) ([]byte, error) {
+	var err error
+	if b, err = res.AppendJSON(b); err != nil {
+		return b, err
+	}
+	return b, nil
+}
+
 // modelsEchoEmployeeParams holds the parameters of ModelsEndpoint.EchoEmployee.
 type modelsEchoEmployeeParams struct {
 	v pod.Employee
@@ -689,6 +757,142 @@ func encodeModelsEchoScratch(b []byte, res pod.Scratch) ([]byte, error) {
 	return b, nil
 }
 
+// modelsEchoSettingsParams holds the parameters of ModelsEndpoint.EchoSettings.
+type modelsEchoSettingsParams struct {
+	settings pod.Settings
+}
+
+// decode reads the parameter object in one pass.
+func (p *modelsEchoSettingsParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	var seen [1]bool
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "settings":
+			if err := p.settings.DecodeJSON(d); err != nil {
+				return pod.JSONFieldError(err, "parameter", "settings")
+			}
+			seen[0] = true
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if !seen[0] {
+		return pod.JSONMissingError("parameter", "settings")
+	}
+	return nil
+}
+
+// handleModelsEchoSettings serves POST /models/echoSettings with ModelsEndpoint.EchoSettings.
+func handleModelsEchoSettings(e *endpoints.ModelsEndpoint) handler {
+	return func(c *call) {
+		var p modelsEchoSettingsParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.EchoSettings(c.session, p.settings)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeModelsEchoSettings(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeModelsEchoSettings appends the JSON of a result of ModelsEndpoint.EchoSettings.
+func encodeModelsEchoSettings(b []byte, res pod.Settings) ([]byte, error) {
+	var err error
+	if b, err = res.AppendJSON(b); err != nil {
+		return b, err
+	}
+	return b, nil
+}
+
+// modelsEchoUuidKeyedParams holds the parameters of ModelsEndpoint.EchoUuidKeyed.
+type modelsEchoUuidKeyedParams struct {
+	u pod.UuidKeyed
+}
+
+// decode reads the parameter object in one pass.
+func (p *modelsEchoUuidKeyedParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	var seen [1]bool
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "u":
+			if err := p.u.DecodeJSON(d); err != nil {
+				return pod.JSONFieldError(err, "parameter", "u")
+			}
+			seen[0] = true
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if !seen[0] {
+		return pod.JSONMissingError("parameter", "u")
+	}
+	return nil
+}
+
+// handleModelsEchoUuidKeyed serves POST /models/echoUuidKeyed with ModelsEndpoint.EchoUuidKeyed.
+func handleModelsEchoUuidKeyed(e *endpoints.ModelsEndpoint) handler {
+	return func(c *call) {
+		var p modelsEchoUuidKeyedParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.EchoUuidKeyed(c.session, p.u)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeModelsEchoUuidKeyed(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeModelsEchoUuidKeyed appends the JSON of a result of ModelsEndpoint.EchoUuidKeyed.
+func encodeModelsEchoUuidKeyed(b []byte, res pod.UuidKeyed) ([]byte, error) {
+	var err error
+	if b, err = res.AppendJSON(b); err != nil {
+		return b, err
+	}
+	return b, nil
+}
+
 // modelsEchoWithEmptyParams holds the parameters of ModelsEndpoint.EchoWithEmpty.
 type modelsEchoWithEmptyParams struct {
 	v pod.WithEmpty
@@ -872,6 +1076,63 @@ func handleModelsMoodOf(e *endpoints.ModelsEndpoint) handler {
 // encodeModelsMoodOf appends the JSON of a result of ModelsEndpoint.MoodOf.
 func encodeModelsMoodOf(b []byte, res pod.Mood) ([]byte, error) {
 	b = pod.AppendJSONString(b, string(res))
+	return b, nil
+}
+
+// modelsNewDefaultsParams holds the parameters of ModelsEndpoint.NewDefaults.
+type modelsNewDefaultsParams struct{}
+
+// decode reads the parameter object in one pass.
+func (p *modelsNewDefaultsParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// handleModelsNewDefaults serves POST /models/newDefaults with ModelsEndpoint.NewDefaults.
+func handleModelsNewDefaults(e *endpoints.ModelsEndpoint) handler {
+	return func(c *call) {
+		var p modelsNewDefaultsParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.NewDefaults(c.session)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeModelsNewDefaults(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeModelsNewDefaults appends the JSON of a result of ModelsEndpoint.NewDefaults.
+func encodeModelsNewDefaults(b []byte, res pod.Defaults) ([]byte, error) {
+	var err error
+	if b, err = res.AppendJSON(b); err != nil {
+		return b, err
+	}
 	return b, nil
 }
 

@@ -19,6 +19,7 @@ const appName = "models"
 // here fails to compile, a signature changed since: re-run podgen.
 var (
 	_ func(*pod.Session, map[int64]string) (map[int64]string, error)             = (*endpoints.ModelsEndpoint)(nil).EchoByID
+	_ func(*pod.Session, pod.Defaults) (pod.Defaults, error)                     = (*endpoints.ModelsEndpoint)(nil).EchoDefaults
 	_ func(*pod.Session, pod.Employee) (pod.Employee, error)                     = (*endpoints.ModelsEndpoint)(nil).EchoEmployee
 	_ func(*pod.Session, pod.Keyed) (pod.Keyed, error)                           = (*endpoints.ModelsEndpoint)(nil).EchoKeyed
 	_ func(*pod.Session, map[pod.Level]struct{}) (map[pod.Level]struct{}, error) = (*endpoints.ModelsEndpoint)(nil).EchoLevels
@@ -27,9 +28,12 @@ var (
 	_ func(*pod.Session, pod.Plain) (pod.Plain, error)                           = (*endpoints.ModelsEndpoint)(nil).EchoPlain
 	_ func(*pod.Session, pod.Report) (pod.Report, error)                         = (*endpoints.ModelsEndpoint)(nil).EchoReport
 	_ func(*pod.Session, pod.Scratch) (pod.Scratch, error)                       = (*endpoints.ModelsEndpoint)(nil).EchoScratch
+	_ func(*pod.Session, pod.Settings) (pod.Settings, error)                     = (*endpoints.ModelsEndpoint)(nil).EchoSettings
+	_ func(*pod.Session, pod.UuidKeyed) (pod.UuidKeyed, error)                   = (*endpoints.ModelsEndpoint)(nil).EchoUuidKeyed
 	_ func(*pod.Session, pod.WithEmpty) (pod.WithEmpty, error)                   = (*endpoints.ModelsEndpoint)(nil).EchoWithEmpty
 	_ func(*pod.Session, string) error                                           = (*endpoints.ModelsEndpoint)(nil).Fault
 	_ func(*pod.Session, pod.Mood) (pod.Mood, error)                             = (*endpoints.ModelsEndpoint)(nil).MoodOf
+	_ func(*pod.Session) (pod.Defaults, error)                                   = (*endpoints.ModelsEndpoint)(nil).NewDefaults
 	_ func(*pod.Session, int64, string) error                                    = (*endpoints.ModelsEndpoint)(nil).Refuse
 	_ func(*pod.Session, pod.Scratch) (string, error)                            = (*endpoints.ModelsEndpoint)(nil).ScratchSecret
 )
@@ -38,6 +42,7 @@ var (
 func routes(r *router) {
 	modelsEndpoint := &endpoints.ModelsEndpoint{}
 	r.handle("models", "echoByID", handleModelsEchoByID(modelsEndpoint))
+	r.handle("models", "echoDefaults", handleModelsEchoDefaults(modelsEndpoint))
 	r.handle("models", "echoEmployee", handleModelsEchoEmployee(modelsEndpoint))
 	r.handle("models", "echoKeyed", handleModelsEchoKeyed(modelsEndpoint))
 	r.handle("models", "echoLevels", handleModelsEchoLevels(modelsEndpoint))
@@ -46,9 +51,12 @@ func routes(r *router) {
 	r.handle("models", "echoPlain", handleModelsEchoPlain(modelsEndpoint))
 	r.handle("models", "echoReport", handleModelsEchoReport(modelsEndpoint))
 	r.handle("models", "echoScratch", handleModelsEchoScratch(modelsEndpoint))
+	r.handle("models", "echoSettings", handleModelsEchoSettings(modelsEndpoint))
+	r.handle("models", "echoUuidKeyed", handleModelsEchoUuidKeyed(modelsEndpoint))
 	r.handle("models", "echoWithEmpty", handleModelsEchoWithEmpty(modelsEndpoint))
 	r.handle("models", "fault", handleModelsFault(modelsEndpoint))
 	r.handle("models", "moodOf", handleModelsMoodOf(modelsEndpoint))
+	r.handle("models", "newDefaults", handleModelsNewDefaults(modelsEndpoint))
 	r.handle("models", "refuse", handleModelsRefuse(modelsEndpoint))
 	r.handle("models", "scratchSecret", handleModelsScratchSecret(modelsEndpoint))
 }

@@ -21,8 +21,11 @@ var allTypesTable = &table[AllTypes]{
 	wipeSQL:   `DELETE FROM "all_types"`,
 	scan:      scanAllTypes,
 	values:    allTypesValues,
-	id: func(v *AllTypes) *int64 {
-		return &v.ID
+	returning: func(v *AllTypes, dest []any) []any {
+		return append(dest, &v.ID)
+	},
+	id: func(v *AllTypes) any {
+		return v.ID
 	},
 }
 

@@ -16,8 +16,11 @@ var companyTable = &table[Company]{
 	wipeSQL:   `DELETE FROM "company"`,
 	scan:      scanCompany,
 	values:    companyValues,
-	id: func(v *Company) *int64 {
-		return &v.ID
+	returning: func(v *Company, dest []any) []any {
+		return append(dest, &v.ID)
+	},
+	id: func(v *Company) any {
+		return v.ID
 	},
 }
 

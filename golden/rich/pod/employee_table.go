@@ -16,8 +16,11 @@ var employeeTable = &table[Employee]{
 	wipeSQL:   `DELETE FROM "employee"`,
 	scan:      scanEmployee,
 	values:    employeeValues,
-	id: func(v *Employee) *int64 {
-		return &v.ID
+	returning: func(v *Employee, dest []any) []any {
+		return append(dest, &v.ID)
+	},
+	id: func(v *Employee) any {
+		return v.ID
 	},
 }
 

@@ -16,8 +16,11 @@ var vaultTable = &table[Vault]{
 	wipeSQL:   `DELETE FROM "vault"`,
 	scan:      scanVault,
 	values:    vaultValues,
-	id: func(v *Vault) *int64 {
-		return &v.ID
+	returning: func(v *Vault, dest []any) []any {
+		return append(dest, &v.ID)
+	},
+	id: func(v *Vault) any {
+		return v.ID
 	},
 }
 

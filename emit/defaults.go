@@ -1,0 +1,155 @@
+package emit
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/podgen/podgen/schema"
+)
+
+// Defaults (SPEC §2.1): schema has checked every value against its field's
+// type, and these render it, never the user's text, as Go (New<Class>,
+// decoding an absent key) and as a SQL literal (the column's DEFAULT, the
+// COALESCE of insertSQL):
+//
+//	count: int, default=5            → Count: 5                   DEFAULT 5
+//	created: DateTime?, default=now  → defaultPtr(time.Now().UTC()) DEFAULT (now() AT TIME ZONE 'UTC')
+//	id: UuidValue?, defaultPersist=random                         DEFAULT gen_random_uuid()
+
+// DefaultSQL is the SQL of a stored field's DefaultPersist ("5",
+// "'hello'", "gen_random_uuid()"); "" without one, and for random_v7,
+// which podgen makes in Go at insert (Postgres before 18 has no uuidv7).
+func DefaultSQL(f *schema.Field) string {
+	d := f.DefaultPersist
+	if d == nil {
+		return ""
+	}
+	switch d.Func {
+	case "now":
+		return "(now() AT TIME ZONE 'UTC')" // timestamp columns hold UTC
+	case "random":
+		return "gen_random_uuid()"
+	case "random_v7", "serial":
+		return ""
+	}
+	switch f.Type.Kind {
+	case schema.Bool:
+		return strconv.FormatBool(d.Bool)
+	case schema.Int:
+		return strconv.FormatInt(d.Int, 10)
+	case schema.Double:
+		return strconv.FormatFloat(d.Double, 'g', -1, 64)
+	case schema.String, schema.UUID:
+		return sqlString(d.String)
+	case schema.DateTime:
+		return sqlString(d.Time.Format("2006-01-02 15:04:05.999999"))
+	case schema.Duration:
+		return strconv.FormatInt(d.Duration.Milliseconds(), 10) // bigint milliseconds, as stored
+	case schema.EnumKind:
+		if f.Type.Enum.ByIndex { // a bigint column holding the value's position
+			for i, ev := range f.Type.Enum.Values {
+				if ev == d.Enum {
+					return strconv.Itoa(i)
+				}
+			}
+		}
+		return sqlString(d.Enum.Name)
+	}
+	panic("emit: default of kind " + f.Type.Kind.String() + " passed validation") // schema rejects it
+}
+
+// sqlString is s as a SQL string literal (standard_conforming_strings:
+// only the quote is doubled).
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// defaultValue is the Go value of d for a field of type t, without the
+// pointer of `T?`.
+func defaultValue(d *schema.Default, t *schema.Type, models string) *jen.Statement {
+	switch d.Func {
+	case "now":
+		return jen.Qual("time", "Now").Call().Dot("UTC").Call()
+	case "random":
+		return jen.Qual(models, "NewRandomUUID").Call()
+	case "random_v7":
+		return jen.Qual(models, "NewUUIDv7").Call()
+	}
+	switch t.Kind {
+	case schema.Bool:
+		return jen.Lit(d.Bool)
+	case schema.Int:
+		return jen.Lit(d.Int) // int64(5): typed, also for defaultPtr
+	case schema.Double:
+		return jen.Lit(d.Double)
+	case schema.String:
+		return jen.Lit(d.String)
+	case schema.DateTime:
+		tm := d.Time
+		return jen.Qual("time", "Date").Call(jen.Lit(tm.Year()), jen.Qual("time", tm.Month().String()),
+			jen.Lit(tm.Day()), jen.Lit(tm.Hour()), jen.Lit(tm.Minute()), jen.Lit(tm.Second()),
+			jen.Lit(tm.Nanosecond()), jen.Qual("time", "UTC"))
+	case schema.Duration:
+		return jen.Lit(int(d.Duration.Milliseconds())).Op("*").Qual("time", "Millisecond")
+	case schema.UUID:
+		u, _ := schemaUUID(d.String)
+		bytes := make([]jen.Code, len(u))
+		for i, b := range u {
+			bytes[i] = jen.Op("0x" + strconv.FormatUint(uint64(b)|0x100, 16)[1:])
+		}
+		return jen.Qual(models, "UUID").Values(bytes...) // the bytes of d.String
+	case schema.EnumKind:
+		return jen.Qual(models, d.Enum.GoName)
+	}
+	panic("emit: default of kind " + t.Kind.String() + " passed validation") // schema rejects it
+}
+
+// defaultFieldValue is what a field with DefaultModel is set to: the
+// value, or a pointer to it for `T?`.
+func defaultFieldValue(fl *schema.Field, models string) *jen.Statement {
+	d := fl.DefaultModel
+	if fl.Type.Pointer() {
+		return jen.Qual(models, "defaultPtr").Call(defaultValue(d, fl.Type, models))
+	}
+	if fl.Type.Kind == schema.Int && d.Func == "" {
+		return jen.Op(strconv.FormatInt(d.Int, 10)) // untyped: the field is int64
+	}
+	return defaultValue(d, fl.Type, models)
+}
+
+// schemaUUID parses a canonical UUID that schema has validated.
+func schemaUUID(s string) ([16]byte, bool) {
+	var u [16]byte
+	h := strings.ReplaceAll(s, "-", "")
+	if len(h) != 32 {
+		return u, false
+	}
+	for i := range u {
+		n, err := strconv.ParseUint(h[2*i:2*i+2], 16, 8)
+		if err != nil {
+			return u, false
+		}
+		u[i] = byte(n)
+	}
+	return u, true
+}
+
+// newFunc writes New<Class>, the class with its model defaults, when it
+// has any: `func NewCompany() *Company { return &Company{Count: 5, ...} }`.
+// The client's copy leaves out server-only fields.
+func newFunc(f *jen.File, c *schema.Class, models string, client bool) {
+	var vals []jen.Code
+	for _, fl := range c.Fields {
+		if fl.DefaultModel == nil || fl.ServerOnly && client {
+			continue
+		}
+		vals = append(vals, jen.Line().Id(fl.GoName).Op(":").Add(defaultFieldValue(fl, models)))
+	}
+	if len(vals) == 0 {
+		return
+	}
+	vals = append(vals, jen.Line())
+	f.Comment(c.ConstructorName() + " returns a new " + c.Name + " with the model defaults of its fields (default=, defaultModel=).")
+	f.Func().Id(c.ConstructorName()).Params().Op("*").Id(c.Name).Block(
+		jen.Return(jen.Op("&").Id(c.Name).Values(vals...)))
+}
