@@ -21,23 +21,29 @@ const defaultKinds = "bool, int, double, String, DateTime, Duration, UuidValue a
 
 // applyDefaults checks the default flags of f (resolved, of class c) and
 // sets f.DefaultModel and f.DefaultPersist.
+//
+// As in Serverpod, `default` sets both, and a `defaultModel` or
+// `defaultPersist` next to it overrides its part, whatever the order.
+// `defaultDatabase` is Serverpod's earlier name of `defaultPersist`.
 func (r *resolver) applyDefaults(c *Class, f *Field, raws []rawDefault) {
 	seen := map[string]rawDefault{}
+	ordered := make([]rawDefault, 0, len(raws))
 	for _, d := range raws {
+		if d.key == "defaultDatabase" {
+			d.key = "defaultPersist"
+		}
 		if first, ok := seen[d.key]; ok {
 			r.errs.Add(d.pos, "field %q has %q twice (first at column %d)", f.Name, d.key+"=", first.pos.Col)
 			continue
 		}
-		if d.key != "default" {
-			if both, ok := seen["default"]; ok {
-				r.errs.Add(d.pos, "field %q has both %q and %q: \"default\" already sets the model's and the column's default", f.Name, both.key+"=", d.key+"=")
-				continue
-			}
-		} else if len(seen) > 0 {
-			r.errs.Add(d.pos, "field %q has both %q and %q: \"default\" already sets the model's and the column's default", f.Name, d.key+"=", raws[0].key+"=")
-			continue
-		}
 		seen[d.key] = d
+		if d.key == "default" { // first, so that the specific ones override it
+			ordered = append([]rawDefault{d}, ordered...)
+		} else {
+			ordered = append(ordered, d)
+		}
+	}
+	for _, d := range ordered {
 		v := r.defaultValue(f, d)
 		if v == nil {
 			continue
@@ -50,17 +56,21 @@ func (r *resolver) applyDefaults(c *Class, f *Field, raws []rawDefault) {
 			}
 			persist = false // `default` on a field without a column is the model's only
 		}
-		if d.key == "defaultPersist" && !f.Type.Nullable {
-			r.errs.Add(d.pos, "field %q has %q but is not nullable: the column's default applies when the field is nil at insert, so write %q (or use \"default=\")",
-				f.Name, "defaultPersist", f.Type.String()+"?")
-			continue
-		}
 		if model {
 			f.DefaultModel = v
 		}
 		if persist {
 			f.DefaultPersist = v
 		}
+	}
+	// A column default on a required field never applies through podgen
+	// (the field is never nil) unless a model default fills it first, as
+	// `default=` does and Serverpod's mixes (`defaultModel=A,
+	// defaultPersist=B`) do.
+	if d, ok := seen["defaultPersist"]; ok && f.DefaultPersist != nil && !f.Type.Nullable && f.DefaultModel == nil {
+		r.errs.Add(d.pos, "field %q has %q but is not nullable: the column's default applies when the field is nil at insert, so write %q (or use \"default=\")",
+			f.Name, "defaultPersist", f.Type.String()+"?")
+		f.DefaultPersist = nil
 	}
 }
 
@@ -278,9 +288,7 @@ func (r *resolver) idField(c *Class, fs *fieldSrc, t *Type) *Field {
 	}
 	switch {
 	case t.Kind == Int:
-		if !t.Nullable {
-			return want("must be nullable (it is unset until inserted)")
-		}
+		// `id: int` and `id: int?` are both the bigserial id (0 until inserted).
 		for _, d := range fs.flags.defaults {
 			if d.key != "defaultPersist" || d.value != "serial" {
 				return want("takes no default but \"defaultPersist=serial\"")
@@ -300,10 +308,7 @@ func (r *resolver) idField(c *Class, fs *fieldSrc, t *Type) *Field {
 		if f.DefaultPersist == nil && f.DefaultModel == nil {
 			return want("needs a \"random\" or \"random_v7\" default")
 		}
-		if f.DefaultPersist == nil && t.Nullable {
-			return want("is nullable but has no \"defaultPersist\" to fill it at insert")
-		}
-		return f
+		return f // a model default alone: the id is made in Go when zero at insert
 	}
 	return want("has type " + strconv.Quote(t.String()))
 }

@@ -39,6 +39,7 @@ type def struct {
 	resolved    bool            // class has run: its Fields are final
 	all         []*fieldSrc     // inherited and own fields whose types resolved
 	enumDefault *pair           // an enum's `default:`, read once its values are known
+	idTypeField *fieldSrc       // the id an `idType:` declares, nil without one
 }
 
 // fieldSrc is a field whose type is not resolved yet.
@@ -61,12 +62,12 @@ type nameAt struct {
 
 // definitionKeys lists the keys each kind of definition allows.
 var definitionKeys = map[string][]string{
-	"class":     {"class", "table", "fields", "indexes", "extends", "serverOnly", "managedMigration"},
-	"exception": {"exception", "fields", "extends", "serverOnly"},
+	"class":     {"class", "table", "fields", "indexes", "extends", "serverOnly", "managedMigration", "idType", "immutable", "sealed"},
+	"exception": {"exception", "fields", "extends", "serverOnly", "immutable"},
 	"enum":      {"enum", "values", "serialized", "default", "serverOnly"},
 }
 
-var allKeys = []string{"class", "default", "enum", "exception", "extends", "fields", "indexes", "managedMigration", "serialized", "serverOnly", "table", "values"}
+var allKeys = []string{"class", "default", "enum", "exception", "extends", "fields", "idType", "immutable", "indexes", "managedMigration", "sealed", "serialized", "serverOnly", "table", "values"}
 
 // parseDefinition reads the one definition of a protocol file.
 func parseDefinition(file File, errs *ErrorList) *def {
@@ -195,7 +196,41 @@ func (f *yamlFile) member(d *def, p pair) {
 			d.managedPos = f.pos(p.k)
 			d.class.Unmanaged = true
 		}
+	case "immutable":
+		// Serverpod makes the Dart fields final; a Go struct is a value
+		// either way, so the flag changes nothing here (docs/DESIGN.md).
+		f.boolean(p.v, p.key)
+	case "sealed":
+		if f.boolean(p.v, p.key) {
+			f.errorf(p.k, "sealed classes (Serverpod's polymorphic JSON with a \"__className__\" key) are not supported: remove \"sealed\"")
+		}
+	case "idType":
+		f.idType(d, p.v)
 	}
+}
+
+// idTypes are Serverpod's `idType:` values, as the declared id they mean.
+var idTypes = map[string]string{
+	"int":    "int?",
+	"serial": "int?",
+	"uuidV4": "UuidValue?, defaultPersist=random",
+	"uuidV7": "UuidValue?, defaultPersist=random_v7",
+}
+
+// idType reads a table class's `idType:` (Serverpod's shorthand for a
+// declared id), kept as the field it stands for.
+func (f *yamlFile) idType(d *def, v *yaml.Node) {
+	s, ok := f.scalar(v, `"idType"`)
+	if !ok {
+		return
+	}
+	decl, known := idTypes[s]
+	if !known {
+		f.errorf(v, `"idType" must be int, uuidV4 or uuidV7, not %q`, s)
+		return
+	}
+	typ, flags := parseFieldValue(decl, func(int) Pos { return f.pos(v) }, f.errs)
+	d.idTypeField = &fieldSrc{field: &Field{Pos: f.pos(v), Name: "id"}, typ: typ, flags: flags}
 }
 
 // boolean reads a YAML true or false; anything else is reported (and

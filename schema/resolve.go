@@ -118,7 +118,17 @@ func (r *resolver) class(d *def) *Class {
 			inherited[f.Name] = pf
 		}
 	}
-	for _, fs := range d.fields {
+	fields := d.fields
+	if d.idTypeField != nil {
+		if c.Table == "" {
+			r.errs.Add(d.idTypeField.field.Pos, "class %q has an \"idType\" but no table", c.Name)
+		} else if d.declared["id"] {
+			r.errs.Add(d.idTypeField.field.Pos, "class %q has both an \"idType\" and an \"id\" field: keep one", c.Name)
+		} else {
+			fields = append([]*fieldSrc{d.idTypeField}, fields...)
+		}
+	}
+	for _, fs := range fields {
 		if pf := inherited[fs.field.Name]; pf != nil {
 			r.errs.Add(fs.field.Pos, "field %q is already a field of %q, which %s %q extends (at %s)", fs.field.Name, c.Extends.Name, d.kind, c.Name, pf.Pos)
 			continue

@@ -67,7 +67,7 @@ type rawDefault struct {
 
 // valueFlags are the flags that carry a value (`default=V`); the value
 // is kept as written and checked once the field's type is resolved.
-var valueFlags = []string{"default", "defaultModel", "defaultPersist"}
+var valueFlags = []string{"default", "defaultModel", "defaultPersist", "defaultDatabase"}
 
 // knownFlags maps each accepted flag (spaces around `=` removed) to its
 // effect. `scope=all` and `persist` spell out the defaults.
@@ -151,6 +151,10 @@ func parseFieldValue(s string, at func(int) Pos, errs *ErrorList) (*typeExpr, fi
 		}
 		if word == "" {
 			errs.Add(at(offs[i]), "empty field flag after %q", ",")
+			continue
+		}
+		if key == "relation" || strings.HasPrefix(key, "relation(") {
+			errs.Add(at(off), "relations (%q) are not supported yet: declare the foreign key as a plain field (e.g. \"companyId: int\")", word)
 			continue
 		}
 		errs.Add(at(off), "unknown field flag %q%s", word, flagHint(key))

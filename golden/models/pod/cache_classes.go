@@ -145,6 +145,29 @@ func (v *ExplicitIntID) deepCopy(dst *ExplicitIntID) {
 }
 
 // cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *IdTyped) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "IdTyped"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *IdTyped) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(IdTyped)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+func (v *IdTyped) deepCopy(dst *IdTyped) {
+	*dst = *v
+}
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
 func (v *Keyed) cacheClass() string {
 	if v == nil {
 		return ""
@@ -257,6 +280,33 @@ func (v *Manager) deepCopy(dst *Manager) {
 	dst.Reports = slices.Clone(v.Reports)
 	for i := range dst.Reports {
 		dst.Reports[i].deepCopy(&dst.Reports[i])
+	}
+}
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *MixedDefaults) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "MixedDefaults"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *MixedDefaults) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(MixedDefaults)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+func (v *MixedDefaults) deepCopy(dst *MixedDefaults) {
+	*dst = *v
+	if v.Old != nil {
+		p := *v.Old
+		dst.Old = &p
 	}
 }
 
@@ -592,6 +642,12 @@ func cacheDecode(class string, data []byte) (any, error) {
 			return nil, err
 		}
 		return v, nil
+	case "IdTyped":
+		v := new(IdTyped)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
 	case "Keyed":
 		v := new(Keyed)
 		if err := decodeStoredJSONDocument(data, v); err != nil {
@@ -606,6 +662,12 @@ func cacheDecode(class string, data []byte) (any, error) {
 		return v, nil
 	case "Manager":
 		v := new(Manager)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case "MixedDefaults":
+		v := new(MixedDefaults)
 		if err := decodeStoredJSONDocument(data, v); err != nil {
 			return nil, err
 		}

@@ -12,10 +12,14 @@ type dbTables struct {
 	Employee EmployeeTable
 	// ExplicitIntID is table "explicit_int_id".
 	ExplicitIntID ExplicitIntIDTable
+	// IdTyped is table "id_typed".
+	IdTyped IdTypedTable
 	// Keyed is table "keyed".
 	Keyed KeyedTable
 	// Legacy is table "legacy_row".
 	Legacy LegacyTable
+	// MixedDefaults is table "mixed_defaults".
+	MixedDefaults MixedDefaultsTable
 	// Plain is table "plain".
 	Plain PlainTable
 	// Renamed is table "renamed".
@@ -38,8 +42,10 @@ func (t *dbTables) bind(db *DB) {
 	t.Defaults.db = db
 	t.Employee.db = db
 	t.ExplicitIntID.db = db
+	t.IdTyped.db = db
 	t.Keyed.db = db
 	t.Legacy.db = db
+	t.MixedDefaults.db = db
 	t.Plain.db = db
 	t.Renamed.db = db
 	t.Scratch.db = db

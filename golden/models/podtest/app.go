@@ -79,6 +79,11 @@ CREATE TABLE "explicit_int_id" (
 	"name" text NOT NULL
 );
 
+CREATE TABLE "id_typed" (
+	"id" uuid PRIMARY KEY,
+	"name" text NOT NULL
+);
+
 CREATE TABLE "keyed" (
 	"id" bigserial PRIMARY KEY,
 	"tags" json NOT NULL,
@@ -101,6 +106,13 @@ CREATE TABLE "keyed" (
 	"rank" bigint NOT NULL
 );
 CREATE INDEX "keyed_level_idx" ON "keyed" USING btree ("level");
+
+CREATE TABLE "mixed_defaults" (
+	"id" bigserial PRIMARY KEY,
+	"both" text NOT NULL DEFAULT 'column',
+	"split" text NOT NULL DEFAULT 'column',
+	"old" bigint DEFAULT 7
+);
 
 CREATE TABLE "plain" (
 	"id" bigserial PRIMARY KEY,
