@@ -290,7 +290,7 @@ func (r *resolver) idField(c *Class, fs *fieldSrc, t *Type) *Field {
 	case t.Kind == Int:
 		// `id: int` and `id: int?` are both the bigserial id (0 until inserted).
 		for _, d := range fs.flags.defaults {
-			if d.key != "defaultPersist" || d.value != "serial" {
+			if d.key == "defaultModel" || d.value != "serial" { // `default=serial` too, as Serverpod writes it
 				return want("takes no default but \"defaultPersist=serial\"")
 			}
 		}

@@ -63,7 +63,7 @@ type nameAt struct {
 // definitionKeys lists the keys each kind of definition allows.
 var definitionKeys = map[string][]string{
 	"class":     {"class", "table", "fields", "indexes", "extends", "serverOnly", "managedMigration", "idType", "immutable", "sealed"},
-	"exception": {"exception", "fields", "extends", "serverOnly", "immutable"},
+	"exception": {"exception", "fields", "extends", "serverOnly", "immutable", "sealed"},
 	"enum":      {"enum", "values", "serialized", "default", "serverOnly"},
 }
 
@@ -213,6 +213,7 @@ func (f *yamlFile) member(d *def, p pair) {
 var idTypes = map[string]string{
 	"int":    "int?",
 	"serial": "int?",
+	"uuid":   "UuidValue?, defaultPersist=random", // Serverpod's earlier spelling
 	"uuidV4": "UuidValue?, defaultPersist=random",
 	"uuidV7": "UuidValue?, defaultPersist=random_v7",
 }
@@ -226,7 +227,7 @@ func (f *yamlFile) idType(d *def, v *yaml.Node) {
 	}
 	decl, known := idTypes[s]
 	if !known {
-		f.errorf(v, `"idType" must be int, uuidV4 or uuidV7, not %q`, s)
+		f.errorf(v, `"idType" must be int, uuidV4 or uuidV7 (or uuid), not %q`, s)
 		return
 	}
 	typ, flags := parseFieldValue(decl, func(int) Pos { return f.pos(v) }, f.errs)
