@@ -334,7 +334,7 @@
     const logs = s.logs.length ? s.logs.map((e) => el("div", { class: "logline" },
       el("span", { class: "mono muted" }, fmtTime(e.time) + " "), el("span", { class: "level " + e.level }, e.level), " ", e.message))
       : [el("p", { class: "muted" }, "No log entries.")];
-    d.replaceChildren(
+    d.replaceChildren(...[
       el("div", { class: "head" }, el("h2", null, s.endpoint + "." + s.method), close),
       s.error !== null ? el("div", { class: "failure" }, el("strong", null, "Error: "), s.error,
         s.stackTrace ? el("pre", null, s.stackTrace) : null) : null,
@@ -342,7 +342,7 @@
       el("h2", null, "Queries ", el("span", { class: "muted" }, "(" + s.queries.length + " stored of " + s.numQueries + ")")),
       el("div", { class: "queries" }, queries),
       el("h2", null, "Log entries"),
-      el("div", { class: "logs" }, logs));
+      el("div", { class: "logs" }, logs)].filter(Boolean));
     d.hidden = false;
     $(".split").classList.add("open");
   }
@@ -423,11 +423,12 @@
     if (t1 === t0) { t0 -= 30000; t1 += 30000; }
     let vmax = Math.max(...pts.map((p) => p[1]));
     if (!(vmax > 0)) vmax = 1;
-    vmax = niceCeil(vmax);
+    const nice = niceCeil(vmax);
+    vmax = nice.max;
     const x = (t) => L + (t - t0) / (t1 - t0) * (W - L - R);
     const y = (v) => T + (1 - v / vmax) * (H - T - B);
-    for (let i = 0; i <= 4; i++) {
-      const v = vmax * i / 4;
+    for (let i = 0; i <= nice.steps; i++) {
+      const v = vmax * i / nice.steps;
       box.append(svg("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), class: "axis", "stroke-width": 1 }));
       box.append(svg("text", { x: L - 4, y: y(v) + 3, "text-anchor": "end", class: "tick" }, fmtNum(v)));
     }
@@ -455,10 +456,14 @@
     return fig;
   }
 
+  // niceCeil is the y axis for a largest value v: a round top (1, 2, 2.5 or
+  // 5 times a power of ten) and a number of steps that gives round ticks.
   function niceCeil(v) {
     const p = Math.pow(10, Math.floor(Math.log10(v)));
-    for (const m of [1, 2, 2.5, 5, 10]) if (v <= m * p) return m * p;
-    return 10 * p;
+    for (const [m, steps] of [[1, 5], [2, 4], [2.5, 5], [5, 5], [10, 5]]) {
+      if (v <= m * p * (1 + 1e-9)) return { max: m * p, steps };
+    }
+    return { max: 10 * p, steps: 5 };
   }
 
   // ---- health --------------------------------------------------------------
