@@ -108,7 +108,16 @@ func TestInsightsUI(t *testing.T) {
 		t.Fatalf("the server did not listen within 30 s:\n%s\n%s", stdout.String(), stderr.String())
 	}
 
-	// Calls the page must show: successes, two failures, calls with queries.
+	// More calls than a page of 20 holds, for the paging.
+	for range 20 {
+		res, err := http.Post(apiURL+"/calls/nothing", "application/json", strings.NewReader("{}"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	// Calls the page must show: successes, two failures, calls with queries
+	// (made last, so the newest page holds them).
 	for _, c := range []struct {
 		path string
 		code int

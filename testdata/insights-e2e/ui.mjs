@@ -37,8 +37,9 @@ try {
   const page = await context.newPage();
   page.on("console", (msg) => {
     if (msg.type() !== "error") return;
-    // The wrong secret's 401 is the one error the browser prints by design.
+    // The wrong secret's 401 is an error the browser prints by design.
     if (phase === "wrong secret" && /401/.test(msg.text())) return;
+    if (phase === "invalid setting" && /400/.test(msg.text())) return; // likewise the refused PUT
     problems.push(`console error in ${phase}: ${msg.text()}`);
   });
   page.on("pageerror", (err) => problems.push(`page error in ${phase}: ${err.message}`));
@@ -64,7 +65,7 @@ try {
   await page.waitForSelector("#app", { state: "visible" });
   check(await page.evaluate((k) => sessionStorage.getItem(k), "podgen.insights.secret") === secret, "secret in sessionStorage");
   // Sessions made by the test, newest first, the failures marked.
-  await page.waitForFunction(() => document.querySelectorAll("#sessions tbody tr").length >= 5);
+  await page.waitForFunction(() => document.querySelectorAll("#sessions tbody tr").length === 25);
   const calls = await page.$$eval("#sessions tbody tr td:nth-child(2)", (tds) => tds.map((td) => td.textContent));
   console.log("sessions:", calls.join(" "));
   check(calls.includes("calls.internal") && calls.includes("calls.nothing") && calls.includes("store.countCompanies"), "the test's sessions");
@@ -75,6 +76,24 @@ try {
   check((await page.textContent("#failing")).includes("calls.internal: 2 of 2 calls"), "failing banner: " + await page.textContent("#failing"));
   await shot("02-sessions");
 
+  step("paging");
+  await page.selectOption("#session-filters select[name=limit]", "20");
+  await page.waitForFunction(() => document.querySelectorAll("#sessions tbody tr").length === 20 &&
+    !document.querySelector("#sessions-older").disabled);
+  const firstPage = await page.$$eval("#sessions tbody tr", (rows) => rows.map((r) => r.dataset.id));
+  await page.click("#sessions-older");
+  await page.waitForFunction(() => document.querySelectorAll("#sessions tbody tr").length === 5);
+  const secondPage = await page.$$eval("#sessions tbody tr", (rows) => rows.map((r) => r.dataset.id));
+  check(secondPage.every((id) => !firstPage.includes(id)), "the pages overlap");
+  check(secondPage.every((id) => id < firstPage[firstPage.length - 1]), "page 2 is not older than page 1");
+  check(await page.isDisabled("#sessions-older") && !(await page.isDisabled("#sessions-newer")), "pager buttons on the last page");
+  check((await page.textContent("#sessions-page")).startsWith("page 2 · 5 sessions"), "page label: " + await page.textContent("#sessions-page"));
+  await shot("03-sessions-page-2");
+  await page.click("#sessions-newest");
+  await page.waitForFunction(() => document.querySelectorAll("#sessions tbody tr").length === 20);
+  await page.selectOption("#session-filters select[name=limit]", "50");
+  await page.waitForFunction(() => document.querySelectorAll("#sessions tbody tr").length === 25);
+
   step("errors only");
   await page.check("#session-filters input[name=errors]");
   await page.waitForFunction(() => {
@@ -84,7 +103,7 @@ try {
   await page.click("#sessions tbody tr");
   await page.waitForSelector("#session-detail .failure");
   check((await page.textContent("#session-detail .failure")).includes("secret-db.internal"), "the error in the detail");
-  await shot("03-sessions-errors-only");
+  await shot("04-sessions-errors-only");
   await page.uncheck("#session-filters input[name=errors]");
 
   step("settings");
@@ -95,10 +114,18 @@ try {
   await page.waitForFunction(() => document.querySelector("#server-info").textContent.includes("development"));
   check(!(await page.isChecked("#settings input[name=logAllQueries]")), "logAllQueries starts off");
   check(await page.inputValue("#settings input[name=slowQueryThresholdMs]") === "100", "current slowQueryThresholdMs");
+  await page.fill("#settings input[name=retentionDays]", "40000");
+  phase = "invalid setting";
+  await page.click("#settings button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#settings-result").classList.contains("error"));
+  check((await page.textContent("#settings-result")).includes("retentionDays"), "the 400 names the key: " + await page.textContent("#settings-result"));
+  await shot("05-settings-invalid");
+  step("settings save");
+  await page.fill("#settings input[name=retentionDays]", "30");
   await page.check("#settings input[name=logAllQueries]");
   await page.click("#settings button[type=submit]");
   await page.waitForFunction(() => document.querySelector("#settings-result").textContent.includes("Saved: logAllQueries"));
-  await shot("04-settings");
+  await shot("06-settings");
 
   step("setting takes effect");
   const r = await fetch(apiURL + "/store/countCompanies", { method: "POST", body: "{}", headers: { "Content-Type": "application/json" } });
@@ -115,7 +142,7 @@ try {
   console.log("stored query:", sql);
   check(/SELECT count\(\*\)/i.test(sql) && sql.includes("company"), "the stored query: " + sql);
   check((await page.textContent("#session-detail .query .meta")).includes("rows: 1"), "rows of the query");
-  await shot("05-session-queries");
+  await shot("07-session-queries");
   // Paging by cursor: the older of the two store sessions on a page of its own.
   await page.fill("#session-filters input[name=endpoint]", "");
 
@@ -123,7 +150,7 @@ try {
   await page.click("a[data-view=futurecalls]");
   await page.waitForSelector(`#futurecalls tbody tr[data-id="${cancelID}"]`);
   check((await page.textContent("#fc-states")).includes("Scheduled (2)"), "scheduled count: " + await page.textContent("#fc-states"));
-  await shot("06-futurecalls");
+  await shot("08-futurecalls");
   await page.click(`#futurecalls tbody tr[data-id="${cancelID}"] button[data-action=cancel]`);
   await page.waitForSelector(`#futurecalls tbody tr[data-id="${cancelID}"]`, { state: "detached" });
   await page.waitForFunction(() => document.querySelector("#notice").textContent.includes("Cancelled future call"));
@@ -131,7 +158,7 @@ try {
   await page.click("#fc-states button[data-state=failed]");
   await page.waitForSelector(`#futurecalls tbody tr[data-id="${failedID}"] button[data-action=retry]`);
   check((await page.textContent(`#futurecalls tbody tr[data-id="${failedID}"]`)).includes("relation does not exist"), "failed call's last error");
-  await shot("07-futurecalls-failed");
+  await shot("09-futurecalls-failed");
 
   step("health");
   await page.click("a[data-view=health]");
@@ -144,7 +171,7 @@ try {
   check(points.length === 7 && points.every((n) => n === 60), "every history chart has the 60 rows");
   // The live charts need two samples of /live (every 5 s).
   await page.waitForFunction(() => document.querySelectorAll("#charts-live svg polyline").length >= 3, null, { timeout: 20000 });
-  await page.screenshot({ path: path.join(shots, "08-health.png"), fullPage: true });
+  await page.screenshot({ path: path.join(shots, "10-health.png"), fullPage: true });
   await page.click("#health-range button[data-range=day]");
   await page.waitForFunction(() => document.querySelector("#health-range button[data-range=day]").classList.contains("active"));
 
@@ -153,18 +180,18 @@ try {
   await page.click("a[data-view=sessions]");
   await page.waitForSelector("#sessions tbody tr");
   await page.waitForTimeout(300);
-  await shot("09-phone-sessions");
+  await shot("11-phone-sessions");
   const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(wide <= 0, "the sessions view is wider than a phone by " + wide + "px");
   await page.click("#sessions tbody tr");
   await page.waitForSelector("#session-detail", { state: "visible" });
   await page.locator("#session-detail").scrollIntoViewIfNeeded();
-  await shot("10-phone-session-detail");
+  await shot("12-phone-session-detail");
   const wide2 = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(wide2 <= 0, "the session detail is wider than a phone by " + wide2 + "px");
   await page.click("a[data-view=health]");
   await page.waitForSelector("#charts-history svg polyline");
-  await shot("11-phone-health");
+  await shot("13-phone-health");
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 0, "the page is wider than a phone by " + overflow + "px");
 
@@ -174,7 +201,7 @@ try {
   check(await page.evaluate(() => sessionStorage.length === 0), "the secret survived sign-out");
   await page.reload();
   await page.waitForSelector("#signin-form", { state: "visible" });
-  await shot("12-signed-out");
+  await shot("14-signed-out");
 } catch (e) {
   console.error("FAIL:", e.message);
   exitCode = 1;

@@ -39,7 +39,7 @@ const bearer = "Bearer " + testSecret
 func TestInsightsPage(t *testing.T) {
 	_, ins := newInsights(t, false)
 	for _, c := range []struct{ path, typ, has string }{
-		{"/", "text/html; charset=utf-8", `<script src="/ui/app.js" defer></script>`},
+		{"/", "text/html; charset=utf-8", `<script src="ui/app.js" defer></script>`},
 		{"/ui/app.js", "text/javascript; charset=utf-8", `Authorization: "Bearer "`},
 		{"/ui/app.css", "text/css; charset=utf-8", "[hidden]"},
 		{"/ui/icon.svg", "image/svg+xml", "<svg"},

@@ -45,7 +45,8 @@
     if (options.body !== undefined) headers["Content-Type"] = "application/json";
     let res;
     try {
-      res = await fetch(path, { method: options.method || "GET", headers, body: options.body,
+      // Relative to the page, so that it also works behind a proxy's path prefix.
+      res = await fetch(path.replace(/^\//, ""), { method: options.method || "GET", headers, body: options.body,
         cache: "no-store", credentials: "omit", redirect: "error" });
     } catch (e) {
       throw new APIError(0, "the server cannot be reached");
@@ -238,7 +239,7 @@
     } else if (range) {
       q.set("from", new Date(Date.now() - Number(range) * 1000).toISOString());
     }
-    q.set("limit", "50");
+    q.set("limit", f.elements.limit.value);
     if (sessionsState.cursor) q.set("before", sessionsState.cursor);
     return q;
   }
@@ -283,6 +284,8 @@
     if (current === "sessions") loadSessions().catch(reportError);
   }
 
+  // A filter change loads the first page again; typing waits for a pause.
+  let typing = 0;
   $("#session-filters").addEventListener("input", (ev) => {
     const f = $("#session-filters");
     if (ev.target.name === "live") {
@@ -290,7 +293,12 @@
     }
     for (const c of $$(".custom", f)) c.hidden = f.elements.range.value !== "custom";
     resetSessionPages();
-    loadSessions().catch(reportError);
+    clearTimeout(typing);
+    if (ev.target.type === "text" || ev.target.type === "datetime-local") {
+      typing = setTimeout(() => loadSessions().catch(reportError), 250);
+    } else {
+      loadSessions().catch(reportError);
+    }
   });
   $("#session-filters").addEventListener("submit", (ev) => ev.preventDefault());
   $("#sessions-older").addEventListener("click", () => {
