@@ -2,6 +2,9 @@ package emit
 
 import (
 	"bytes"
+	"fmt"
+	"io/fs"
+	"path"
 
 	"github.com/dave/jennifer/jen"
 
@@ -60,7 +63,39 @@ func serverStatic(o Options) ([]File, error) {
 	for i := range files {
 		files[i].Raw = bytes.ReplaceAll(files[i].Raw, []byte(staticPodImport), []byte(`"`+o.Pod()+`"`))
 	}
-	return files, nil
+	web, err := webFiles()
+	return append(files, web...), err
+}
+
+// webHeaders are podgen's header line as a comment of each kind of file
+// of the insights page (generator.IsGenerated knows them).
+var webHeaders = map[string]string{
+	".html": "<!-- " + Header + " -->\n",
+	".css":  "/* " + Header + " */\n",
+	".js":   "// " + Header + "\n",
+	".svg":  "<!-- " + Header + " -->\n",
+}
+
+// webFiles copies static/server/web (the insights page, embedded by
+// insights_web.go) into server/web/, each file headed by the header.
+func webFiles() ([]File, error) {
+	entries, err := fs.ReadDir(static, "static/server/web")
+	if err != nil {
+		return nil, err
+	}
+	var out []File
+	for _, e := range entries {
+		head, ok := webHeaders[path.Ext(e.Name())]
+		if !ok {
+			return nil, fmt.Errorf("static/server/web/%s: no header for this kind of file", e.Name())
+		}
+		src, err := fs.ReadFile(static, "static/server/web/"+e.Name())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, File{Path: "server/web/" + e.Name(), Raw: append([]byte(head), src...)})
+	}
+	return out, nil
 }
 
 // cmdServer writes cmd/server/main.go, which hands everything to server.Main.

@@ -149,13 +149,13 @@ func render(f emit.File, fmts *formatter) (data []byte, err error) {
 }
 
 // IsGenerated reports whether data starts with podgen's header line, as a
-// Go (`//`), SQL (`--`) or YAML/shell (`#`) comment. Only such files are
-// ever replaced or removed by Write.
+// Go or JavaScript (`//`), SQL (`--`), YAML/shell (`#`), HTML (`<!-- -->`)
+// or CSS (`/* */`) comment. Only such files are ever replaced or removed by Write.
 func IsGenerated(data []byte) bool {
 	line, _, _ := bytes.Cut(data, []byte("\n"))
 	line = bytes.TrimSuffix(line, []byte("\r"))
-	for _, prefix := range []string{"// ", "-- ", "# "} {
-		if string(line) == prefix+emit.Header {
+	for _, c := range [...][2]string{{"// ", ""}, {"-- ", ""}, {"# ", ""}, {"<!-- ", " -->"}, {"/* ", " */"}} {
+		if string(line) == c[0]+emit.Header+c[1] {
 			return true
 		}
 	}

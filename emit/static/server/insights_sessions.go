@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -27,11 +28,12 @@ type sessionFilter struct {
 	endpoint, method     string
 	errorsOnly, slowOnly bool
 	from, to             time.Time // from <= time < to
+	before               string    // a session id: only older sessions (the cursor of the next page)
 	limit                int
 }
 
 // sessionParams are the query parameters GET /sessions knows.
-const sessionParams = "endpoint, method, errors, slow, from, to, limit"
+const sessionParams = "endpoint, method, errors, slow, from, to, before, limit"
 
 // parseSessionFilter reads the query parameters; an unknown, repeated or
 // malformed one is an error that names it.
@@ -71,6 +73,11 @@ func (f *sessionFilter) set(key, v string) error {
 		} else {
 			f.to = t
 		}
+	case "before":
+		if !isUUID(v) {
+			err = errors.New("want a session id (the \"next\" of the previous page)")
+		}
+		f.before = v
 	case "limit":
 		n, perr := strconv.Atoi(v)
 		if perr != nil || n < 1 || n > maxSessionLimit {
@@ -84,6 +91,27 @@ func (f *sessionFilter) set(key, v string) error {
 		return errors.New("parameter " + strconv.Quote(key) + ": " + err.Error())
 	}
 	return nil
+}
+
+// isUUID reports whether v has the canonical form of a UUID
+// (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, hex digits in either case).
+func isUUID(v string) bool {
+	if len(v) != 36 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if c != '-' {
+				return false
+			}
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'f', 'A' <= c && c <= 'F':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func parseFlag(v string) (bool, error) {
@@ -104,6 +132,7 @@ const (
 	whereFromID   = `"id" >= $`
 	whereFrom     = `"time" >= $`
 	whereToID     = `"id" < $`
+	whereBefore   = `"id" < $`
 	whereTo       = `"time" < $`
 	whereFailed   = `"error" IS NOT NULL`
 	whereSlow     = `"slow"`
@@ -142,6 +171,10 @@ func (f sessionFilter) sql() (string, []any) {
 		param(whereToID, pod.SessionIDFloor(f.to.Add(time.Millisecond-time.Nanosecond)))
 		param(whereTo, f.to)
 	}
+	if f.before != "" {
+		args = append(args, f.before)
+		where = append(where, whereBefore+strconv.Itoa(len(args))+"::uuid")
+	}
 	if f.errorsOnly {
 		where = append(where, whereFailed)
 	}
@@ -170,7 +203,8 @@ const (
 
 // sessions answers GET /sessions: the stored session logs that match the
 // filter, newest first, each with its queries and log entries, in three
-// queries whatever the number of sessions.
+// queries whatever the number of sessions. A full page ends with "next",
+// the id to pass as before= for the page after it.
 func (s *Server) sessions(w http.ResponseWriter, r *http.Request) {
 	f, err := parseSessionFilter(r.URL.Query())
 	if err != nil {
@@ -207,7 +241,12 @@ func (s *Server) findSessions(ctx context.Context, f sessionFilter) ([]byte, err
 	if err != nil {
 		return nil, err
 	}
-	return appendSessions(make([]byte, 0, 4096), sessions, bySession(queries), bySession(entries)), nil
+	b := appendSessions(make([]byte, 0, 4096), sessions, bySession(queries), bySession(entries))
+	if len(sessions) == f.limit { // there may be more: the cursor of the next page
+		b = append(b[:len(b)-1], `,"next":`...)
+		b = append(appendString(b, ids[len(ids)-1]), '}')
+	}
+	return b, nil
 }
 
 // bySession groups child rows by their first column, the session id.
@@ -285,12 +324,17 @@ func appendValue(b []byte, v any) []byte {
 		return strconv.AppendInt(b, int64(v), 10)
 	case int64:
 		return strconv.AppendInt(b, v, 10)
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return append(b, "null"...)
+		}
+		return strconv.AppendFloat(b, v, 'f', -1, 64)
 	case time.Time:
 		b = append(b, '"')
 		b = v.UTC().AppendFormat(b, time.RFC3339Nano)
 		return append(b, '"')
 	}
-	return append(b, "null"...) // no column of the log tables has another type
+	return append(b, "null"...) // no column of the system tables has another type
 }
 
 // databaseError answers a failed query of the service port: 503 when the

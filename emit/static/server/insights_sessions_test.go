@@ -282,7 +282,7 @@ func TestSessionsBadParameters(t *testing.T) {
 		"?slow=1":                `parameter \"slow\": want true or false`,
 		"?from=yesterday":        `parameter \"from\": want an RFC 3339 time`,
 		"?to=2026-01-02":         `parameter \"to\": want an RFC 3339 time`,
-		"?error=true":            `unknown parameter \"error\" (known: endpoint, method, errors, slow, from, to, limit)`,
+		"?error=true":            `unknown parameter \"error\" (known: endpoint, method, errors, slow, from, to, before, limit)`,
 		"?endpoint=a&endpoint=b": `parameter \"endpoint\" is given more than once`,
 		"?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z": `parameter \"from\" must be before \"to\"`,
 	} {

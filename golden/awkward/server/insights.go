@@ -14,22 +14,37 @@ import (
 	"example.com/awkward/out/pod"
 )
 
-// InsightsHandler is the service port (insightsServer.port): GET /health,
-// GET /metrics, GET /sessions, GET and PUT /settings, each behind
-// `Authorization: Bearer <serviceSecret>`. Run opens the port only when a
-// service secret is configured.
+// InsightsHandler is the service port (insightsServer.port). GET / is the
+// insights page and GET /ui/{file} its script and style sheet (insights_web.go):
+// they hold no data and are served to anyone, so that a browser can load
+// the page that asks for the secret. Every other route is behind
+// `Authorization: Bearer <serviceSecret>`: GET /health, /metrics, /live,
+// /health/history, /sessions, /futurecalls, /migrations, GET and PUT
+// /settings, POST /futurecalls/{id}/cancel and /futurecalls/{id}/retry.
+// Run opens the port only when a service secret is configured.
 func (s *Server) InsightsHandler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /health", s.health)
-	mux.HandleFunc("GET /metrics", s.metrics)
-	mux.HandleFunc("GET /sessions", s.sessions)
-	mux.HandleFunc("GET /settings", s.getSettings)
-	mux.HandleFunc("PUT /settings", s.putSettings)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	api := http.NewServeMux()
+	api.HandleFunc("GET /health", s.health)
+	api.HandleFunc("GET /health/history", s.healthHistory)
+	api.HandleFunc("GET /metrics", s.metrics)
+	api.HandleFunc("GET /live", s.live)
+	api.HandleFunc("GET /sessions", s.sessions)
+	api.HandleFunc("GET /settings", s.getSettings)
+	api.HandleFunc("PUT /settings", s.putSettings)
+	api.HandleFunc("GET /futurecalls", s.futureCalls)
+	api.HandleFunc("POST /futurecalls/{id}/cancel", s.cancelFutureCall)
+	api.HandleFunc("POST /futurecalls/{id}/retry", s.retryFutureCall)
+	api.HandleFunc("GET /migrations", s.migrations)
+	api.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorBody(nil, "no "+r.Method+" "+r.URL.Path+
-			" on the service port: use GET /health, /metrics, /sessions, /settings or PUT /settings", "", nil, ""))
+			" on the service port: use GET /, /health, /health/history, /metrics, /live, /sessions, /futurecalls, /migrations, /settings,"+
+			" PUT /settings or POST /futurecalls/{id}/cancel, /futurecalls/{id}/retry", "", nil, ""))
 	})
-	return requireSecret(s.rt.Config.ServiceSecret, mux)
+	root := http.NewServeMux()
+	root.HandleFunc("GET /{$}", servePage)
+	root.HandleFunc("GET /ui/{file}", serveAsset)
+	root.Handle("/", requireSecret(s.rt.Config.ServiceSecret, api))
+	return root
 }
 
 // requireSecret answers 401 unless the request carries the secret. Both

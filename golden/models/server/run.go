@@ -24,13 +24,15 @@ type Server struct {
 	// scheduler is the future-call scheduler Main started, for /health;
 	// nil: none runs in this process.
 	scheduler *pod.FutureCallScheduler
+	// started is when New built the server, for the uptime of /live.
+	started time.Time
 }
 
 // New builds the server for rt, routing every served method (routes.go).
 func New(rt *pod.Runtime) *Server {
 	r := newRouter(rt)
 	routes(r)
-	return &Server{rt: rt, router: r, handler: r}
+	return &Server{rt: rt, router: r, handler: r, started: time.Now()}
 }
 
 // Handler is the API as an http.Handler, e.g. for httptest.
