@@ -83,4 +83,6 @@ var Artifacts = []Artifact{
 	{Name: "server future calls", Files: serverFutureCalls},
 	{Name: "server migrations", Files: serverMigrations},
 	{Name: "cmd/server", Files: cmdServer},
+	{Name: "TypeScript client", Files: tsClient},
+	{Name: "openapi.json", Files: openAPI},
 }

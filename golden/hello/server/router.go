@@ -3,6 +3,7 @@
 package server
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -30,6 +31,7 @@ func newRouter(rt *pod.Runtime) *router {
 	r := &router{mux: http.NewServeMux(), rt: rt, known: map[string]bool{},
 		limits: newLimits(rt.Config.APIServer), origins: newOrigins(rt.Config.APIServer.AllowedOrigins)}
 	r.mux.HandleFunc("/", r.notFound)
+	r.mux.HandleFunc("GET /openapi.json", serveOpenAPI)
 	r.probes()
 	return r
 }
@@ -79,3 +81,14 @@ func (r *router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 }
 
 var connectionClose = []string{"close"}
+
+// serveOpenAPI answers GET /openapi.json with the API's OpenAPI document
+// (openapi.go).
+func serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
+	h := w.Header()
+	h["Content-Type"] = jsonContentType
+	h["Cache-Control"] = noCache
+	_, _ = io.WriteString(w, openAPIDocument)
+}
+
+var noCache = []string{"no-cache"}
