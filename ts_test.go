@@ -125,19 +125,22 @@ func TestOpenAPIValid(t *testing.T) {
 }
 
 // tsProgram compiles the TypeScript test program name (testdata/node/tests)
-// together with app's generated client into a new folder and returns it;
-// the program imports "./client.js".
+// with the harness and app's generated client into a new folder and
+// returns it; the program imports "./client.js". lib is tsc's --lib (the
+// browser's page adds DOM); the programs use top-level await (ES2022
+// modules), the client is checked as ES2020 by TestTSClientTypeChecks.
 func tsProgram(t *testing.T, tools, app, name string, lib string) string {
 	t.Helper()
 	dir := t.TempDir()
 	copyFile(t, filepath.Join("golden", app, "ts", "client.ts"), filepath.Join(dir, "client.ts"))
-	copyFile(t, filepath.Join(nodeDir, "tests", name), filepath.Join(dir, name))
+	for _, f := range []string{name, "harness.ts"} {
+		copyFile(t, filepath.Join(nodeDir, "tests", f), filepath.Join(dir, f))
+	}
 	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(`{"type": "module"}`+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	flags := append([]string{}, tscFlags...)
-	flags[4] = lib
-	runTool(t, dir, nil, filepath.Join(tools, "node_modules/.bin/tsc"), append(flags, "--outDir", dir, filepath.Join(dir, name), filepath.Join(dir, "client.ts"))...)
+	runTool(t, dir, nil, filepath.Join(tools, "node_modules/.bin/tsc"), "--strict", "--target", "ES2020",
+		"--lib", lib, "--module", "ES2022", "--outDir", dir, name, "harness.ts", "client.ts")
 	return dir
 }
 
@@ -173,9 +176,6 @@ func appServer(t *testing.T, app, yaml string) string {
 	cmd := exec.Command(bin, "--mode", "development")
 	cmd.Dir = run
 	cmd.Env = append(os.Environ(), "PODGEN_API_PORT=0", "PODGEN_INSIGHTS_PORT=0")
-	if u := os.Getenv("PODGEN_TEST_DATABASE_URL"); u != "" {
-		cmd.Env = append(cmd.Env, "PODGEN_DATABASE_URL="+u)
-	}
 	stdout, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)

@@ -192,7 +192,11 @@ func (w *tsWriter) exception(x *schema.Class) {
 func (w *tsWriter) writeCodecs(p *schema.Protocol) {
 	w.line("")
 	w.line("// Codecs convert between client values and their JSON form.")
+	used := tsUsed(p)
 	for _, e := range p.Enums {
+		if !used[e.Name] {
+			continue
+		}
 		names := make([]string, len(e.Values))
 		for i, v := range e.Values {
 			names[i] = jsonKey(v.Name)
@@ -211,7 +215,9 @@ func (w *tsWriter) writeCodecs(p *schema.Protocol) {
 		}
 	}
 	for _, c := range p.Classes {
-		w.classCodec(c)
+		if used[c.Name] {
+			w.classCodec(c)
+		}
 	}
 	for _, x := range p.Exceptions {
 		w.classCodec(x)
@@ -242,6 +248,44 @@ func (w *tsWriter) writeCodecs(p *schema.Protocol) {
 			tsPropertyName(x.Name), x.Name, x.Name)
 	}
 	w.line("};")
+}
+
+// tsUsed names the enums and classes whose codecs the client needs: those
+// that methods and exceptions hold, at any depth.
+func tsUsed(p *schema.Protocol) map[string]bool {
+	used := map[string]bool{}
+	var visit func(t *schema.Type)
+	visitClass := func(c *schema.Class) {
+		for _, f := range wireFields(c) {
+			visit(f.Type)
+		}
+	}
+	visit = func(t *schema.Type) {
+		for ; t != nil; t = t.Elem {
+			if t.Key != nil {
+				visit(t.Key)
+			}
+			switch {
+			case t.Enum != nil:
+				used[t.Enum.Name] = true
+			case t.Class != nil && !used[t.Class.Name]:
+				used[t.Class.Name] = true
+				visitClass(t.Class)
+			}
+		}
+	}
+	for _, e := range p.Endpoints {
+		for _, m := range e.Methods {
+			for _, prm := range m.Params {
+				visit(prm.Type)
+			}
+			visit(m.Result)
+		}
+	}
+	for _, x := range p.Exceptions {
+		visitClass(x)
+	}
+	return used
 }
 
 func tsEnumIndex(e *schema.Enum, v *schema.EnumValue) int {

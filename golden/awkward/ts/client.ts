@@ -109,6 +109,8 @@ interface $Codec<T> {
 function $describe(j: unknown): string {
   if (j === null) return "null";
   if (Array.isArray(j)) return "an array";
+  if (j instanceof Map) return "a Map";
+  if (j instanceof Set) return "a Set";
   if (typeof j === "string") return j.startsWith($unsafe) ? "the integer " + j.slice($unsafe.length) : "a string";
   return typeof j === "object" ? "an object" : "a " + typeof j;
 }
@@ -333,6 +335,13 @@ function $isObject(j: unknown): j is Record<string, unknown> {
   return typeof j === "object" && j !== null && !Array.isArray(j);
 }
 
+/** $isPlain reports whether v is a plain object (not a Map, Set, Date, …). */
+function $isPlain(v: unknown): v is Record<string, unknown> {
+  if (!$isObject(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
 /** $put sets o[k], also for the key "__proto__". */
 function $put(o: Record<string, unknown>, k: string, v: unknown): void {
   if (k === "__proto__") {
@@ -346,7 +355,7 @@ function $put(o: Record<string, unknown>, k: string, v: unknown): void {
 function $record<T>(c: $Codec<T>): $Codec<Record<string, T>> {
   return {
     enc(v) {
-      if (!$isObject(v)) return $expected("an object", v);
+      if (!$isPlain(v)) return $expected("a plain object", v);
       const out: Record<string, unknown> = {};
       for (const k of Object.keys(v)) {
         try {
@@ -546,6 +555,11 @@ class $Transport {
   }
 }
 
+// Each app uses some of the codecs above; this reads them all, so that
+// the client also compiles with noUnusedLocals.
+void [$bool, $int, $duration, $double, $string, $dateTime, $bytes, $uuid, $uri, $bigint, $void];
+void [$nullable, $list, $set, $record, $entries, $byName, $byIndex, $object, $field, $member];
+
 /** An enum whose values are Go keywords and predeclared names. */
 export type Keyword = "type" | "default" | "nil" | "true" | "go";
 /** Keyword names the values of Keyword. */
@@ -665,32 +679,6 @@ const $HTTPServer: $Codec<HTTPServer> = {
     };
   },
 };
-const $Initialisms: $Codec<Initialisms> = {
-  enc(v) {
-    if (typeof v !== "object" || v === null) return $expected("an object", v);
-    const o: Record<string, unknown> = {};
-    if (v.id !== undefined) o["id"] = $member($int, v.id, "id");
-    o["userUrl"] = $member($string, v.userUrl, "userUrl");
-    o["httpId"] = $member($int, v.httpId, "httpId");
-    o["jsonData"] = $member($c0, v.jsonData, "jsonData");
-    o["uuidValue"] = $member($uuid, v.uuidValue, "uuidValue");
-    o["ipAddress"] = $member($c0, v.ipAddress, "ipAddress");
-    o["htmlBody"] = $member($c0, v.htmlBody, "htmlBody");
-    return o;
-  },
-  dec(j) {
-    const o = $object(j);
-    return {
-      id: o["id"] === undefined ? 0 : $field($int, o, "id"),
-      userUrl: $field($string, o, "userUrl"),
-      httpId: $field($int, o, "httpId"),
-      jsonData: $field($c0, o, "jsonData"),
-      uuidValue: $field($uuid, o, "uuidValue"),
-      ipAddress: $field($c0, o, "ipAddress"),
-      htmlBody: $field($c0, o, "htmlBody"),
-    };
-  },
-};
 const $Keywords: $Codec<Keywords> = {
   enc(v) {
     if (typeof v !== "object" || v === null) return $expected("an object", v);
@@ -699,10 +687,10 @@ const $Keywords: $Codec<Keywords> = {
     o["type"] = $member($string, v.type, "type");
     o["func"] = $member($int, v.func, "func");
     o["range"] = $member($double, v.range, "range");
-    o["map"] = $member($c1, v.map, "map");
-    o["chan"] = $member($c2, v.chan, "chan");
+    o["map"] = $member($c0, v.map, "map");
+    o["chan"] = $member($c1, v.chan, "chan");
     o["go"] = $member($bool, v.go, "go");
-    o["default"] = $member($c0, v.default, "default");
+    o["default"] = $member($c2, v.default, "default");
     o["select"] = $member($c3, v.select, "select");
     o["interface"] = $member($dateTime, v.interface, "interface");
     o["package"] = $member($duration, v.package, "package");
@@ -713,13 +701,13 @@ const $Keywords: $Codec<Keywords> = {
     o["string"] = $member($string, v.string, "string");
     o["len"] = $member($int, v.len, "len");
     o["nil"] = $member($c5, v.nil, "nil");
-    o["error"] = $member($c0, v.error, "error");
+    o["error"] = $member($c2, v.error, "error");
     o["err"] = $member($string, v.err, "err");
     o["s"] = $member($int, v.s, "s");
     o["ctx"] = $member($bool, v.ctx, "ctx");
     o["b"] = $member($c6, v.b, "b");
     o["d"] = $member($double, v.d, "d");
-    o["v"] = $member($c0, v.v, "v");
+    o["v"] = $member($c2, v.v, "v");
     o["buf"] = $member($c7, v.buf, "buf");
     o["data"] = $member($c8, v.data, "data");
     o["key"] = $member($c9, v.key, "key");
@@ -732,10 +720,10 @@ const $Keywords: $Codec<Keywords> = {
       type: $field($string, o, "type"),
       func: $field($int, o, "func"),
       range: $field($double, o, "range"),
-      map: $field($c1, o, "map"),
-      chan: $field($c2, o, "chan"),
+      map: $field($c0, o, "map"),
+      chan: $field($c1, o, "chan"),
       go: $field($bool, o, "go"),
-      default: $field($c0, o, "default"),
+      default: $field($c2, o, "default"),
       select: $field($c3, o, "select"),
       interface: $field($dateTime, o, "interface"),
       package: $field($duration, o, "package"),
@@ -746,13 +734,13 @@ const $Keywords: $Codec<Keywords> = {
       string: $field($string, o, "string"),
       len: $field($int, o, "len"),
       nil: $field($c5, o, "nil"),
-      error: $field($c0, o, "error"),
+      error: $field($c2, o, "error"),
       err: $field($string, o, "err"),
       s: $field($int, o, "s"),
       ctx: $field($bool, o, "ctx"),
       b: $field($c6, o, "b"),
       d: $field($double, o, "d"),
-      v: $field($c0, o, "v"),
+      v: $field($c2, o, "v"),
       buf: $field($c7, o, "buf"),
       data: $field($c8, o, "data"),
       key: $field($c9, o, "key"),
@@ -785,7 +773,7 @@ const $HTTPError: $Codec<HTTPErrorData> = {
     const o: Record<string, unknown> = {};
     o["statusCode"] = $member($int, v.statusCode, "statusCode");
     o["err"] = $member($string, v.err, "err");
-    o["ctx"] = $member($c0, v.ctx, "ctx");
+    o["ctx"] = $member($c2, v.ctx, "ctx");
     o["type"] = $member($string, v.type, "type");
     return o;
   },
@@ -794,14 +782,14 @@ const $HTTPError: $Codec<HTTPErrorData> = {
     return {
       statusCode: $field($int, o, "statusCode"),
       err: $field($string, o, "err"),
-      ctx: $field($c0, o, "ctx"),
+      ctx: $field($c2, o, "ctx"),
       type: $field($string, o, "type"),
     };
   },
 };
-const $c0 = $nullable($string);
-const $c1 = $record($string);
-const $c2 = $list($int);
+const $c0 = $record($string);
+const $c1 = $list($int);
+const $c2 = $nullable($string);
 const $c3 = $nullable($int);
 const $c4 = $nullable($Keyword);
 const $c5 = $nullable($bool);
@@ -859,7 +847,7 @@ export class HTTPServiceEndpoint {
    * It calls POST /httpService/locals.
    */
   locals(err: string, ctx: number, b: Uint8Array | null | undefined, d: number, v: string | null | undefined, w: boolean, r: string[] | null | undefined, req: Record<string, number> | null | undefined, buf: number | null | undefined, c: Keyword, p: Keyword | null | undefined, res: string, key: string, ok: boolean, seen: number, opts?: CallOptions): Promise<string> {
-    return this.$t.call("httpService/locals", ["err", $string, err, "ctx", $int, ctx, "b", $c6, b, "d", $double, d, "v", $c0, v, "w", $bool, w, "r", $c12, r, "req", $c13, req, "buf", $c14, buf, "c", $Keyword, c, "p", $c4, p, "res", $string, res, "key", $string, key, "ok", $bool, ok, "seen", $int, seen], $string, opts);
+    return this.$t.call("httpService/locals", ["err", $string, err, "ctx", $int, ctx, "b", $c6, b, "d", $double, d, "v", $c2, v, "w", $bool, w, "r", $c12, r, "req", $c13, req, "buf", $c14, buf, "c", $Keyword, c, "p", $c4, p, "res", $string, res, "key", $string, key, "ok", $bool, ok, "seen", $int, seen], $string, opts);
   }
 
   /**

@@ -109,6 +109,8 @@ interface $Codec<T> {
 function $describe(j: unknown): string {
   if (j === null) return "null";
   if (Array.isArray(j)) return "an array";
+  if (j instanceof Map) return "a Map";
+  if (j instanceof Set) return "a Set";
   if (typeof j === "string") return j.startsWith($unsafe) ? "the integer " + j.slice($unsafe.length) : "a string";
   return typeof j === "object" ? "an object" : "a " + typeof j;
 }
@@ -333,6 +335,13 @@ function $isObject(j: unknown): j is Record<string, unknown> {
   return typeof j === "object" && j !== null && !Array.isArray(j);
 }
 
+/** $isPlain reports whether v is a plain object (not a Map, Set, Date, …). */
+function $isPlain(v: unknown): v is Record<string, unknown> {
+  if (!$isObject(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
 /** $put sets o[k], also for the key "__proto__". */
 function $put(o: Record<string, unknown>, k: string, v: unknown): void {
   if (k === "__proto__") {
@@ -346,7 +355,7 @@ function $put(o: Record<string, unknown>, k: string, v: unknown): void {
 function $record<T>(c: $Codec<T>): $Codec<Record<string, T>> {
   return {
     enc(v) {
-      if (!$isObject(v)) return $expected("an object", v);
+      if (!$isPlain(v)) return $expected("a plain object", v);
       const out: Record<string, unknown> = {};
       for (const k of Object.keys(v)) {
         try {
@@ -545,6 +554,11 @@ class $Transport {
     }
   }
 }
+
+// Each app uses some of the codecs above; this reads them all, so that
+// the client also compiles with noUnusedLocals.
+void [$bool, $int, $duration, $double, $string, $dateTime, $bytes, $uuid, $uri, $bigint, $void];
+void [$nullable, $list, $set, $record, $entries, $byName, $byIndex, $object, $field, $member];
 
 /** A byIndex enum: sent as the value's position, stored as a bigint. */
 export type Level = 0 | 1 | 2;
