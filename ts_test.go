@@ -288,7 +288,9 @@ func TestTSClientBrowser(t *testing.T) {
 	static := httptest.NewServer(http.FileServer(http.Dir(page)))
 	defer static.Close()
 	api := appServer(t, "models", "apiServer:\n  cors:\n    allowedOrigins: ["+static.URL+"]\n")
-	out := runTool(t, tools, nil, "node", "browser.mjs", static.URL+"/index.html#"+api)
+	// localhost is the same static server under an origin the API does not list.
+	refused := strings.Replace(static.URL, "127.0.0.1", "localhost", 1) + "/index.html#refused:" + api
+	out := runTool(t, tools, nil, "node", "browser.mjs", static.URL+"/index.html#"+api, refused)
 	t.Log(strings.TrimSpace(out))
 }
 
