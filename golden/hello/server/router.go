@@ -53,6 +53,11 @@ func (r *router) handle(endpoint, method string, h handler) {
 func (r *router) notFound(w http.ResponseWriter, req *http.Request) {
 	c := &call{w: w, r: req, rt: r.rt}
 	path := req.URL.EscapedPath()
+	if path == "/openapi.json" {
+		w.Header().Set("Allow", "GET, HEAD")
+		c.fail(http.StatusMethodNotAllowed, "method "+req.Method+" not allowed: use GET")
+		return
+	}
 	if r.known[path] {
 		w.Header().Set("Allow", http.MethodPost)
 		c.fail(http.StatusMethodNotAllowed, "method "+req.Method+" not allowed: use POST")
