@@ -84,4 +84,6 @@ var Artifacts = []Artifact{
 	{Name: "server migrations", Files: serverMigrations},
 	{Name: "cmd/server", Files: cmdServer},
 	{Name: "podtest", Files: podtestFiles},
+	{Name: "TypeScript client", Files: tsClient},
+	{Name: "openapi.json", Files: openAPI},
 }

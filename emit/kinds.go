@@ -59,6 +59,9 @@ type kindInfo struct {
 	// compare, for the schema.Keyable kinds, is a func(a, b T) int that
 	// orders Set elements and Map keys for their stable JSON form.
 	compare func(t *schema.Type, models string) jen.Code
+	// ts is the kind in the TypeScript client and the OpenAPI document
+	// (ts_kinds.go).
+	ts tsKind
 }
 
 // kinds is the table of kinds, indexed by schema.Kind.
@@ -70,6 +73,7 @@ var kinds = [schema.NumKinds]kindInfo{
 		pgType:     "boolean", column: "Bool",
 		fill: "false", wire: "boolean",
 		compare: compareWith(func(models string) jen.Code { return jen.Qual(models, "CompareBool") }),
+		ts:      tsScalar("boolean", "$bool", oasObject(oasMember{"type", "boolean"})),
 	},
 	schema.Int: {
 		goType: builtin(jen.Int64),
@@ -80,6 +84,7 @@ var kinds = [schema.NumKinds]kindInfo{
 		pgType:  "bigint", column: "Int",
 		fill: "0", wire: "number",
 		compare: compareWith(func(string) jen.Code { return jen.Qual("cmp", "Compare").Types(jen.Int64()) }),
+		ts:      tsScalar("number", "$int", tsInt64Schema),
 	},
 	schema.Double: {
 		goType:     builtin(jen.Float64),
@@ -88,6 +93,7 @@ var kinds = [schema.NumKinds]kindInfo{
 		pgType:  "double precision", column: "Double",
 		fill: "0", wire: "number",
 		compare: compareWith(func(string) jen.Code { return jen.Qual("cmp", "Compare").Types(jen.Float64()) }),
+		ts:      tsScalar("number", "$double", oasObject(oasMember{"type", "number"}, oasMember{"format", "double"})),
 	},
 	schema.String: {
 		goType:     builtin(jen.String),
@@ -96,6 +102,7 @@ var kinds = [schema.NumKinds]kindInfo{
 		pgType:     "text", column: "String",
 		fill: "''", wire: "string",
 		compare: compareWith(func(string) jen.Code { return jen.Qual("strings", "Compare") }),
+		ts:      tsScalar("string", "$string", tsStringSchema()),
 	},
 	schema.DateTime: {
 		goType:     qual("time", "Time"),
@@ -105,6 +112,7 @@ var kinds = [schema.NumKinds]kindInfo{
 		nullScan: "nullTimeScan", bind: "timeValue", nullBind: "timeValue",
 		fill: "'0001-01-01 00:00:00'", wire: "string",
 		compare: compareWith(func(string) jen.Code { return jen.Qual("time", "Time").Dot("Compare") }),
+		ts:      tsScalar("Date", "$dateTime", tsStringSchema(oasMember{"format", "date-time"})),
 	},
 	schema.Duration: {
 		goType:     qual("time", "Duration"),
@@ -114,6 +122,7 @@ var kinds = [schema.NumKinds]kindInfo{
 		scan: "durationScan", nullScan: "nullDurationScan", bind: "durationValue", nullBind: "durationValue",
 		fill: "0", wire: "number",
 		compare: compareWith(func(string) jen.Code { return jen.Qual("cmp", "Compare").Types(jen.Qual("time", "Duration")) }),
+		ts:      tsScalar("number", "$duration", oasObject(oasMember{"type", "integer"}, oasMember{"format", "int64"}, oasMember{"description", "A duration in milliseconds."})),
 	},
 	schema.ByteData: {
 		goType:     func(*schema.Type, string) *jen.Statement { return jen.Index().Byte() },
@@ -123,6 +132,7 @@ var kinds = [schema.NumKinds]kindInfo{
 		pgType:     "bytea", column: "Bytes",
 		bindCall: "nonNilBytes",
 		fill:     "''", wire: "string",
+		ts: tsScalar("Uint8Array", "$bytes", tsStringSchema(oasMember{"contentEncoding", "base64"})),
 	},
 	schema.UUID: {
 		goType:     func(_ *schema.Type, models string) *jen.Statement { return jen.Qual(models, "UUID") },
@@ -132,6 +142,7 @@ var kinds = [schema.NumKinds]kindInfo{
 		scan:    "uuidScan", nullScan: "nullUUIDScan", bind: "uuidValue", nullBind: "uuidValue",
 		fill: "'00000000-0000-0000-0000-000000000000'", wire: "string",
 		compare: compareWith(func(models string) jen.Code { return jen.Qual(models, "UUID").Dot("Compare") }),
+		ts:      tsScalar("string", "$uuid", tsStringSchema(oasMember{"format", "uuid"})),
 	},
 	schema.Uri: {
 		goType: qual("net/url", "URL"),
@@ -142,6 +153,7 @@ var kinds = [schema.NumKinds]kindInfo{
 		pgType:  "text", column: "URL",
 		scan: "urlScan", nullScan: "nullURLScan", bind: "urlValue", nullBind: "urlValue",
 		fill: "''", wire: "string",
+		ts: tsScalar("string", "$uri", tsStringSchema(oasMember{"format", "uri-reference"})),
 	},
 	schema.BigInt: {
 		goType:     func(*schema.Type, string) *jen.Statement { return jen.Op("*").Qual("math/big", "Int") },
@@ -151,6 +163,7 @@ var kinds = [schema.NumKinds]kindInfo{
 		pgType:     "numeric", column: "BigInt",
 		scan: "bigIntScan", nullScan: "bigIntScan", bind: "bigIntValue", nullBind: "nullBigIntValue",
 		fill: "0", wire: "string",
+		ts: tsScalar("bigint", "$bigint", tsStringSchema(oasMember{"pattern", "^-?[0-9]+$"}, oasMember{"description", "An integer of any size in decimal."})),
 	},
 	schema.EnumKind: {
 		goType: func(t *schema.Type, models string) *jen.Statement { return jen.Qual(models, t.Enum.Name) },
@@ -164,15 +177,17 @@ var kinds = [schema.NumKinds]kindInfo{
 		compare: func(t *schema.Type, models string) jen.Code {
 			return jen.Qual("cmp", "Compare").Types(jen.Qual(models, t.Enum.Name))
 		},
+		ts: tsEnum,
 	},
 	schema.ClassKind: {
 		goType: func(t *schema.Type, models string) *jen.Statement { return jen.Qual(models, t.Class.Name) },
 		pgType: "json", column: "JSON",
 		noun: "class", wire: "object",
+		ts: tsClass,
 	},
-	schema.List: {pgType: "json", column: "JSON", fill: "'[]'", wire: "array"},
-	schema.Map:  {pgType: "json", column: "JSON", fill: "'{}'", wire: "object"},
-	schema.Set:  {pgType: "json", column: "JSON", fill: "'[]'", wire: "array"},
+	schema.List: {pgType: "json", column: "JSON", fill: "'[]'", wire: "array", ts: tsList},
+	schema.Map:  {pgType: "json", column: "JSON", fill: "'{}'", wire: "object", ts: tsMap},
+	schema.Set:  {pgType: "json", column: "JSON", fill: "'[]'", wire: "array", ts: tsSet},
 }
 
 // enumByIndex is the row of an enum with `serialized: byIndex`: its wire
@@ -185,7 +200,7 @@ var enumByIndex = kindInfo{
 	pgType: "bigint", column: "EnumIndex",
 	typeArg: kinds[schema.EnumKind].typeArg,
 	scan:    "enumIndexScan", nullScan: "nullEnumIndexScan", bind: "enumIndexValue", nullBind: "enumIndexValue",
-	noun: "enum", wire: "number",
+	noun: "enum", wire: "number", ts: tsEnum,
 	compare: func(t *schema.Type, models string) jen.Code {
 		return jen.Qual(models, "CompareEnumIndex").Types(jen.Qual(models, t.Enum.Name))
 	},

@@ -34,6 +34,7 @@ func TestKindTable(t *testing.T) {
 		check(row.pgType != "", "pgType")
 		check(row.column != "", "column")
 		check(row.wire != "", "wire")
+		check(row.ts.typ != nil && row.ts.codec != nil && row.ts.schema != nil, "ts (typ, codec and schema)")
 		check(row.goType != nil || holds[k], "goType")
 		check(row.fill != "" || noFill[k], "fill")
 		check((row.compare != nil) == k.Keyable(), "compare exactly when the kind is schema.Keyable")

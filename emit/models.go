@@ -2,6 +2,7 @@ package emit
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -150,4 +151,17 @@ func exceptionError(f *jen.File, c *schema.Class) {
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Lit(c.Name))),
 		jen.Return(jen.String().Call(jen.Id("b"))),
 	)
+}
+
+// clientView is p as clients see it: without the server-only classes,
+// exceptions and enums (serverOnly: true), which have no client copy. The
+// served methods never use them (schema checks it), nor do the fields of
+// the classes that remain, but for server-only and scope=none ones, which
+// wireFields leaves out.
+func clientView(p *schema.Protocol) *schema.Protocol {
+	v := *p
+	v.Classes = slices.DeleteFunc(slices.Clone(p.Classes), func(c *schema.Class) bool { return c.ServerOnly })
+	v.Exceptions = slices.DeleteFunc(slices.Clone(p.Exceptions), func(c *schema.Class) bool { return c.ServerOnly })
+	v.Enums = slices.DeleteFunc(slices.Clone(p.Enums), func(e *schema.Enum) bool { return e.ServerOnly })
+	return &v
 }

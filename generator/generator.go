@@ -149,8 +149,10 @@ func render(f emit.File, fmts *formatter) (data []byte, err error) {
 }
 
 // IsGenerated reports whether data starts with podgen's header line, as a
-// Go or JavaScript (`//`), SQL (`--`), YAML/shell (`#`), HTML (`<!-- -->`)
-// or CSS (`/* */`) comment. Only such files are ever replaced or removed by Write.
+// Go, TypeScript or JavaScript (`//`), SQL (`--`), YAML/shell (`#`), HTML
+// (`<!-- -->`) or CSS (`/* */`) comment, or as the first member of a JSON
+// object (`{"x-generated": "<header>",`). Only such files are ever
+// replaced or removed by Write.
 func IsGenerated(data []byte) bool {
 	line, _, _ := bytes.Cut(data, []byte("\n"))
 	line = bytes.TrimSuffix(line, []byte("\r"))
@@ -159,5 +161,5 @@ func IsGenerated(data []byte) bool {
 			return true
 		}
 	}
-	return false
+	return string(line) == `{"x-generated": "`+emit.Header+`",`
 }

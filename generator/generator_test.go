@@ -112,13 +112,15 @@ func TestGenerateDeterministic(t *testing.T) {
 
 func TestIsGenerated(t *testing.T) {
 	for in, want := range map[string]bool{
-		"// " + emit.Header + "\npackage x": true,
-		"-- " + emit.Header + "\r\nCREATE":  true,
-		"# " + emit.Header:                  true,
-		"//" + emit.Header:                  false,
-		"package x // " + emit.Header:       false,
-		"\n// " + emit.Header:               false,
-		"":                                  false,
+		"// " + emit.Header + "\npackage x":             true,
+		"-- " + emit.Header + "\r\nCREATE":              true,
+		"# " + emit.Header:                              true,
+		`{"x-generated": "` + emit.Header + `",` + "\n": true,
+		`{"x-generated": "` + emit.Header + `"}`:        false,
+		"//" + emit.Header:                              false,
+		"package x // " + emit.Header:                   false,
+		"\n// " + emit.Header:                           false,
+		"":                                              false,
 	} {
 		if got := IsGenerated([]byte(in)); got != want {
 			t.Errorf("IsGenerated(%q) = %v, want %v", in, got, want)

@@ -145,6 +145,8 @@ func (f *yamlFile) newDef(head *pair, doc string) *def {
 		f.errorf(head.v, "%s name %q is reserved: podgen generates pod.%s", d.kind, name, name)
 	case builtinKinds[name] != 0 || name == "List" || name == "Map" || name == "Set":
 		f.errorf(head.v, "%s name %q is a built-in type", d.kind, name)
+	case tsReservedNames[name]:
+		f.errorf(head.v, "%s name %q is reserved: the TypeScript client uses %s", d.kind, name, name)
 	}
 	return d
 }

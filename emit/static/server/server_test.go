@@ -76,6 +76,8 @@ func TestStatuses(t *testing.T) {
 		{"panic", "POST", "/test/panic", `{}`, 500, "internal server error"},
 		{"error", "POST", "/test/fail", `{}`, 500, "internal server error"},
 		{"exception", "POST", "/test/missing", `{}`, 400, "not found"},
+		{"openapi", "GET", "/openapi.json", ``, 200, ""},
+		{"openapi post", "POST", "/openapi.json", `{}`, 405, "method POST not allowed: use GET"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -83,8 +85,14 @@ func TestStatuses(t *testing.T) {
 			if status != tt.status || e.Error != tt.msg {
 				t.Fatalf("got %d %q, want %d %q", status, raw, tt.status, tt.msg)
 			}
-			if status == 405 && h.Get("Allow") != "POST" {
+			if status == 405 && h.Get("Allow") != "POST" && tt.path != "/openapi.json" {
 				t.Errorf("Allow = %q", h.Get("Allow"))
+			}
+			if tt.path == "/openapi.json" && status == 200 {
+				if raw != openAPIDocument || h.Get("Content-Type") != "application/json" {
+					t.Errorf("GET /openapi.json = %q (%s)", raw, h.Get("Content-Type"))
+				}
+				return
 			}
 			if status == 200 && raw != tt.body {
 				t.Errorf("echo = %q", raw)

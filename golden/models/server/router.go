@@ -3,6 +3,7 @@
 package server
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -30,6 +31,7 @@ func newRouter(rt *pod.Runtime) *router {
 	r := &router{mux: http.NewServeMux(), rt: rt, known: map[string]bool{},
 		limits: newLimits(rt.Config.APIServer), origins: newOrigins(rt.Config.APIServer.AllowedOrigins)}
 	r.mux.HandleFunc("/", r.notFound)
+	r.mux.HandleFunc("GET /openapi.json", serveOpenAPI)
 	r.probes()
 	return r
 }
@@ -51,6 +53,11 @@ func (r *router) handle(endpoint, method string, h handler) {
 func (r *router) notFound(w http.ResponseWriter, req *http.Request) {
 	c := &call{w: w, r: req, rt: r.rt}
 	path := req.URL.EscapedPath()
+	if path == "/openapi.json" {
+		w.Header().Set("Allow", "GET, HEAD")
+		c.fail(http.StatusMethodNotAllowed, "method "+req.Method+" not allowed: use GET")
+		return
+	}
 	if r.known[path] {
 		w.Header().Set("Allow", http.MethodPost)
 		c.fail(http.StatusMethodNotAllowed, "method "+req.Method+" not allowed: use POST")
@@ -79,3 +86,14 @@ func (r *router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 }
 
 var connectionClose = []string{"close"}
+
+// serveOpenAPI answers GET /openapi.json with the API's OpenAPI document
+// (openapi.go).
+func serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
+	h := w.Header()
+	h["Content-Type"] = jsonContentType
+	h["Cache-Control"] = noCache
+	_, _ = io.WriteString(w, openAPIDocument)
+}
+
+var noCache = []string{"no-cache"}
