@@ -4,7 +4,8 @@
 # future call and endpoints that use the database and a cache, creates a
 # database of its own on the local PostgreSQL, creates and applies a
 # migration, starts the server, and calls it with curl and the generated Go
-# client; then it reads the session log back from the insights port. A
+# and TypeScript clients (the latter when node and npm are there); then it
+# reads the session log back from the insights port. A
 # healthy run prints no WARN or ERROR line: the demo fails on one. It
 # removes everything it made. Needs Go, curl and psql.
 #
@@ -352,6 +353,41 @@ func main() {
 GO
 (cd "$app" && go run ./democlient "$url") || die "the generated client failed"
 
+step "calling the server through the generated TypeScript client (out/ts/client.ts)"
+tsc=$root/testdata/node/node_modules/.bin/tsc
+if command -v node >/dev/null && command -v npm >/dev/null && [ ! -x "$tsc" ]; then
+	echo "installing the pinned TypeScript compiler (npm ci in testdata/node)"
+	(cd "$root/testdata/node" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --ignore-scripts >/dev/null) ||
+		die "npm ci in testdata/node failed"
+fi
+if command -v node >/dev/null && [ -x "$tsc" ]; then
+	mkdir -p "$app/demots"
+	cat >"$app/demots/main.ts" <<'TS'
+// demots calls the demo server through the generated TypeScript client.
+import { Client } from "../out/ts/client";
+
+declare const process: { argv: string[]; exitCode?: number };
+declare const console: { log(...a: unknown[]): void; error(...a: unknown[]): void };
+
+async function main(): Promise<void> {
+  const c = new Client(process.argv[2]);
+  console.log(`c.example.hello("World") = ${JSON.stringify(await c.example.hello("World"))}`);
+  for (const n of await c.notes.find("demo:")) {
+    console.log(`c.notes.find: note ${n.id} ${JSON.stringify(n.text)}, created ${n.createdAt.toISOString()}`);
+  }
+}
+main().catch((e: unknown) => {
+  console.error("demots:", e);
+  process.exitCode = 1;
+});
+TS
+	"$tsc" --strict --target ES2020 --lib ES2020 --module commonjs --rootDir "$app" --outDir "$work/tsjs" "$app/demots/main.ts" ||
+		die "the TypeScript client does not compile"
+	node "$work/tsjs/demots/main.js" "$url" || die "the TypeScript client failed"
+else
+	echo "skipped: node and npm are needed for the TypeScript client (apt-get install nodejs npm)"
+fi
+
 step "testing the app with out/podtest (go test ./endpoints)"
 cat >"$app/endpoints/notes_test.go" <<'GO'
 package endpoints_test
@@ -391,7 +427,7 @@ sessions=$(curl -sS -H "Authorization: Bearer $secret" \
 printf '%s\n' "$sessions" | head -c 1200
 printf '\n'
 case $sessions in *'"endpoint":"notes"'*) ;; *) die "no notes session in the log" ;; esac
-echo "insights: http://127.0.0.1:$insights_port/sessions (Authorization: Bearer <serviceSecret>)"
+echo "insights page: http://127.0.0.1:$insights_port/ (while the demo runs; sign in with the service secret $secret)"
 
 step "stopping the server (SIGTERM)"
 kill -TERM "$server_pid"
