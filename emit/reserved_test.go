@@ -35,11 +35,7 @@ func TestReservedStatic(t *testing.T) {
 		if strings.HasPrefix(name, "zz_") {
 			return
 		}
-		f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, decl := range topLevelDecls(f) {
+		for _, decl := range topLevelDecls(t, name, src) {
 			if ast.IsExported(decl) {
 				names[decl] = true
 			} else {
@@ -52,11 +48,7 @@ func TestReservedStatic(t *testing.T) {
 		if strings.HasPrefix(name, "zz_") {
 			return
 		}
-		f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, decl := range topLevelDecls(f) {
+		for _, decl := range topLevelDecls(t, name, src) {
 			server[decl] = true
 		}
 	})
@@ -133,8 +125,13 @@ func eachFileIn(t *testing.T, dir string, fn func(name string, src []byte)) {
 }
 
 // topLevelDecls lists the top-level types, functions, variables and
-// constants of f (methods excluded).
-func topLevelDecls(f *ast.File) []string {
+// constants of the Go file src (methods excluded).
+func topLevelDecls(t *testing.T, name string, src []byte) []string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var names []string
 	for _, d := range f.Decls {
 		switch d := d.(type) {

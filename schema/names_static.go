@@ -528,6 +528,7 @@ var staticServerNames = map[string]bool{
 	"appendFloat":              true,
 	"appendHeader":             true,
 	"appendMember":             true,
+	"appendObjects":            true,
 	"appendSessions":           true,
 	"appendString":             true,
 	"appendUint":               true,

@@ -124,19 +124,7 @@ func (s *Server) futureCalls(w http.ResponseWriter, r *http.Request) {
 	}
 	b := append(make([]byte, 0, 1024), `{"futureCalls":[`...)
 	keys := [...]string{"id", "name", "identifier", "state", "due", "attempts", "lastError", "leaseOwner", "leaseUntil", "created"}
-	for i, row := range calls {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		for j, key := range keys {
-			sep := byte(',')
-			if j == 0 {
-				sep = '{'
-			}
-			b = appendMember(b, sep, key, row[j])
-		}
-		b = append(b, '}')
-	}
+	b = appendObjects(b, keys[:], calls)
 	b = append(b, `],"counts":`...)
 	for i, key := range [...]string{"due", "scheduled", "running", "failed"} {
 		sep := byte(',')

@@ -174,19 +174,7 @@ func (s *Server) healthHistory(w http.ResponseWriter, r *http.Request) {
 	b = append(b, `,"points":[`...)
 	keys := [...]string{"serverId", "time", "requests", "errors", "p50Ms", "p95Ms", "p99Ms",
 		"memoryBytes", "goroutines", "dbConnections", "dbIdle"}
-	for i, row := range rows {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		for j, key := range keys {
-			sep := byte(',')
-			if j == 0 {
-				sep = '{'
-			}
-			b = appendMember(b, sep, key, row[j])
-		}
-		b = append(b, '}')
-	}
+	b = appendObjects(b, keys[:], rows)
 	writeJSON(w, http.StatusOK, append(b, "]}"...))
 }
 

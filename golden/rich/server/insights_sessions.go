@@ -306,6 +306,25 @@ func appendSessions(b []byte, sessions [][]any, queries, entries map[string][][]
 	return append(b, "]}"...)
 }
 
+// appendObjects appends rows as comma-separated JSON objects, each row's
+// values under keys, in order.
+func appendObjects[R ~[]any](b []byte, keys []string, rows []R) []byte {
+	for i, row := range rows {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		for j, key := range keys {
+			sep := byte(',')
+			if j == 0 {
+				sep = '{'
+			}
+			b = appendMember(b, sep, key, row[j])
+		}
+		b = append(b, '}')
+	}
+	return b
+}
+
 // appendMember writes sep, "key": and v, a value as pgx decodes it.
 func appendMember(b []byte, sep byte, key string, v any) []byte {
 	b = append(b, sep, '"')
