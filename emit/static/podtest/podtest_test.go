@@ -123,7 +123,7 @@ func TestDropLeftovers(t *testing.T) {
 	if err != nil {
 		unavailable(t, "PostgreSQL", err)
 	}
-	defer admin.Close(ctx)
+	t.Cleanup(func() { admin.Close(ctx) }) // after the drops below: cleanups run last first
 	old := dbPrefix() + "t" + strconv.FormatInt(time.Now().Add(-48*time.Hour).Unix(), 10) + "_" + uniqueSuffix()
 	recent := dbPrefix() + "t" + strconv.FormatInt(time.Now().Unix(), 10) + "_" + uniqueSuffix()
 	for _, n := range []string{old, recent} {
