@@ -69,7 +69,7 @@ func Run(o Options) error {
 	if !o.SkipTidy {
 		tidy(o)
 	}
-	fmt.Fprintf(o.Stdout, "\nnext:\n  cd %s\n  go run ./out/cmd/server\n  curl -X POST localhost:8080/example/hello -d '{\"name\":\"World\"}'\n", o.Dir)
+	fmt.Fprintf(o.Stdout, "\nnext:\n  cd %s\n  go run ./out/cmd/server\n  curl --json '{\"name\":\"World\"}' localhost:8080/example/hello\n", o.Dir)
 	return nil
 }
 
