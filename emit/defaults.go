@@ -34,30 +34,7 @@ func DefaultSQL(f *schema.Field) string {
 	case "random_v7", "serial":
 		return ""
 	}
-	switch f.Type.Kind {
-	case schema.Bool:
-		return strconv.FormatBool(d.Bool)
-	case schema.Int:
-		return strconv.FormatInt(d.Int, 10)
-	case schema.Double:
-		return strconv.FormatFloat(d.Double, 'g', -1, 64)
-	case schema.String, schema.UUID:
-		return sqlString(d.String)
-	case schema.DateTime:
-		return sqlString(d.Time.Format("2006-01-02 15:04:05.999999"))
-	case schema.Duration:
-		return strconv.FormatInt(d.Duration.Milliseconds(), 10) // bigint milliseconds, as stored
-	case schema.EnumKind:
-		if f.Type.Enum.ByIndex { // a bigint column holding the value's position
-			for i, ev := range f.Type.Enum.Values {
-				if ev == d.Enum {
-					return strconv.Itoa(i)
-				}
-			}
-		}
-		return sqlString(d.Enum.Name)
-	}
-	panic("emit: default of kind " + f.Type.Kind.String() + " passed validation") // schema rejects it
+	return kindOf(f.Type).defaultSQL(d, f.Type)
 }
 
 // sqlString is s as a SQL string literal (standard_conforming_strings:
@@ -75,33 +52,28 @@ func defaultValue(d *schema.Default, t *schema.Type, models string) *jen.Stateme
 	case "random_v7":
 		return jen.Qual(models, "NewUUIDv7").Call()
 	}
-	switch t.Kind {
-	case schema.Bool:
-		return jen.Lit(d.Bool)
-	case schema.Int:
-		return jen.Lit(d.Int) // int64(5): typed, also for defaultPtr
-	case schema.Double:
-		return jen.Lit(d.Double)
-	case schema.String:
-		return jen.Lit(d.String)
-	case schema.DateTime:
-		tm := d.Time
-		return jen.Qual("time", "Date").Call(jen.Lit(tm.Year()), jen.Qual("time", tm.Month().String()),
-			jen.Lit(tm.Day()), jen.Lit(tm.Hour()), jen.Lit(tm.Minute()), jen.Lit(tm.Second()),
-			jen.Lit(tm.Nanosecond()), jen.Qual("time", "UTC"))
-	case schema.Duration:
-		return jen.Lit(int(d.Duration.Milliseconds())).Op("*").Qual("time", "Millisecond")
-	case schema.UUID:
-		u, _ := schemaUUID(d.String)
-		bytes := make([]jen.Code, len(u))
-		for i, b := range u {
-			bytes[i] = jen.Op("0x" + strconv.FormatUint(uint64(b)|0x100, 16)[1:])
-		}
-		return jen.Qual(models, "UUID").Values(bytes...) // the bytes of d.String
-	case schema.EnumKind:
-		return jen.Qual(models, d.Enum.GoName)
+	return kindOf(t).defaultGo(d, t, models)
+}
+
+// defaultTime, defaultUUID and defaultEnum are the defaultGo of their
+// kinds' rows (kinds.go).
+func defaultTime(d *schema.Default, _ *schema.Type, _ string) *jen.Statement {
+	tm := d.Time
+	return jen.Qual("time", "Date").Call(jen.Lit(tm.Year()), jen.Qual("time", tm.Month().String()),
+		jen.Lit(tm.Day()), jen.Lit(tm.Hour()), jen.Lit(tm.Minute()), jen.Lit(tm.Second()),
+		jen.Lit(tm.Nanosecond()), jen.Qual("time", "UTC"))
+}
+
+func defaultUUID(d *schema.Default, _ *schema.Type, models string) *jen.Statement {
+	bytes := make([]jen.Code, len(d.UUID))
+	for i, b := range d.UUID {
+		bytes[i] = jen.Op("0x" + strconv.FormatUint(uint64(b)|0x100, 16)[1:])
 	}
-	panic("emit: default of kind " + t.Kind.String() + " passed validation") // schema rejects it
+	return jen.Qual(models, "UUID").Values(bytes...) // the bytes of d.String
+}
+
+func defaultEnum(d *schema.Default, _ *schema.Type, models string) *jen.Statement {
+	return jen.Qual(models, d.Enum.GoName)
 }
 
 // defaultFieldValue is what a field with DefaultModel is set to: the
@@ -115,23 +87,6 @@ func defaultFieldValue(fl *schema.Field, models string) *jen.Statement {
 		return jen.Op(strconv.FormatInt(d.Int, 10)) // untyped: the field is int64
 	}
 	return defaultValue(d, fl.Type, models)
-}
-
-// schemaUUID parses a canonical UUID that schema has validated.
-func schemaUUID(s string) ([16]byte, bool) {
-	var u [16]byte
-	h := strings.ReplaceAll(s, "-", "")
-	if len(h) != 32 {
-		return u, false
-	}
-	for i := range u {
-		n, err := strconv.ParseUint(h[2*i:2*i+2], 16, 8)
-		if err != nil {
-			return u, false
-		}
-		u[i] = byte(n)
-	}
-	return u, true
 }
 
 // newFunc writes New<Class>, the class with its model defaults, when it

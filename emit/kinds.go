@@ -1,6 +1,9 @@
 package emit
 
 import (
+	"slices"
+	"strconv"
+
 	"github.com/dave/jennifer/jen"
 
 	"github.com/podgen/podgen/schema"
@@ -59,6 +62,12 @@ type kindInfo struct {
 	// compare, for the schema.Keyable kinds, is a func(a, b T) int that
 	// orders Set elements and Map keys for their stable JSON form.
 	compare func(t *schema.Type, models string) jen.Code
+	// defaultSQL and defaultGo render a validated default value (of the
+	// schema.Kind.Defaultable kinds) as a SQL literal and as a Go value;
+	// the functions of Default.Func (now, random, ...) are handled before
+	// them (defaults.go).
+	defaultSQL func(d *schema.Default, t *schema.Type) string
+	defaultGo  func(d *schema.Default, t *schema.Type, models string) *jen.Statement
 	// ts is the kind in the TypeScript client and the OpenAPI document
 	// (ts_kinds.go).
 	ts tsKind
@@ -72,8 +81,10 @@ var kinds = [schema.NumKinds]kindInfo{
 		decoder:    "Bool",
 		pgType:     "boolean", column: "Bool",
 		fill: "false", wire: "boolean",
-		compare: compareWith(func(models string) jen.Code { return jen.Qual(models, "CompareBool") }),
-		ts:      tsScalar("boolean", "$bool", oasObject(oasMember{"type", "boolean"})),
+		compare:    compareWith(func(models string) jen.Code { return jen.Qual(models, "CompareBool") }),
+		ts:         tsScalar("boolean", "$bool", oasObject(oasMember{"type", "boolean"})),
+		defaultSQL: func(d *schema.Default, _ *schema.Type) string { return strconv.FormatBool(d.Bool) },
+		defaultGo:  func(d *schema.Default, _ *schema.Type, _ string) *jen.Statement { return jen.Lit(d.Bool) },
 	},
 	schema.Int: {
 		goType: builtin(jen.Int64),
@@ -83,8 +94,10 @@ var kinds = [schema.NumKinds]kindInfo{
 		decoder: "Int",
 		pgType:  "bigint", column: "Int",
 		fill: "0", wire: "number",
-		compare: compareWith(func(string) jen.Code { return jen.Qual("cmp", "Compare").Types(jen.Int64()) }),
-		ts:      tsScalar("number", "$int", tsInt64Schema),
+		compare:    compareWith(func(string) jen.Code { return jen.Qual("cmp", "Compare").Types(jen.Int64()) }),
+		ts:         tsScalar("number", "$int", tsInt64Schema),
+		defaultSQL: func(d *schema.Default, _ *schema.Type) string { return strconv.FormatInt(d.Int, 10) },
+		defaultGo:  func(d *schema.Default, _ *schema.Type, _ string) *jen.Statement { return jen.Lit(d.Int) }, // int64(5): typed, also for defaultPtr
 	},
 	schema.Double: {
 		goType:     builtin(jen.Float64),
@@ -92,8 +105,10 @@ var kinds = [schema.NumKinds]kindInfo{
 		decoder: "Float",
 		pgType:  "double precision", column: "Double",
 		fill: "0", wire: "number",
-		compare: compareWith(func(string) jen.Code { return jen.Qual("cmp", "Compare").Types(jen.Float64()) }),
-		ts:      tsScalar("number", "$double", oasObject(oasMember{"type", "number"}, oasMember{"format", "double"})),
+		compare:    compareWith(func(string) jen.Code { return jen.Qual("cmp", "Compare").Types(jen.Float64()) }),
+		ts:         tsScalar("number", "$double", oasObject(oasMember{"type", "number"}, oasMember{"format", "double"})),
+		defaultSQL: func(d *schema.Default, _ *schema.Type) string { return strconv.FormatFloat(d.Double, 'g', -1, 64) },
+		defaultGo:  func(d *schema.Default, _ *schema.Type, _ string) *jen.Statement { return jen.Lit(d.Double) },
 	},
 	schema.String: {
 		goType:     builtin(jen.String),
@@ -101,8 +116,10 @@ var kinds = [schema.NumKinds]kindInfo{
 		decoder:    "String",
 		pgType:     "text", column: "String",
 		fill: "''", wire: "string",
-		compare: compareWith(func(string) jen.Code { return jen.Qual("strings", "Compare") }),
-		ts:      tsScalar("string", "$string", tsStringSchema()),
+		compare:    compareWith(func(string) jen.Code { return jen.Qual("strings", "Compare") }),
+		ts:         tsScalar("string", "$string", tsStringSchema()),
+		defaultSQL: func(d *schema.Default, _ *schema.Type) string { return sqlString(d.String) },
+		defaultGo:  func(d *schema.Default, _ *schema.Type, _ string) *jen.Statement { return jen.Lit(d.String) },
 	},
 	schema.DateTime: {
 		goType:     qual("time", "Time"),
@@ -113,6 +130,10 @@ var kinds = [schema.NumKinds]kindInfo{
 		fill: "'0001-01-01 00:00:00'", wire: "string",
 		compare: compareWith(func(string) jen.Code { return jen.Qual("time", "Time").Dot("Compare") }),
 		ts:      tsScalar("Date", "$dateTime", tsStringSchema(oasMember{"format", "date-time"})),
+		defaultSQL: func(d *schema.Default, _ *schema.Type) string {
+			return sqlString(d.Time.Format("2006-01-02 15:04:05.999999"))
+		},
+		defaultGo: defaultTime,
 	},
 	schema.Duration: {
 		goType:     qual("time", "Duration"),
@@ -123,6 +144,12 @@ var kinds = [schema.NumKinds]kindInfo{
 		fill: "0", wire: "number",
 		compare: compareWith(func(string) jen.Code { return jen.Qual("cmp", "Compare").Types(jen.Qual("time", "Duration")) }),
 		ts:      tsScalar("number", "$duration", oasObject(oasMember{"type", "integer"}, oasMember{"format", "int64"}, oasMember{"description", "A duration in milliseconds."})),
+		defaultSQL: func(d *schema.Default, _ *schema.Type) string {
+			return strconv.FormatInt(d.Duration.Milliseconds(), 10) // bigint milliseconds, as stored
+		},
+		defaultGo: func(d *schema.Default, _ *schema.Type, _ string) *jen.Statement {
+			return jen.Lit(int(d.Duration.Milliseconds())).Op("*").Qual("time", "Millisecond")
+		},
 	},
 	schema.ByteData: {
 		goType:     func(*schema.Type, string) *jen.Statement { return jen.Index().Byte() },
@@ -141,8 +168,10 @@ var kinds = [schema.NumKinds]kindInfo{
 		typeArg: func(*schema.Type) jen.Code { return jen.Id("UUID") },
 		scan:    "uuidScan", nullScan: "nullUUIDScan", bind: "uuidValue", nullBind: "uuidValue",
 		fill: "'00000000-0000-0000-0000-000000000000'", wire: "string",
-		compare: compareWith(func(models string) jen.Code { return jen.Qual(models, "UUID").Dot("Compare") }),
-		ts:      tsScalar("string", "$uuid", tsStringSchema(oasMember{"format", "uuid"})),
+		compare:    compareWith(func(models string) jen.Code { return jen.Qual(models, "UUID").Dot("Compare") }),
+		ts:         tsScalar("string", "$uuid", tsStringSchema(oasMember{"format", "uuid"})),
+		defaultSQL: func(d *schema.Default, _ *schema.Type) string { return sqlString(d.String) },
+		defaultGo:  defaultUUID,
 	},
 	schema.Uri: {
 		goType: qual("net/url", "URL"),
@@ -177,7 +206,9 @@ var kinds = [schema.NumKinds]kindInfo{
 		compare: func(t *schema.Type, models string) jen.Code {
 			return jen.Qual("cmp", "Compare").Types(jen.Qual(models, t.Enum.Name))
 		},
-		ts: tsEnum,
+		ts:         tsEnum,
+		defaultSQL: func(d *schema.Default, _ *schema.Type) string { return sqlString(d.Enum.Name) },
+		defaultGo:  defaultEnum,
 	},
 	schema.ClassKind: {
 		goType: func(t *schema.Type, models string) *jen.Statement { return jen.Qual(models, t.Class.Name) },
@@ -204,6 +235,10 @@ var enumByIndex = kindInfo{
 	compare: func(t *schema.Type, models string) jen.Code {
 		return jen.Qual(models, "CompareEnumIndex").Types(jen.Qual(models, t.Enum.Name))
 	},
+	defaultSQL: func(d *schema.Default, t *schema.Type) string { // the bigint column holds the position
+		return strconv.Itoa(slices.Index(t.Enum.Values, d.Enum))
+	},
+	defaultGo: defaultEnum,
 }
 
 // builtin is the goType of a predeclared Go type.

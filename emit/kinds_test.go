@@ -38,6 +38,8 @@ func TestKindTable(t *testing.T) {
 		check(row.goType != nil || holds[k], "goType")
 		check(row.fill != "" || noFill[k], "fill")
 		check((row.compare != nil) == k.Keyable(), "compare exactly when the kind is schema.Keyable")
+		check((row.defaultSQL != nil) == k.Defaultable(), "defaultSQL exactly when the kind is schema.Defaultable")
+		check((row.defaultGo != nil) == k.Defaultable(), "defaultGo exactly when the kind is schema.Defaultable")
 		check((row.column == "JSON") == schema.IsJSONKind(k), "column \"JSON\" exactly when schema.IsJSONKind")
 		if holds[k] || k == schema.ClassKind {
 			check(row.column == "JSON", `column "JSON"`)

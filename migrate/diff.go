@@ -164,9 +164,8 @@ func diffColumns(ot, nt *Table) []Change {
 // (text) and byIndex (bigint), which columnCast maps value by value: none,
 // unless values were removed too. ok is false for any other change.
 func enumFormLoss(c Change) (loss string, ok bool) {
-	name, oldValues, okOld := c.Old.enumOf()
-	newName, newValues, okNew := c.Column.enumOf()
-	if !okOld || !okNew || name != newName || c.Old.Type == c.Column.Type {
+	name, oldValues, newValues, ok := enumFormChange(c.Old, c.Column)
+	if !ok {
 		return "", false
 	}
 	if gone := missing(oldValues, newValues); len(gone) > 0 {

@@ -121,6 +121,16 @@ func movedPositions(old, new *Column) []string {
 	return moved
 }
 
+// enumFormChange reports whether a column changes its Postgres type but
+// stays the same enum, which is a change between byName (text) and byIndex
+// (bigint), and returns the enum's name and its values before and after.
+func enumFormChange(old, new *Column) (name string, oldValues, newValues []string, ok bool) {
+	name, oldValues, okOld := old.enumOf()
+	newName, newValues, okNew := new.enumOf()
+	ok = okOld && okNew && name == newName && old.Type != new.Type
+	return name, oldValues, newValues, ok
+}
+
 // missing are the values of old that are not in new, in old's order.
 func missing(old, new []string) []string {
 	var out []string

@@ -151,12 +151,9 @@ func kindChange(old, new *Column) string {
 // that changes between byName (text) and byIndex (bigint) maps each name
 // to its position, or back; every other change is a cast.
 func columnCast(old, new *Column) string {
-	name, oldValues, okOld := old.enumOf()
-	newName, newValues, okNew := new.enumOf()
-	if !okOld || !okNew || name != newName {
-		return cast(new.Name, old.Type, new.Type)
-	}
+	_, oldValues, newValues, ok := enumFormChange(old, new)
 	switch {
+	case !ok:
 	case old.Type == "text" && new.Type == "bigint":
 		return enumCase(new.Name, newValues, false, "::bigint")
 	case old.Type == "bigint" && new.Type == "text":

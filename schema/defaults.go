@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"encoding/hex"
 	"math"
 	"strconv"
 	"strings"
@@ -102,6 +103,10 @@ func (r *resolver) defaultValue(f *Field, d rawDefault) *Default {
 		r.errs.Add(d.vpos, "invalid %s %q for field %q of type %q: %q is a default of DateTime fields", d.key, s, f.Name, t.String(), s)
 		return nil
 	}
+	if !t.Kind.Defaultable() {
+		r.errs.Add(d.pos, "field %q of type %q cannot have a default: defaults are for %s", f.Name, t.String(), defaultKinds)
+		return nil
+	}
 	switch t.Kind {
 	case Bool:
 		switch s {
@@ -162,11 +167,11 @@ func (r *resolver) defaultValue(f *Field, d rawDefault) *Default {
 		if !ok {
 			return bad(`"random", "random_v7" or a quoted UUID such as '550e8400-e29b-41d4-a716-446655440000'`)
 		}
-		id, ok := canonicalUUID(u)
+		id, ok := parseUUID(u)
 		if !ok {
 			return bad(`"random", "random_v7" or a quoted UUID such as '550e8400-e29b-41d4-a716-446655440000'`)
 		}
-		v.String = id
+		v.String, v.UUID = strings.ToLower(u), id
 	case EnumKind:
 		name, ok := unquote(s)
 		if !ok {
@@ -183,9 +188,6 @@ func (r *resolver) defaultValue(f *Field, d rawDefault) *Default {
 			r.errs.Add(d.vpos, "invalid %s %q for field %q: %q is not a value of enum %q%s", d.key, s, f.Name, name, t.Enum.Name, didYouMean(name, names))
 			return nil
 		}
-	default:
-		r.errs.Add(d.pos, "field %q of type %q cannot have a default: defaults are for %s", f.Name, t.String(), defaultKinds)
-		return nil
 	}
 	return v
 }
@@ -253,24 +255,13 @@ func parseDefaultDuration(s string) (time.Duration, bool) {
 	return total, true
 }
 
-// canonicalUUID is s in the lower-case canonical form, if s is a UUID.
-func canonicalUUID(s string) (string, bool) {
-	if len(s) != 36 {
-		return "", false
+// parseUUID reads a UUID in the canonical form, in either case.
+func parseUUID(s string) (u [16]byte, ok bool) {
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return u, false
 	}
-	for i := 0; i < 36; i++ {
-		c := s[i]
-		if i == 8 || i == 13 || i == 18 || i == 23 {
-			if c != '-' {
-				return "", false
-			}
-			continue
-		}
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-			return "", false
-		}
-	}
-	return strings.ToLower(s), true
+	_, err := hex.Decode(u[:], []byte(s[:8]+s[9:13]+s[14:18]+s[19:23]+s[24:]))
+	return u, err == nil
 }
 
 // idField reads a declared `id` of table class c: `int?` (optionally

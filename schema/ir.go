@@ -130,6 +130,7 @@ type Default struct {
 	Int      int64
 	Double   float64
 	String   string        // for String; for UUID the canonical form
+	UUID     [16]byte      // for UUID: the bytes of String
 	Time     time.Time     // UTC
 	Duration time.Duration // whole milliseconds
 	Enum     *EnumValue
@@ -206,6 +207,17 @@ func (t *Type) NilAble() bool {
 // keys of a Map: Go compares them with == and podgen can sort them, so a
 // set or map has one stable JSON form.
 func (k Kind) Keyable() bool {
+	switch k {
+	case Bool, Int, Double, String, DateTime, Duration, UUID, EnumKind:
+		return true
+	}
+	return false
+}
+
+// Defaultable reports whether fields of the kind may have a default
+// (`default=V`, SPEC §2.1); emit's table of kinds renders each such kind's
+// defaults.
+func (k Kind) Defaultable() bool {
 	switch k {
 	case Bool, Int, Double, String, DateTime, Duration, UUID, EnumKind:
 		return true

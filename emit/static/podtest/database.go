@@ -165,18 +165,24 @@ func applySchema(ctx context.Context, dbURL string, modules []pod.MigrationModul
 	return err
 }
 
-// dropStaleTemplates drops the templates of the app's earlier schemas,
-// best effort: one in use is left alone.
-func dropStaleTemplates(ctx context.Context, admin *pgx.Conn, keep string) {
-	rows, err := admin.Query(ctx, "SELECT datname FROM pg_database WHERE starts_with(datname, $1)", dbPrefix()+"tmpl_")
+// databasesNamed lists the databases whose names start with prefix; none
+// when the list cannot be read (the callers' work is best effort).
+func databasesNamed(ctx context.Context, admin *pgx.Conn, prefix string) []string {
+	rows, err := admin.Query(ctx, "SELECT datname FROM pg_database WHERE starts_with(datname, $1)", prefix)
 	if err != nil {
-		return
+		return nil
 	}
 	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
-		return
+		return nil
 	}
-	for _, n := range names {
+	return names
+}
+
+// dropStaleTemplates drops the templates of the app's earlier schemas,
+// best effort: one in use is left alone.
+func dropStaleTemplates(ctx context.Context, admin *pgx.Conn, keep string) {
+	for _, n := range databasesNamed(ctx, admin, dbPrefix()+"tmpl_") {
 		if n != keep {
 			admin.Exec(ctx, "DROP DATABASE IF EXISTS "+quote(n))
 		}
@@ -194,15 +200,7 @@ const leftoverAge = 24 * time.Hour
 // best effort.
 func dropLeftovers(ctx context.Context, admin *pgx.Conn) {
 	prefix := dbPrefix() + "t"
-	rows, err := admin.Query(ctx, "SELECT datname FROM pg_database WHERE starts_with(datname, $1)", prefix)
-	if err != nil {
-		return
-	}
-	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return
-	}
-	for _, n := range names {
+	for _, n := range databasesNamed(ctx, admin, prefix) {
 		stamp, _, ok := strings.Cut(strings.TrimPrefix(n, prefix), "_")
 		sec, err := strconv.ParseInt(stamp, 10, 64)
 		if ok && err == nil && time.Since(time.Unix(sec, 0)) > leftoverAge {

@@ -205,14 +205,6 @@ func (s *Server) migrations(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	b := append(make([]byte, 0, 256), `{"migrations":[`...)
-	for i, row := range rows {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendMember(b, '{', "module", row[0])
-		b = appendMember(b, ',', "version", row[1])
-		b = appendMember(b, ',', "applied", row[2])
-		b = append(b, '}')
-	}
+	b = appendObjects(b, []string{"module", "version", "applied"}, rows)
 	writeJSON(w, http.StatusOK, append(b, "]}"...))
 }
