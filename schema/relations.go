@@ -304,6 +304,8 @@ func (r *resolver) pairRelations() {
 	for _, name := range order {
 		group := byName[name]
 		switch {
+		case len(group) == 1 && len(r.relNames[name]) > 1:
+			group[0].rel = nil // its partner did not resolve: that error suffices
 		case len(group) == 1:
 			rs := group[0]
 			r.errs.Add(rs.raw.namePos, "relation name %q is unpaired: no field of class %q has relation(name=%s)", name, rs.rel.Target.Name, name)
