@@ -215,3 +215,35 @@ func TestForeignKeysOnPostgres(t *testing.T) {
 	}
 	checkSchema(v4.Version)
 }
+
+// TestCyclicTablesOnPostgres: two tables that reference each other, and
+// one that references itself, are created by the first migration and by
+// definition.sql alike (the constraints follow every CREATE TABLE).
+func TestCyclicTablesOnPostgres(t *testing.T) {
+	dir := t.TempDir()
+	v1 := create(t, dir, map[string]string{
+		"a.yaml": "class: A\ntable: a\nfields:\n  b: B?, relation(optional, onDelete=SetNull)\n  parent: A?, relation(optional)\n",
+		"b.yaml": "class: B\ntable: b\nfields:\n  a: A?, relation(optional, onDelete=Cascade)\n",
+	}, "20260101000000")
+	migrated, defined := freshDB(t), freshDB(t)
+	execFile(t, migrated, filepath.Join(dir, v1.Version, MigrationFile))
+	execFile(t, defined, filepath.Join(dir, v1.Version, DefinitionFile))
+	got, want := catalog(t, migrated), catalog(t, defined)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("migrated schema\n%v\ndiffers from definition.sql's\n%v", got, want)
+	}
+	var fks []string
+	for _, row := range got {
+		if row[0] == "foreign key" {
+			fks = append(fks, row[1]+"."+row[2]+" "+row[3])
+		}
+	}
+	wantFKs := []string{
+		"a.a_b_id_fkey FOREIGN KEY (b_id) REFERENCES b(id) ON DELETE SET NULL",
+		"a.a_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES a(id)",
+		"b.b_a_id_fkey FOREIGN KEY (a_id) REFERENCES a(id) ON DELETE CASCADE",
+	}
+	if !reflect.DeepEqual(fks, wantFKs) {
+		t.Errorf("foreign keys %q, want %q", fks, wantFKs)
+	}
+}
