@@ -86,7 +86,7 @@ func (r *resolver) addedForeignKey(d *def, fs *fieldSrc, f *Field) *Field {
 	return &Field{
 		Pos: raw.pos, Name: name, GoName: exportedName(name), Column: columnName(name),
 		Type:    &Type{Kind: idKindOf(r.names[f.Type.Class.Name]), Nullable: raw.optional},
-		Doc:     fmt.Sprintf("%s is the foreign key of relation %s: the id of its %s.", exportedName(name), f.GoName, f.Type.Class.Name),
+		Doc:     fmt.Sprintf("The foreign key of relation %q: the id of its %s.", f.Name, f.Type.Class.Name),
 		Persist: true,
 	}
 }

@@ -11,12 +11,12 @@ type Book struct {
 	Title  string
 	Pages  int64
 	Author *Author
-	// AuthorID is the foreign key of relation Author: the id of its Author.
+	// The foreign key of relation "author": the id of its Author.
 	AuthorID int64
 	EditorID *int64
 	Editor   *Editor
 	Label    *Label
-	// LabelID is the foreign key of relation Label: the id of its Label.
+	// The foreign key of relation "label": the id of its Label.
 	LabelID *UUID
 }
 

@@ -9,10 +9,10 @@ import "strconv"
 type Enrollment struct {
 	ID      int64
 	Student *Student
-	// StudentID is the foreign key of relation Student: the id of its Student.
+	// The foreign key of relation "student": the id of its Student.
 	StudentID int64
 	Course    *Course
-	// CourseID is the foreign key of relation Course: the id of its Course.
+	// The foreign key of relation "course": the id of its Course.
 	CourseID int64
 	Grade    *string
 }

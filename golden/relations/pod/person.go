@@ -9,7 +9,7 @@ type Person struct {
 	ID      int64
 	Name    string
 	Manager *Person
-	// ManagerID is the foreign key of relation Manager: the id of its Person.
+	// The foreign key of relation "manager": the id of its Person.
 	ManagerID *int64
 	Reports   []Person
 }

@@ -580,12 +580,12 @@ export interface Book {
   title: string;
   pages: number;
   author?: Author | null;
-  /** AuthorID is the foreign key of relation Author: the id of its Author. */
+  /** The foreign key of relation "author": the id of its Author. */
   authorId: number;
   editorId?: number | null;
   editor?: Editor | null;
   label?: Label | null;
-  /** LabelID is the foreign key of relation Label: the id of its Label. */
+  /** The foreign key of relation "label": the id of its Label. */
   labelId?: string | null;
 }
 
@@ -613,10 +613,10 @@ export interface Editor {
 export interface Enrollment {
   id?: number;
   student?: Student | null;
-  /** StudentID is the foreign key of relation Student: the id of its Student. */
+  /** The foreign key of relation "student": the id of its Student. */
   studentId: number;
   course?: Course | null;
-  /** CourseID is the foreign key of relation Course: the id of its Course. */
+  /** The foreign key of relation "course": the id of its Course. */
   courseId: number;
   grade?: string | null;
 }
@@ -632,7 +632,7 @@ export interface Person {
   id?: number;
   name: string;
   manager?: Person | null;
-  /** ManagerID is the foreign key of relation Manager: the id of its Person. */
+  /** The foreign key of relation "manager": the id of its Person. */
   managerId?: number | null;
   reports?: Person[] | null;
 }
