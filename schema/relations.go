@@ -347,10 +347,25 @@ func (r *resolver) pair(name string, a, b *relSrc) {
 	case a.backRef == b.backRef:
 		fail("both sides hold a foreign key; name it with field= on one side only")
 	case a.backRef:
-		back(a, b)
+		r.oneToOne(name, a, b)
 	default:
-		back(b, a)
+		r.oneToOne(name, b, a)
 	}
+}
+
+// oneToOne joins the two object sides of a 1:1 relation. As in Serverpod,
+// the key needs a unique index of its own: without one it is 1:n.
+func (r *resolver) oneToOne(name string, b, owner *relSrc) {
+	fk := owner.rel.FK
+	for _, ix := range owner.class.Indexes {
+		if ix.Unique && len(ix.Fields) == 1 && ix.Fields[0] == fk {
+			back(b, owner)
+			return
+		}
+	}
+	r.errs.Add(owner.raw.namePos, "relation %q is 1:1 (%s.%s and %s.%s), so its foreign key %q needs a unique index on it alone (indexes: ... fields: %s, unique: true)",
+		name, owner.class.Name, owner.field.Name, b.class.Name, b.field.Name, fk.Name, fk.Name)
+	owner.rel, b.rel = nil, nil
 }
 
 // link joins a list side to the object (or id) side that holds the key.
@@ -381,7 +396,7 @@ func (r *resolver) pairUnnamedList(list *relSrc) {
 	target := list.rel.Target
 	switch len(cands) {
 	case 0:
-		r.errs.Add(list.raw.pos, "list relation %q has no object side: class %q has no relation to %q (add e.g. %q to %q)",
+		r.errs.Add(list.raw.pos, "list relation %q has no object side: class %q has no unnamed relation to %q (add e.g. %q to %q, or pair both sides by name=)",
 			list.field.Name, target.Name, list.class.Name, lowerFirst(list.class.Name)+": "+list.class.Name+"?, relation", target.Name)
 		list.rel = nil
 	case 1:
