@@ -19,7 +19,6 @@ const maxIdentLen = 63
 
 // relSrc is one field with a relation flag while relations resolve.
 type relSrc struct {
-	def   *def
 	class *Class
 	field *Field
 	raw   *rawRelation
@@ -67,6 +66,17 @@ func (r *resolver) isBackRef(fs *fieldSrc) bool {
 		other = group[1]
 	}
 	return other.typ.name != "List" && other.flags.relation.ownsKey()
+}
+
+// noteRelation records the relation field f of d's class, just appended
+// to its Fields, for resolveRelations, and appends the key it adds.
+func (r *resolver) noteRelation(d *def, fs *fieldSrc, f *Field) {
+	c := d.class
+	rs := &relSrc{class: c, field: f, raw: fs.flags.relation, backRef: f.Type.Kind == ClassKind && r.isBackRef(fs)}
+	if rs.fk = r.addedForeignKey(d, fs, f); rs.fk != nil {
+		c.Fields = append(c.Fields, rs.fk)
+	}
+	r.rels = append(r.rels, rs)
 }
 
 // addedForeignKey is the field `<name>Id` that an object relation without
@@ -404,7 +414,7 @@ func (r *resolver) pairUnnamedList(list *relSrc) {
 	default:
 		var names []string
 		for _, c := range cands {
-			names = append(names, strconvQuote(c.field.Name))
+			names = append(names, fmt.Sprintf("%q", c.field.Name))
 		}
 		r.errs.Add(list.raw.pos, "list relation %q is ambiguous: class %q has %d relations to %q (%s); pair it with one by name=",
 			list.field.Name, target.Name, len(cands), list.class.Name, strings.Join(names, ", "))
@@ -489,5 +499,3 @@ func lowerFirst(s string) string {
 	}
 	return strings.ToLower(s[:1]) + s[1:]
 }
-
-func strconvQuote(s string) string { return fmt.Sprintf("%q", s) }

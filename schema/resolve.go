@@ -158,12 +158,7 @@ func (r *resolver) class(d *def) *Class {
 		r.applyDefaults(c, f, fs.flags.defaults)
 		c.Fields = append(c.Fields, f)
 		if fs.flags.relation != nil {
-			rs := &relSrc{def: d, class: c, field: f, raw: fs.flags.relation, backRef: t.Kind == ClassKind && r.isBackRef(fs)}
-			rs.fk = r.addedForeignKey(d, fs, f)
-			if rs.fk != nil {
-				c.Fields = append(c.Fields, rs.fk)
-			}
-			r.rels = append(r.rels, rs)
+			r.noteRelation(d, fs, f)
 		}
 	}
 	r.checkFields(c)
