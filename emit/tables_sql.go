@@ -19,6 +19,12 @@ import (
 //	);
 //	CREATE UNIQUE INDEX "company_name_idx" ON "company" USING btree ("name", "founded_date");
 //
+//	ALTER TABLE "book" ADD CONSTRAINT "book_author_id_fkey" FOREIGN KEY ("author_id")
+//		REFERENCES "author" ("id") ON DELETE CASCADE ON UPDATE NO ACTION;
+//
+// The foreign keys of relations (SPEC §10) follow every CREATE TABLE, so
+// that tables may reference each other in any order, in cycles and
+// themselves.
 // Server-only fields are columns; api-only fields are not. Tables marked
 // `managedMigration: false` are left out: the user creates them. podgen's own
 // system tables (SystemMigrations) follow in every app, since every server
@@ -47,11 +53,27 @@ func AppTablesSQL(tables []*schema.Class) string {
 		b.WriteString("\n")
 		createTable(&b, c)
 	}
+	sep := "\n"
+	for _, c := range tables {
+		for _, fk := range c.ForeignKeys {
+			b.WriteString(sep + AddForeignKeySQL(c, fk))
+			sep = ""
+		}
+	}
 	return b.String()
 }
 
+// AddForeignKeySQL is the ALTER TABLE statement that adds one of c's
+// foreign-key constraints, ending in ";\n".
+func AddForeignKeySQL(c *schema.Class, fk *schema.ForeignKey) string {
+	return "ALTER TABLE " + QuoteIdent(c.Table) + " ADD CONSTRAINT " + QuoteIdent(fk.Name) +
+		" FOREIGN KEY (" + QuoteIdent(fk.Field.Column) + ")\n\tREFERENCES " + QuoteIdent(fk.Target.Table) +
+		" (" + QuoteIdent(fk.Target.IDField().Column) + ") ON DELETE " + fk.OnDelete + " ON UPDATE " + fk.OnUpdate + ";\n"
+}
+
 // CreateTableSQL is the CREATE TABLE statement of a table class followed
-// by its CREATE INDEX statements, each ending in ";\n".
+// by its CREATE INDEX statements, each ending in ";\n"; without its
+// foreign keys (AddForeignKeySQL), which go after every table is created.
 func CreateTableSQL(c *schema.Class) string {
 	var b strings.Builder
 	createTable(&b, c)

@@ -26,6 +26,12 @@ const (
 	// before its type change, SetDefault after it.
 	DropDefault // a column's default is gone, or its type changes (SetDefault puts it back)
 	SetDefault  // a column's default is new or changed
+
+	// Foreign keys are dropped before everything else (so that tables and
+	// columns they hold on to can go) and added after everything else (so
+	// that both tables and the column exist, in any order).
+	DropForeignKey // a foreign key is gone or changed, or its table is dropped
+	AddForeignKey  // a new or changed foreign key
 )
 
 // Change is one difference between two snapshots.
@@ -35,12 +41,18 @@ type Change struct {
 	Column *Column // the new column; the old one for DropColumn
 	Old    *Column // AlterType, AlterKind, SetDefault, DropDefault: the column before
 	Index  *Index  // the new index; the old one for DropIndex
+	// ForeignKey is the new foreign key; the old one for DropForeignKey.
+	// For AddForeignKey, Old is the column when it existed before (its
+	// values may then name no row).
+	ForeignKey *ForeignKey
 }
 
 // Subject names what the change is about: "table", "table.column" or
 // "table.index".
 func (c Change) Subject() string {
 	switch {
+	case c.ForeignKey != nil:
+		return c.Table.Name + "." + c.ForeignKey.Name
 	case c.Column != nil:
 		return c.Table.Name + "." + c.Column.Name
 	case c.Index != nil:
@@ -63,18 +75,39 @@ func (c Change) Loss() string {
 	case AlterType:
 		return alterTypeLoss(c)
 	case AddColumn:
-		if !c.Column.Nullable && c.Column.fill() == "" && c.Column.Default == "" {
+		if fk := c.Table.foreignKeyOn(c.Column.Name); fk != nil && !c.Column.Nullable {
+			if c.Column.Default != "" {
+				return fmt.Sprintf("fails unless table %s is empty or %s has a row with id %s: the existing rows get the new required foreign key %s = %s",
+					c.Table.Name, fk.RefTable, c.Column.Default, c.Subject(), c.Column.Default)
+			}
+			return fmt.Sprintf("fails unless table %s is empty: the new required foreign key column %s has no row of %s to point to for the existing rows",
+				c.Table.Name, c.Subject(), fk.RefTable)
+		}
+		if !c.Column.Nullable && c.fill() == "" && c.Column.Default == "" {
 			return fmt.Sprintf("fails unless table %s is empty: the new required %s column %s has no zero value for the existing rows",
 				c.Table.Name, c.Column.kindName(), c.Subject())
 		}
 	case SetNotNull:
-		if z := c.Column.fill(); z != "" {
+		if z := c.fill(); z != "" {
 			return "drops the NULLs of " + c.Subject() + ", which becomes required: rows holding NULL get " + z
+		}
+		if c.Table.foreignKeyOn(c.Column.Name) != nil {
+			return fmt.Sprintf("fails if a row holds NULL in %s, which becomes required: a foreign key has no zero value to put there", c.Subject())
 		}
 		return fmt.Sprintf("fails if a row holds NULL in %s, which becomes required: its type (%s) has no zero value to put there",
 			c.Subject(), c.Column.kindName())
 	}
 	return ""
+}
+
+// fill is the value existing rows get when the change's column becomes
+// required (Column.fill), or "" for a foreign key: its zero value would
+// name no row.
+func (c Change) fill() string {
+	if c.Table.foreignKeyOn(c.Column.Name) != nil {
+		return ""
+	}
+	return c.Column.fill()
 }
 
 // Diff lists the changes that turn old into new, in the order a migration
@@ -84,10 +117,18 @@ func (c Change) Loss() string {
 // nullability changes, and last the indexes created on existing tables.
 // new must come from FromProtocol: rendering a create needs the protocol.
 func Diff(old, new *Snapshot) []Change {
-	var drops, tables, columns, creates []Change
+	var fkDrops, drops, tables, columns, creates, fkAdds []Change
 	for i := range old.Tables {
 		ot := &old.Tables[i]
 		nt := new.table(ot.Name)
+		for j := range ot.ForeignKeys {
+			ofk := &ot.ForeignKeys[j]
+			if nt == nil {
+				fkDrops = append(fkDrops, Change{Kind: DropForeignKey, Table: ot, ForeignKey: ofk})
+			} else if nfk := nt.foreignKey(ofk.Name); nfk == nil || !nfk.sameAs(ofk) {
+				fkDrops = append(fkDrops, Change{Kind: DropForeignKey, Table: ot, ForeignKey: ofk})
+			}
+		}
 		if nt == nil {
 			tables = append(tables, Change{Kind: DropTable, Table: ot})
 			continue
@@ -111,9 +152,32 @@ func Diff(old, new *Snapshot) []Change {
 			tables = append(tables, Change{Kind: CreateTable, Table: nt})
 		}
 	}
-	out := append(drops, tables...)
+	for i := range new.Tables {
+		fkAdds = append(fkAdds, addedForeignKeys(old.table(new.Tables[i].Name), &new.Tables[i])...)
+	}
+	out := append(fkDrops, drops...)
+	out = append(out, tables...)
 	out = append(out, columns...)
-	return append(out, creates...)
+	out = append(out, creates...)
+	return append(out, fkAdds...)
+}
+
+// addedForeignKeys are the foreign keys of nt that ot (nil for a new
+// table) lacks or has in another form.
+func addedForeignKeys(ot, nt *Table) []Change {
+	var out []Change
+	for j := range nt.ForeignKeys {
+		nfk := &nt.ForeignKeys[j]
+		var ofk *ForeignKey
+		var old *Column
+		if ot != nil {
+			ofk, old = ot.foreignKey(nfk.Name), ot.column(nfk.Column)
+		}
+		if ofk == nil || !ofk.sameAs(nfk) {
+			out = append(out, Change{Kind: AddForeignKey, Table: nt, ForeignKey: nfk, Column: nt.column(nfk.Column), Old: old})
+		}
+	}
+	return out
 }
 
 // diffColumns compares the columns of one table present in both versions.

@@ -83,7 +83,7 @@ func execFile(t *testing.T, conn *pgx.Conn, path string) {
 }
 
 // catalog describes a database's tables: columns (type, nullability,
-// default) and index definitions. Column order is left out: Postgres
+// default), index definitions and foreign-key constraints. Column order is left out: Postgres
 // appends an added column, definition.sql lists it where the protocol has it.
 func catalog(t *testing.T, conn *pgx.Conn) [][]string {
 	t.Helper()
@@ -92,6 +92,9 @@ func catalog(t *testing.T, conn *pgx.Conn) [][]string {
 		  FROM information_schema.columns WHERE table_schema = 'public'
 		UNION ALL
 		SELECT 'index', tablename::text, indexname::text, indexdef, '', '' FROM pg_indexes WHERE schemaname = 'public'
+		UNION ALL
+		SELECT 'foreign key', conrelid::regclass::text, conname::text, pg_get_constraintdef(oid), '', ''
+		  FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace
 		ORDER BY 1, 2, 3`)
 	if err != nil {
 		t.Fatal(err)

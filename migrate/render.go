@@ -62,6 +62,17 @@ func statement(c Change) (string, error) {
 	switch c.Kind {
 	case DropIndex:
 		return "DROP INDEX " + quote(c.Index.Name) + ";\n", nil
+	case DropForeignKey:
+		return tbl + " DROP CONSTRAINT " + quote(c.ForeignKey.Name) + ";\n", nil
+	case AddForeignKey:
+		if c.ForeignKey.fk == nil || c.Table.class == nil {
+			return "", fmt.Errorf("migrate: foreign key %s has no protocol relation to add it from", c.Subject())
+		}
+		sql := emit.AddForeignKeySQL(c.Table.class, c.ForeignKey.fk)
+		if c.Old != nil {
+			sql = "-- podgen: fails if a value of " + c.Table.Name + "." + c.ForeignKey.Column + " names no row of " + c.ForeignKey.RefTable + "\n" + sql
+		}
+		return sql, nil
 	case DropTable:
 		return "DROP TABLE " + quote(c.Table.Name) + ";\n", nil
 	case DropColumn:
@@ -81,7 +92,7 @@ func statement(c Change) (string, error) {
 		return fmt.Sprintf("-- podgen: %s changes %s; its Postgres type (%s) stays, so there is nothing to run\n",
 			c.Subject(), kindChange(c.Old, c.Column), c.Column.Type), nil
 	case SetNotNull:
-		return setNotNull(tbl, c.Table.Name, c.Column), nil
+		return setNotNull(tbl, c), nil
 	case CreateTable:
 		if c.Table.class == nil {
 			return "", fmt.Errorf("migrate: table %s has no protocol class to create it from", c.Table.Name)
@@ -91,7 +102,7 @@ func statement(c Change) (string, error) {
 		if c.Column.field == nil {
 			return "", fmt.Errorf("migrate: column %s has no protocol field to add it from", c.Subject())
 		}
-		return addColumn(tbl, c.Column), nil
+		return addColumn(tbl, c), nil
 	case CreateIndex:
 		if c.Index.index == nil || c.Table.class == nil {
 			return "", fmt.Errorf("migrate: index %s has no protocol index to create it from", c.Subject())
@@ -109,9 +120,10 @@ func statement(c Change) (string, error) {
 // zero value of its type (what a Go program reading the row without the
 // field would see), then drops that default again so that the column ends
 // exactly as in definition.sql.
-func addColumn(tbl string, col *Column) string {
+func addColumn(tbl string, c Change) string {
+	col := c.Column
 	sql := tbl + " ADD COLUMN " + quote(col.Name) + " " + emit.ColumnSQL(col.field)
-	z := col.fill()
+	z := c.fill()
 	if col.Nullable || z == "" || col.Default != "" { // a DEFAULT fills the existing rows itself
 		return sql + ";\n"
 	}
@@ -122,10 +134,11 @@ func addColumn(tbl string, col *Column) string {
 
 // setNotNull makes a column required; NULLs become the Go zero value
 // first where the kind has one (the change's Loss says so).
-func setNotNull(tbl, table string, col *Column) string {
+func setNotNull(tbl string, c Change) string {
+	col := c.Column
 	sql := tbl + " ALTER COLUMN " + quote(col.Name) + " SET NOT NULL;\n"
-	if z := col.fill(); z != "" {
-		sql = "UPDATE " + quote(table) + " SET " + quote(col.Name) + " = " + z +
+	if z := c.fill(); z != "" {
+		sql = "UPDATE " + quote(c.Table.Name) + " SET " + quote(col.Name) + " = " + z +
 			" WHERE " + quote(col.Name) + " IS NULL;\n" + sql
 	}
 	return sql

@@ -27,8 +27,9 @@ import (
 // SnapshotFormat is the version of snapshot.json this podgen writes. A
 // snapshot of a newer format is refused rather than misread. Format 2
 // added Column.Kind and Column.Enums; a format-1 snapshot is still read,
-// its columns of unknown kind (compared by Postgres type only).
-const SnapshotFormat = 2
+// its columns of unknown kind (compared by Postgres type only). Format 3
+// added Table.ForeignKeys; older snapshots have none.
+const SnapshotFormat = 3
 
 // oldestSnapshotFormat is the oldest format this podgen reads.
 const oldestSnapshotFormat = 1
@@ -46,8 +47,24 @@ type Table struct {
 	Name    string   `json:"name"`
 	Columns []Column `json:"columns"` // in CREATE TABLE order
 	Indexes []Index  `json:"indexes"` // sorted by Name
+	// ForeignKeys are the table's FOREIGN KEY constraints (relations,
+	// SPEC §10), sorted by Name; left out when there are none.
+	ForeignKeys []ForeignKey `json:"foreignKeys,omitempty"`
 
 	class *schema.Class // set when built from a protocol: renders CREATE TABLE
+}
+
+// ForeignKey is one FOREIGN KEY constraint of a Table: Column references
+// RefTable(RefColumn).
+type ForeignKey struct {
+	Name      string `json:"name"`
+	Column    string `json:"column"`
+	RefTable  string `json:"refTable"`
+	RefColumn string `json:"refColumn"`
+	OnDelete  string `json:"onDelete"` // SQL: "CASCADE", "NO ACTION", "RESTRICT", "SET NULL", "SET DEFAULT"
+	OnUpdate  string `json:"onUpdate"`
+
+	fk *schema.ForeignKey // set when built from a protocol: renders ADD CONSTRAINT
 }
 
 // Column is one column of a Table.
@@ -119,6 +136,10 @@ func tableOf(c *schema.Class) Table {
 		t.Indexes = append(t.Indexes, Index{Name: ix.Name, Type: ix.Type, Columns: cols, Unique: ix.Unique, index: ix})
 	}
 	sort.Slice(t.Indexes, func(i, j int) bool { return t.Indexes[i].Name < t.Indexes[j].Name })
+	for _, fk := range c.ForeignKeys { // sorted by Name in the IR
+		t.ForeignKeys = append(t.ForeignKeys, ForeignKey{Name: fk.Name, Column: fk.Field.Column,
+			RefTable: fk.Target.Table, RefColumn: fk.Target.IDField().Column, OnDelete: fk.OnDelete, OnUpdate: fk.OnUpdate, fk: fk})
+	}
 	return t
 }
 
@@ -192,6 +213,32 @@ func (t *Table) index(name string) *Index {
 		}
 	}
 	return nil
+}
+
+func (t *Table) foreignKey(name string) *ForeignKey {
+	for i := range t.ForeignKeys {
+		if t.ForeignKeys[i].Name == name {
+			return &t.ForeignKeys[i]
+		}
+	}
+	return nil
+}
+
+// foreignKeyOn is the foreign key on the named column, nil when none.
+func (t *Table) foreignKeyOn(column string) *ForeignKey {
+	for i := range t.ForeignKeys {
+		if t.ForeignKeys[i].Column == column {
+			return &t.ForeignKeys[i]
+		}
+	}
+	return nil
+}
+
+// sameAs reports whether two foreign keys are the same constraint (a
+// changed one is dropped and added again).
+func (fk *ForeignKey) sameAs(o *ForeignKey) bool {
+	return fk.Column == o.Column && fk.RefTable == o.RefTable && fk.RefColumn == o.RefColumn &&
+		fk.OnDelete == o.OnDelete && fk.OnUpdate == o.OnUpdate
 }
 
 // sameAs reports whether two indexes are the same index (a changed one is

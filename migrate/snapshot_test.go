@@ -20,7 +20,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	s := FromProtocol(p)
 	data := s.Marshal()
 	want := `{
-  "format": 2,
+  "format": 3,
   "tables": [
     {
       "name": "book",
@@ -77,7 +77,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 
 func TestUnmarshalRejects(t *testing.T) {
 	for _, in := range []string{
-		`{"format": 3, "tables": []}`,
+		`{"format": 4, "tables": []}`,
 		`{"format": 0, "tables": []}`,
 		`{"format": 1, "tables": [], "extra": true}`,
 		`{"format": 1, "tables": [{"name": "a", "columns": [{"name": "x", "typ": "text"}]}]}`,

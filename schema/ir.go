@@ -67,6 +67,9 @@ type Class struct {
 	// tables.pgsql and migrations; the user creates the table.
 	Unmanaged bool
 	Indexes   []*Index // sorted by Name
+	// ForeignKeys are the constraints of the class's relations whose
+	// foreign-key column is in its table, sorted by Name.
+	ForeignKeys []*ForeignKey
 
 	// HoldsServerOnly is set when the class, or a class it holds (through
 	// any nesting), has a server-only field: its stored JSON (caches, json
@@ -108,12 +111,61 @@ type Field struct {
 
 	inherited bool // copied from the class this one extends
 
+	// Relation is set on a field with `relation(...)` or `parent=`: an
+	// object or list relation (not stored: Persist is false, but
+	// serialized when set), or an id field that is a foreign key (stored).
+	Relation *Relation
+
 	// DefaultModel is the value a new object gets (New<Class>) and a
 	// decoded object gets for an absent key; nil without one.
 	DefaultModel *Default
 	// DefaultPersist is the column's SQL DEFAULT, applied when the field
 	// is nil at insert; nil without one. Only on stored fields.
 	DefaultPersist *Default
+}
+
+// Relation is a field's relation to another table class (SPEC §10),
+// resolved on both sides, so that an emitter can load it (Target, FK),
+// filter by it and set it:
+//
+//	Book.author  Author?, relation(name=author_books)   FK: Book.authorId (added), Other: Author.books
+//	Author.books List<Book>?, relation(name=author_books) FK: Book.authorId, List, Other: Book.author
+//	Book.editor  Author?, relation(field=editorId, optional)  FK: Book.editorId
+//	Book.ownerId int, parent=person                        FK: Book.ownerId itself (an id relation)
+type Relation struct {
+	Pos    Pos
+	Target *Class // the related table class
+	Name   string // `name=`, "" without one
+	// FK is the stored foreign-key field: on this class for an object or
+	// id relation, on Target for a list relation (and for the object side
+	// of a 1:1 pair whose other side names the key with `field=`).
+	FK *Field
+	// List is the 1:n side, `List<Book>?`: the rows of Target whose FK
+	// holds this row's id.
+	List bool
+	// Optional is true when FK is nullable: the related row may be absent.
+	Optional bool
+	// OnDelete and OnUpdate are the SQL referential actions of the FK
+	// constraint: "CASCADE", "NO ACTION", "RESTRICT", "SET NULL", "SET DEFAULT".
+	OnDelete, OnUpdate string
+	// Other is the paired field on Target (by `name=`, or the one object
+	// relation back), nil when the relation is one-sided.
+	Other *Field
+}
+
+// ForeignKey is a FOREIGN KEY constraint of a table class: the column of
+// Field references Target's id.
+type ForeignKey struct {
+	// Name is the constraint name, <table>_<column>_fkey (as Postgres
+	// would name it): stable when fields are reordered, unique per table.
+	Name   string
+	Field  *Field // the stored foreign-key field of the class
+	Target *Class
+	// OnDelete and OnUpdate are SQL referential actions, as in Relation.
+	OnDelete, OnUpdate string
+	// Relation is the field that declares the relation (the object field,
+	// or Field itself for an id relation).
+	Relation *Field
 }
 
 // Default is a validated default value (`default=V`, SPEC §2.1) of a

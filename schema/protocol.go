@@ -303,6 +303,8 @@ func (f *yamlFile) field(p pair) *fieldSrc {
 	}
 	if flags.column != "" && flags.apiOnly {
 		f.errs.Add(flags.columnPos, "field %q is api-only (not stored), so it has no column to name", p.key)
+	} else if flags.column != "" && flags.relation.objectOrList() {
+		f.errs.Add(flags.columnPos, "field %q is a relation (not stored), so it has no column to name: declare its key field with column= and name it with relation(field=...)", p.key)
 	}
 	if typ == nil {
 		return nil

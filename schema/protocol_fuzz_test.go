@@ -35,6 +35,8 @@ var hostileYAML = []string{
 	"%YAML 1.1\n---\nclass: A\nfields: {}\n",
 	"class: A\nextends: A\ntable: a\nfields:\n  x: (int, (String, {int y}))?, column=\n  y: ((((int\n",
 	"class: A\nfields:\n  x: Vector(, module::\n  y: a:b:c<int>(\n  z: List<)>, column = \t, scope=none\n",
+	"class: A\ntable: a\nfields:\n  a: A?, relation(name=r, field=a)\n  b: List<A>?, relation(name=r, optional=, ((\n  c: A, relation(\n  aId: A?, parent=a, relation\n",
+	"class: A\ntable: a\nidType: uuidV7\nfields:\n  x: List<A>?, relation\n  y: List<A>?, relation\n  z: A?, relation(field=z)\n  w: int, parent=\n",
 }
 
 // billionLaughs is the classic exponential alias document, nine levels

@@ -27,6 +27,9 @@ type resolver struct {
 	typeNames []string        // every name a field type may use, for hints
 	flags     map[*Field]fieldFlags
 	errs      *ErrorList
+
+	relNames map[string][]*fieldSrc // fields with relation(name=...), by name, before resolution
+	rels     []*relSrc              // the relation fields, in file and field order
 }
 
 // resolve registers every definition's name, resolves field types and
@@ -38,6 +41,7 @@ func resolve(defs []*def, errs *ErrorList) *Protocol {
 	}
 	r.typeNames = r.hintNames()
 	r.linkParents()
+	r.collectRelationNames()
 
 	p := &Protocol{}
 	for _, d := range r.defs {
@@ -50,6 +54,7 @@ func resolve(defs []*def, errs *ErrorList) *Protocol {
 			p.Classes = append(p.Classes, r.class(d))
 		}
 	}
+	r.resolveRelations()
 	r.validate()
 	r.checkServerOnly(p.Classes)
 	r.checkServerOnly(p.Exceptions)
@@ -152,6 +157,9 @@ func (r *resolver) class(d *def) *Class {
 		r.storage(c, f)
 		r.applyDefaults(c, f, fs.flags.defaults)
 		c.Fields = append(c.Fields, f)
+		if fs.flags.relation != nil {
+			r.noteRelation(d, fs, f)
+		}
 	}
 	r.checkFields(c)
 	r.resolveIndexes(d)
@@ -163,7 +171,7 @@ func (r *resolver) class(d *def) *Class {
 // its snake_case name. An id inherited from a table class is a plain field.
 func (r *resolver) storage(c *Class, f *Field) {
 	flags := r.flags[f]
-	f.Persist = c.Table != "" && !flags.apiOnly && !f.IsID
+	f.Persist = c.Table != "" && !flags.apiOnly && !f.IsID && !flags.relation.objectOrList()
 	f.Column = ""
 	switch {
 	case f.IsID && c.Table != "":

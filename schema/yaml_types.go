@@ -55,6 +55,8 @@ type fieldFlags struct {
 	// defaults holds the raw values of `default=V`, `defaultModel=V` and
 	// `defaultPersist=V`, checked against the field's type in resolve.
 	defaults []rawDefault
+	// relation is `relation(...)` or `parent=table`, nil without one.
+	relation *rawRelation
 }
 
 // rawDefault is one `key=V` default flag before its type is known.
@@ -81,7 +83,7 @@ var knownFlags = map[string]func(*fieldFlags){
 	"scope=none":       func(f *fieldFlags) { f.none = true },
 }
 
-var flagNames = []string{"!persist", "api", "column=", "database", "default", "defaultModel", "defaultPersist", "persist", "scope=all", "scope=none", "scope=serverOnly"}
+var flagNames = []string{"!persist", "api", "column=", "database", "default", "defaultModel", "defaultPersist", "parent=", "persist", "relation", "scope=all", "scope=none", "scope=serverOnly"}
 
 // splitTopLevel cuts s at the commas outside <...>, (...) and quotes,
 // returning each part's byte offset; `Map<String, int>, api` is two parts,
@@ -153,8 +155,12 @@ func parseFieldValue(s string, at func(int) Pos, errs *ErrorList) (*typeExpr, fi
 			errs.Add(at(offs[i]), "empty field flag after %q", ",")
 			continue
 		}
-		if key == "relation" || strings.HasPrefix(key, "relation(") {
-			errs.Add(at(off), "relations (%q) are not supported yet: declare the foreign key as a plain field (e.g. \"companyId: int\")", word)
+		if isRelationFlag(key) {
+			if flags.relation != nil {
+				errs.Add(at(off), "a second relation flag %q: write one relation(...) per field", word)
+				continue
+			}
+			flags.relation = parseRelation(word, off, at, errs)
 			continue
 		}
 		errs.Add(at(off), "unknown field flag %q%s", word, flagHint(key))
@@ -178,7 +184,7 @@ func flagHint(key string) string {
 	if h := didYouMean(key, flagNames); h != "" {
 		return h
 	}
-	return ` (known flags: "database", "api", "scope=serverOnly", "scope=none", "!persist", "column=")`
+	return ` (known flags: "database", "api", "scope=serverOnly", "scope=none", "!persist", "column=", "relation(...)")`
 }
 
 // typeParser is a recursive-descent parser of the type grammar:
