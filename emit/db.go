@@ -29,6 +29,7 @@ func podDB(p *schema.Protocol, o Options) ([]File, error) {
 		t := newDBTable(c, o.Pod())
 		t.columns(f)
 		t.accessor(f)
+		t.attachMethods(f)
 		t.descriptor(f)
 		t.scanFunc(f)
 		t.valuesFunc(f)
@@ -100,7 +101,7 @@ func (t *dbTable) accessor(f *jen.File) {
 	recv := func() *jen.Statement { return jen.Params(jen.Id("t").Id(name)) }
 	db, info := jen.Id("t").Dot("db"), jen.Id(t.info())
 	where := jen.Id("where").Op("*").Id("Expr").Types(m.Clone())
-	opts := jen.Id("opts").Op("...").Id("QueryOption")
+	opts := jen.Id("opts").Op("...").Id("Option").Types(m.Clone())
 	ptr := jen.Op("*").Add(m.Clone())
 	column := jen.Id("Column").Types(m.Clone())
 	set := jen.Id("Assignment").Types(m.Clone())
@@ -165,12 +166,19 @@ func (t *dbTable) descriptor(f *jen.File) {
 		for _, fl := range t.stored {
 			g.Id(fl.GoName).Add(t.columnType(fl.Type))
 		}
+		for _, r := range t.relations() {
+			g.Comment("The relation " + strconv.Quote(r.fl.Name) + ": includes and filters.")
+			g.Id(r.fl.GoName).Add(t.relationType(r))
+		}
 	})
 	f.Comment(t.c.DescriptorName() + " is the table descriptor of " + t.c.Name + ": its columns make the conditions and orders of s.DB." + t.c.Name + " queries.")
 	f.Var().Id(t.c.DescriptorName()).Op("=").Id(name).ValuesFunc(func(g *jen.Group) {
 		for _, fl := range t.stored { // in field order (a jen.Dict would sort)
 			col := jen.Id("newCol").Call(jen.Lit(t.c.Table), jen.Lit(fl.Column), jen.Lit(fl.Type.Nullable))
 			g.Line().Id(fl.GoName).Op(":").Add(t.columnCtor(fl.Type).Call(col))
+		}
+		for _, r := range t.relations() {
+			g.Line().Id(r.fl.GoName).Op(":").Add(t.relationValue(r))
 		}
 		g.Line()
 	})

@@ -11,10 +11,11 @@ package pod
 type Expr[M any] struct {
 	op    exprOp
 	col   *column
-	arg   any      // the value of a comparison
-	args  []any    // the values of InSet, NotInSet, Between
-	left  *Expr[M] // And, Or, Not
-	right *Expr[M] // And, Or
+	arg   any       // the value of a comparison
+	args  []any     // the values of InSet, NotInSet, Between
+	left  *Expr[M]  // And, Or, Not
+	right *Expr[M]  // And, Or
+	sub   *subquery // a relation filter: Any, None, Every, or the count of Count
 }
 
 type exprOp uint8
@@ -36,6 +37,9 @@ const (
 	opAnd
 	opOr
 	opNot
+	opAny
+	opNone
+	opEvery
 )
 
 // compareSQL is the SQL operator of each comparison.
@@ -77,21 +81,31 @@ type column struct {
 // those already in args. Parentheses follow the tree, so And/Or nesting
 // means exactly what the Go code says.
 func (e *Expr[M]) appendSQL(b []byte, args []any) ([]byte, []any) {
+	return e.appendIn(b, args, "", 0)
+}
+
+// appendIn is appendSQL in a statement where the row e tests is named
+// self ("" at the top level: the table's own name) and relation filters
+// nest depth deep. Columns are written unqualified: in SQL they resolve to
+// the innermost table that has them, which is e's.
+func (e *Expr[M]) appendIn(b []byte, args []any, self string, depth int) ([]byte, []any) {
 	switch e.op {
 	case opAnd, opOr:
 		b = append(b, '(')
-		b, args = e.left.appendSQL(b, args)
+		b, args = e.left.appendIn(b, args, self, depth)
 		if e.op == opAnd {
 			b = append(b, " AND "...)
 		} else {
 			b = append(b, " OR "...)
 		}
-		b, args = e.right.appendSQL(b, args)
+		b, args = e.right.appendIn(b, args, self, depth)
 		return append(b, ')'), args
 	case opNot:
 		b = append(b, "(NOT "...)
-		b, args = e.left.appendSQL(b, args)
+		b, args = e.left.appendIn(b, args, self, depth)
 		return append(b, ')'), args
+	case opAny, opNone, opEvery:
+		return e.sub.appendFilter(b, args, e.op, self, depth)
 	case opIsNull:
 		return append(append(b, e.col.quoted...), " IS NULL"...), args
 	case opIsNotNull:
@@ -104,6 +118,10 @@ func (e *Expr[M]) appendSQL(b []byte, args []any) ([]byte, []any) {
 		return e.appendSet(b, args)
 	}
 	op := compareSQL[e.op]
+	if e.sub != nil { // Count(...).GreaterThan(n)
+		b, args = e.sub.appendCount(b, args, self, depth)
+		return bind(append(b, op...), args, e.arg)
+	}
 	if e.op == opNe && e.col.nullable {
 		op = " IS DISTINCT FROM " // as in Go, nil is not equal to a value
 	}
@@ -171,16 +189,24 @@ type OrderTerm struct {
 	desc bool
 }
 
-// QueryOption shapes a query: OrderBy, Limit, Offset, the keyset of
-// After, and the row locks ForUpdate, ForNoKeyUpdate, ForShare and
-// ForKeyShare with their SkipLocked and NoWait.
-type QueryOption struct {
+// QueryOption shapes a query on any table: OrderBy, Limit, Offset, the
+// keyset of After, and the row locks ForUpdate, ForNoKeyUpdate, ForShare
+// and ForKeyShare with their SkipLocked and NoWait. It is an unnamed
+// struct type, so that it is an Option of every table.
+type QueryOption = struct {
 	order []OrderTerm
-	n     int64  // Limit, Offset
-	after any    // After's row, a *M
-	lock  string // FOR UPDATE, ..., SKIP LOCKED, NOWAIT
+	n     int64    // Limit, Offset
+	after any      // After's row, a *M
+	lock  string   // FOR UPDATE, ..., SKIP LOCKED, NOWAIT
+	inc   includer // an include
 	kind  uint8
 }
+
+// Option is what the queries of table M (Find, FindFirst, FindByID) take
+// besides the condition: a QueryOption, or an include of one of M's
+// relations (pod.AuthorT.Books.Include(nil)), which only M's queries take:
+// an include of another table's relation does not compile.
+type Option[M any] QueryOption
 
 const (
 	optOrder uint8 = iota + 1
@@ -189,6 +215,7 @@ const (
 	optAfter
 	optLock
 	optWait
+	optInclude
 )
 
 // OrderBy sorts by the columns in turn: pod.OrderBy(pod.CompanyT.Name.Asc(),
@@ -212,7 +239,7 @@ func Offset(n int) QueryOption { return QueryOption{kind: optOffset, n: int64(n)
 // order must end with a unique column (the id) and have no nullable
 // column, or rows would be skipped or repeated; After refuses nullable
 // ones.
-func After[M any](row *M) QueryOption { return QueryOption{kind: optAfter, after: row} }
+func After[M any](row *M) Option[M] { return Option[M]{kind: optAfter, after: row} }
 
 // ForUpdate locks the rows found against updates, deletes and other
 // locks until the transaction ends (SELECT ... FOR UPDATE). Row locks are
@@ -245,12 +272,13 @@ type options struct {
 	hasLimit, hasOffset bool
 	after               any
 	lock, wait          string
+	includes            []includer
 }
 
 // readOptions collects opts; an ORDER BY column of another table is an
 // error (the types cannot catch it, since options are shared by all
 // tables), and so is SkipLocked or NoWait without a lock.
-func readOptions(opts []QueryOption, table string) (options, error) {
+func readOptions[M any](opts []Option[M], table string) (options, error) {
 	var o options
 	for i := range opts {
 		q := &opts[i]
@@ -265,6 +293,8 @@ func readOptions(opts []QueryOption, table string) (options, error) {
 			o.lock = q.lock
 		case optWait:
 			o.wait = q.lock
+		case optInclude:
+			o.includes = append(o.includes, q.inc)
 		case optOrder:
 			for _, t := range q.order {
 				if t.col == nil || t.col.table != table {

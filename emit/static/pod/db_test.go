@@ -64,7 +64,7 @@ func TestQuoteIdent(t *testing.T) {
 }
 
 func TestOptions(t *testing.T) {
-	opts := func(q ...QueryOption) (string, []any, error) {
+	opts := func(q ...Option[testRow]) (string, []any, error) {
 		o, err := readOptions(q, "t")
 		if err != nil {
 			return "", nil, err
@@ -266,7 +266,7 @@ func TestKeysetSQL(t *testing.T) {
 	tb := newTable(&table[testRow]{name: "t", columns: []string{`"id"`, `"n"`}, insert: []insertColumn{{name: `"n"`}},
 		values: func(v *testRow, args []any, _ *scratch) ([]any, error) { return append(args, int64(7)), nil },
 		id:     func(v *testRow) any { return v.ID }})
-	o, err := readOptions([]QueryOption{OrderBy(testN.Asc(), intColumn[testRow](newCol("t", "id", false)).Desc()), After(&testRow{ID: 3})}, "t")
+	o, err := readOptions([]Option[testRow]{OrderBy(testN.Asc(), intColumn[testRow](newCol("t", "id", false)).Desc()), After(&testRow{ID: 3})}, "t")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,3 +5,10 @@ package pod
 type dbTables struct{}
 
 func (t *dbTables) bind(*DB) {}
+
+// decoder stands in for the generated scratch decoder of db_tables.go.
+func (sc *scratch) decoder(b []byte) *JSONDecoder {
+	d := NewJSONDecoder(b)
+	d.ReadStoredForm()
+	return d
+}

@@ -15,3 +15,14 @@ var (
 	ErrJSONBusy     = models.ErrJSONBusy
 	ErrJSONTooLarge = models.ErrJSONTooLarge
 )
+
+// The decoder and helpers the database code uses for json columns and
+// includes; apps have them from static/models too.
+type JSONDecoder = models.JSONDecoder
+
+var (
+	NewJSONDecoder = models.NewJSONDecoder
+	JSONIndexError = models.JSONIndexError
+)
+
+func ExtendJSONSlice[T any](d *JSONDecoder, s []T) []T { return models.ExtendJSONSlice(d, s) }

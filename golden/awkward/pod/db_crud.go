@@ -18,6 +18,7 @@ type table[M any] struct {
 	name    string         // table name, unquoted
 	columns []string       // every stored column, quoted, id first: the order of scan
 	insert  []insertColumn // the columns an insert sets, in the order of values
+	json    []includeField // the columns as the JSON of an include reads them
 	// scan reads the current row into v, in columns' order.
 	scan func(r pgx.Rows, v *M, sc *scratch) error
 	// values appends v's stored fields but a bigserial id, in insert's order.
@@ -44,6 +45,8 @@ type table[M any] struct {
 	deleteSQL  string // DELETE FROM "company" WHERE "id" = $1
 	countSQL   string // SELECT count(*) FROM "company"
 	wipeSQL    string // DELETE FROM "company"
+	fromSQL    string // the end of selectSQL: FROM "company"
+	idColumn   *column
 	setSQL     string // UPDATE "company" SET (UpdateWhere's)
 	allSQL     string // RETURNING "id", "name", ... (DeleteReturning's)
 
@@ -64,7 +67,9 @@ func newTable[M any](t *table[M]) *table[M] {
 	t.quoted = quoteIdent(t.name)
 	t.columnList = strings.Join(t.columns, ", ")
 	id := t.columns[0]
-	t.selectSQL = "SELECT " + t.columnList + " FROM " + t.quoted
+	t.fromSQL = " FROM " + t.quoted
+	t.selectSQL = "SELECT " + t.columnList + t.fromSQL
+	t.idColumn = &column{table: t.name, quoted: id}
 	t.byIDSQL = t.selectSQL + " WHERE " + id + " = $1"
 	t.insertSQL = string(t.appendInsert(nil, 1)) + t.returningSQL()
 	t.updateSQL = t.makeUpdateSQL()
@@ -152,10 +157,12 @@ func (t *table[M]) returningSQL() string {
 // scratch holds what a query reuses from row to row: the Scan targets, the
 // bytes of JSON columns, the JSON encoded for inserts, a decoder. Pooled.
 type scratch struct {
-	dest []any
-	json [][]byte
-	buf  []byte
-	dec  any // the generated *JSONDecoder, made on first use
+	dest  []any
+	extra []any    // the scan targets of a query's include columns, after dest
+	inc   [][]byte // their JSON
+	json  [][]byte
+	buf   []byte
+	dec   any // the generated *JSONDecoder, made on first use
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -172,8 +179,22 @@ func putScratch(sc *scratch) {
 			sc.json[i] = nil
 		}
 	}
-	sc.dest, sc.buf = sc.dest[:0], sc.buf[:0]
+	for i := range sc.inc {
+		if cap(sc.inc[i]) > 64<<10 {
+			sc.inc[i] = nil
+		}
+	}
+	clear(sc.extra)
+	sc.dest, sc.buf, sc.extra = sc.dest[:0], sc.buf[:0], sc.extra[:0]
 	scratchPool.Put(sc)
+}
+
+// includeBufs returns n byte buffers for a query's include columns.
+func (sc *scratch) includeBufs(n int) [][]byte {
+	for len(sc.inc) < n {
+		sc.inc = append(sc.inc, nil)
+	}
+	return sc.inc[:n]
 }
 
 // jsonBufs returns n byte buffers for a row's JSON columns.
@@ -237,51 +258,73 @@ func (c *sqlCache) intern(b []byte) string {
 	return s
 }
 
-// query is the shape of one built statement: prefix, then the SET of
+// query is the shape of one built statement: prefix (or, with find, the
+// SELECT of the table's columns and its includes), then the SET of
 // UpdateWhere, WHERE (the condition and the keyset of After), the options
 // and suffix.
 type query[M any] struct {
 	prefix string
-	args   []any // the parameters prefix already has
+	find   bool // SELECT columns, includes FROM table
 	set    []Assignment[M]
 	where  *Expr[M]
-	opts   []QueryOption
+	opts   []Option[M]
 	suffix string
 }
 
 // build is q as interned SQL and its parameters.
 func build[M any](db *DB, t *table[M], q query[M]) (string, []any, error) {
+	sql, args, _, err := buildFind(db, t, q)
+	return sql, args, err
+}
+
+// buildFind is build that also returns the query's includes, whose
+// columns follow the table's.
+func buildFind[M any](db *DB, t *table[M], q query[M]) (string, []any, []includer, error) {
 	if db.conn == nil {
-		return "", nil, errNoDatabase
+		return "", nil, nil, errNoDatabase
 	}
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
-	b, args, err := appendQuery(db, t, (*bp)[:0], q)
+	b, args, o, err := appendQuery(db, t, (*bp)[:0], q)
 	*bp = b
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
-	return db.pool.cache.intern(b), args, nil
+	return db.pool.cache.intern(b), args, o.includes, nil
 }
 
-func appendQuery[M any](db *DB, t *table[M], b []byte, q query[M]) ([]byte, []any, error) {
+func appendQuery[M any](db *DB, t *table[M], b []byte, q query[M]) ([]byte, []any, options, error) {
+	o, err := readOptions(q.opts, t.name)
+	if err != nil {
+		return b, nil, o, err
+	}
+	if o.lock != "" && !db.inTransaction() {
+		return b, nil, o, errorf("%s outside a transaction: the lock would end with the statement", o.lock[1:])
+	}
+	if len(o.includes) > 0 && !q.find {
+		return b, nil, o, errorf("an include in a query that reads no rows")
+	}
 	b = append(b, q.prefix...)
-	args := q.args
+	// args is not taken from q: what goes into an include's interface
+	// call escapes, and escape analysis does not tell q's fields apart.
+	var args []any
+	if q.find {
+		b = append(b, t.selectSQL[:len(t.selectSQL)-len(t.fromSQL)]...)
+		for _, in := range o.includes {
+			if b, args, err = in.appendColumn(append(b, ", "...), args, "", 0); err != nil {
+				return b, nil, o, err
+			}
+		}
+		b = append(b, t.fromSQL...)
+	}
 	for i, a := range q.set {
 		if a.col == nil || a.col.table != t.name {
-			return b, nil, errorf("update %q: an assignment of another table", t.name)
+			return b, nil, o, errorf("update %q: an assignment of another table", t.name)
 		}
 		if i > 0 {
 			b = append(b, ", "...)
 		}
 		b, args = bind(append(append(b, a.col.quoted...), " = "...), args, a.arg)
-	}
-	o, err := readOptions(q.opts, t.name)
-	if err != nil {
-		return b, nil, err
-	}
-	if o.lock != "" && !db.inTransaction() {
-		return b, nil, errorf("%s outside a transaction: the lock would end with the statement", o.lock)
 	}
 	if q.where != nil || o.after != nil {
 		b = append(b, " WHERE "...)
@@ -294,11 +337,11 @@ func appendQuery[M any](db *DB, t *table[M], b []byte, q query[M]) ([]byte, []an
 			b = append(b, " AND "...)
 		}
 		if b, args, err = appendKeyset(t, b, args, o); err != nil {
-			return b, nil, err
+			return b, nil, o, err
 		}
 	}
 	b, args = o.appendSQL(b, args)
-	return append(b, q.suffix...), args, nil
+	return append(b, q.suffix...), args, o, nil
 }
 
 func insertRow[M any](db *DB, t *table[M], v *M) error {
@@ -324,44 +367,47 @@ func insertRow[M any](db *DB, t *table[M], v *M) error {
 }
 
 // findByID finds the row with id (an int64, or a uuidID).
-func findByID[M any](db *DB, t *table[M], id any, opts []QueryOption) (*M, error) {
-	sql, args := t.byIDSQL, []any{id}
-	if len(opts) > 0 { // a lock
-		var err error
-		if sql, args, err = build(db, t, query[M]{prefix: t.byIDSQL, args: args, opts: opts}); err != nil {
+func findByID[M any](db *DB, t *table[M], id any, opts []Option[M]) (*M, error) {
+	if len(opts) == 0 {
+		vs, err := queryRows(db, t, t.byIDSQL, []any{id}, nil)
+		if err != nil || len(vs) == 0 {
 			return nil, err
 		}
+		return vs[0], nil
 	}
-	var found *M
-	sc := getScratch()
-	defer putScratch(sc)
-	err := db.query(sql, args, func(r pgx.Rows) error {
-		found = new(M)
-		return t.scan(r, found, sc)
-	})
+	return findFirst(db, t, &Expr[M]{op: opEq, col: t.idColumn, arg: id}, opts)
+}
+
+func findRows[M any](db *DB, t *table[M], where *Expr[M], opts []Option[M]) ([]*M, error) {
+	sql, args, incs, err := buildFind(db, t, query[M]{find: true, where: where, opts: opts})
 	if err != nil {
 		return nil, err
 	}
-	return found, nil
+	return queryRows(db, t, sql, args, incs)
 }
 
-func findRows[M any](db *DB, t *table[M], where *Expr[M], opts []QueryOption) ([]*M, error) {
-	sql, args, err := build(db, t, query[M]{prefix: t.selectSQL, where: where, opts: opts})
-	if err != nil {
-		return nil, err
-	}
-	return queryRows(db, t, sql, args)
-}
-
-// queryRows runs sql, whose result has t's columns, and returns its rows.
-func queryRows[M any](db *DB, t *table[M], sql string, args []any) ([]*M, error) {
+// queryRows runs sql, whose result has t's columns and then one json
+// column per include, and returns its rows.
+func queryRows[M any](db *DB, t *table[M], sql string, args []any, incs []includer) ([]*M, error) {
 	var out []*M
 	sc := getScratch()
 	defer putScratch(sc)
+	raw := sc.includeBufs(len(incs))
+	for i := range raw {
+		sc.extra = append(sc.extra, jsonScan{&raw[i]})
+	}
 	err := db.query(sql, args, func(r pgx.Rows) error {
 		v := new(M)
 		out = append(out, v)
-		return t.scan(r, v, sc)
+		if err := t.scan(r, v, sc); err != nil {
+			return err
+		}
+		for i, in := range incs {
+			if err := in.decode(v, raw[i], sc); err != nil {
+				return errorf("table %q: include %q: %w", t.name, in.jsonKey(), err)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -369,7 +415,7 @@ func queryRows[M any](db *DB, t *table[M], sql string, args []any) ([]*M, error)
 	return out, nil
 }
 
-func findFirst[M any](db *DB, t *table[M], where *Expr[M], opts []QueryOption) (*M, error) {
+func findFirst[M any](db *DB, t *table[M], where *Expr[M], opts []Option[M]) (*M, error) {
 	vs, err := findRows(db, t, where, append(opts, Limit(1)))
 	if err != nil || len(vs) == 0 {
 		return nil, err

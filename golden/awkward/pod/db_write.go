@@ -374,7 +374,7 @@ func deleteReturning[M any](db *DB, t *table[M], where *Expr[M]) ([]*M, error) {
 	if err != nil {
 		return nil, err
 	}
-	return queryRows(db, t, sql, args)
+	return queryRows(db, t, sql, args, nil)
 }
 
 // appendKeyset writes After's condition: the rows past the row's values

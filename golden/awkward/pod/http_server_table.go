@@ -13,6 +13,12 @@ var httpServerTable = newTable(&table[HTTPServer]{
 		{name: `"host_name"`},
 		{name: `"tls_enabled"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "url", col: `"url"`},
+		{key: "hostName", col: `"host_name"`},
+		{key: "tlsEnabled", col: `"tls_enabled"`},
+	},
 	scan:   scanHTTPServer,
 	values: httpServerValues,
 	returning: func(v *HTTPServer, dest []any) []any {
@@ -44,17 +50,17 @@ func (t HTTPServerTable) Upsert(v *HTTPServer, key Column[HTTPServer], more ...C
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t HTTPServerTable) FindByID(id int64, opts ...QueryOption) (*HTTPServer, error) {
+func (t HTTPServerTable) FindByID(id int64, opts ...Option[HTTPServer]) (*HTTPServer, error) {
 	return findByID(t.db, httpServerTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t HTTPServerTable) FindFirst(where *Expr[HTTPServer], opts ...QueryOption) (*HTTPServer, error) {
+func (t HTTPServerTable) FindFirst(where *Expr[HTTPServer], opts ...Option[HTTPServer]) (*HTTPServer, error) {
 	return findFirst(t.db, httpServerTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t HTTPServerTable) Find(where *Expr[HTTPServer], opts ...QueryOption) ([]*HTTPServer, error) {
+func (t HTTPServerTable) Find(where *Expr[HTTPServer], opts ...Option[HTTPServer]) ([]*HTTPServer, error) {
 	return findRows(t.db, httpServerTable, where, opts)
 }
 
@@ -109,9 +115,11 @@ var HTTPServerT = HTTPServerColumns{
 	TLSEnabled: boolColumn[HTTPServer](newCol("http_server", "tls_enabled", false)),
 }
 
-// scanHTTPServer reads the current row, in the column order of selectSQL.
+// scanHTTPServer reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanHTTPServer(r pgx.Rows, v *HTTPServer, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.URL, &v.HostName, &v.TLSEnabled)
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -16,6 +16,15 @@ var initialismsTable = newTable(&table[Initialisms]{
 		{name: `"uuid_value"`},
 		{name: `"ip_address"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "userUrl", col: `"user_url"`},
+		{key: "httpId", col: `"http_id"`},
+		{key: "apiKey", col: `"api_key"`},
+		{key: "jsonData", col: `"json_data"`},
+		{key: "uuidValue", col: `"uuid_value"`},
+		{key: "ipAddress", col: `"ip_address"`},
+	},
 	scan:   scanInitialisms,
 	values: initialismsValues,
 	returning: func(v *Initialisms, dest []any) []any {
@@ -47,17 +56,17 @@ func (t InitialismsTable) Upsert(v *Initialisms, key Column[Initialisms], more .
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t InitialismsTable) FindByID(id int64, opts ...QueryOption) (*Initialisms, error) {
+func (t InitialismsTable) FindByID(id int64, opts ...Option[Initialisms]) (*Initialisms, error) {
 	return findByID(t.db, initialismsTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t InitialismsTable) FindFirst(where *Expr[Initialisms], opts ...QueryOption) (*Initialisms, error) {
+func (t InitialismsTable) FindFirst(where *Expr[Initialisms], opts ...Option[Initialisms]) (*Initialisms, error) {
 	return findFirst(t.db, initialismsTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t InitialismsTable) Find(where *Expr[Initialisms], opts ...QueryOption) ([]*Initialisms, error) {
+func (t InitialismsTable) Find(where *Expr[Initialisms], opts ...Option[Initialisms]) ([]*Initialisms, error) {
 	return findRows(t.db, initialismsTable, where, opts)
 }
 
@@ -118,9 +127,11 @@ var InitialismsT = InitialismsColumns{
 	IPAddress: nullStringColumn[Initialisms](newCol("initialisms", "ip_address", true)),
 }
 
-// scanInitialisms reads the current row, in the column order of selectSQL.
+// scanInitialisms reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanInitialisms(r pgx.Rows, v *Initialisms, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.UserURL, &v.HTTPID, &v.APIKey, &v.JSONData, uuidScan[UUID]{&v.UUIDValue}, &v.IPAddress)
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -12,6 +12,11 @@ var auditEntryTable = newTable(&table[AuditEntry]{
 		{name: `"action"`},
 		{name: `"level"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "action", col: `"action"`},
+		{key: "level", col: `"level"`},
+	},
 	scan:   scanAuditEntry,
 	values: auditEntryValues,
 	returning: func(v *AuditEntry, dest []any) []any {
@@ -43,17 +48,17 @@ func (t AuditEntryTable) Upsert(v *AuditEntry, key Column[AuditEntry], more ...C
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t AuditEntryTable) FindByID(id int64, opts ...QueryOption) (*AuditEntry, error) {
+func (t AuditEntryTable) FindByID(id int64, opts ...Option[AuditEntry]) (*AuditEntry, error) {
 	return findByID(t.db, auditEntryTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t AuditEntryTable) FindFirst(where *Expr[AuditEntry], opts ...QueryOption) (*AuditEntry, error) {
+func (t AuditEntryTable) FindFirst(where *Expr[AuditEntry], opts ...Option[AuditEntry]) (*AuditEntry, error) {
 	return findFirst(t.db, auditEntryTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t AuditEntryTable) Find(where *Expr[AuditEntry], opts ...QueryOption) ([]*AuditEntry, error) {
+func (t AuditEntryTable) Find(where *Expr[AuditEntry], opts ...Option[AuditEntry]) ([]*AuditEntry, error) {
 	return findRows(t.db, auditEntryTable, where, opts)
 }
 
@@ -106,9 +111,11 @@ var AuditEntryT = AuditEntryColumns{
 	Level:  enumColumn[AuditEntry, Secrecy](newCol("audit_entry", "level", false)),
 }
 
-// scanAuditEntry reads the current row, in the column order of selectSQL.
+// scanAuditEntry reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanAuditEntry(r pgx.Rows, v *AuditEntry, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Action, enumScan[Secrecy]{&v.Level})
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -14,6 +14,13 @@ var employeeTable = newTable(&table[Employee]{
 		{name: `"title"`},
 		{name: `"salary"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "name", col: `"name"`},
+		{key: "email", col: `"email"`},
+		{key: "title", col: `"title"`},
+		{key: "salary", col: `"salary"`},
+	},
 	scan:   scanEmployee,
 	values: employeeValues,
 	returning: func(v *Employee, dest []any) []any {
@@ -45,17 +52,17 @@ func (t EmployeeTable) Upsert(v *Employee, key Column[Employee], more ...Column[
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t EmployeeTable) FindByID(id int64, opts ...QueryOption) (*Employee, error) {
+func (t EmployeeTable) FindByID(id int64, opts ...Option[Employee]) (*Employee, error) {
 	return findByID(t.db, employeeTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t EmployeeTable) FindFirst(where *Expr[Employee], opts ...QueryOption) (*Employee, error) {
+func (t EmployeeTable) FindFirst(where *Expr[Employee], opts ...Option[Employee]) (*Employee, error) {
 	return findFirst(t.db, employeeTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t EmployeeTable) Find(where *Expr[Employee], opts ...QueryOption) ([]*Employee, error) {
+func (t EmployeeTable) Find(where *Expr[Employee], opts ...Option[Employee]) ([]*Employee, error) {
 	return findRows(t.db, employeeTable, where, opts)
 }
 
@@ -112,9 +119,11 @@ var EmployeeT = EmployeeColumns{
 	Salary: intColumn[Employee](newCol("employee", "salary", false)),
 }
 
-// scanEmployee reads the current row, in the column order of selectSQL.
+// scanEmployee reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanEmployee(r pgx.Rows, v *Employee, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name, &v.Email, &v.Title, &v.Salary)
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

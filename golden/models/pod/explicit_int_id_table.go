@@ -11,6 +11,10 @@ var explicitIntIDTable = newTable(&table[ExplicitIntID]{
 	insert: []insertColumn{
 		{name: `"name"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "name", col: `"name"`},
+	},
 	scan:   scanExplicitIntID,
 	values: explicitIntIDValues,
 	returning: func(v *ExplicitIntID, dest []any) []any {
@@ -42,17 +46,17 @@ func (t ExplicitIntIDTable) Upsert(v *ExplicitIntID, key Column[ExplicitIntID], 
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t ExplicitIntIDTable) FindByID(id int64, opts ...QueryOption) (*ExplicitIntID, error) {
+func (t ExplicitIntIDTable) FindByID(id int64, opts ...Option[ExplicitIntID]) (*ExplicitIntID, error) {
 	return findByID(t.db, explicitIntIDTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t ExplicitIntIDTable) FindFirst(where *Expr[ExplicitIntID], opts ...QueryOption) (*ExplicitIntID, error) {
+func (t ExplicitIntIDTable) FindFirst(where *Expr[ExplicitIntID], opts ...Option[ExplicitIntID]) (*ExplicitIntID, error) {
 	return findFirst(t.db, explicitIntIDTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t ExplicitIntIDTable) Find(where *Expr[ExplicitIntID], opts ...QueryOption) ([]*ExplicitIntID, error) {
+func (t ExplicitIntIDTable) Find(where *Expr[ExplicitIntID], opts ...Option[ExplicitIntID]) ([]*ExplicitIntID, error) {
 	return findRows(t.db, explicitIntIDTable, where, opts)
 }
 
@@ -103,9 +107,11 @@ var ExplicitIntIDT = ExplicitIntIDColumns{
 	Name: stringColumn[ExplicitIntID](newCol("explicit_int_id", "name", false)),
 }
 
-// scanExplicitIntID reads the current row, in the column order of selectSQL.
+// scanExplicitIntID reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanExplicitIntID(r pgx.Rows, v *ExplicitIntID, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name)
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -12,6 +12,10 @@ var idTypedTable = newTable(&table[IdTyped]{
 		{name: `"name"`},
 		{name: `"id"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "name", col: `"name"`},
+	},
 	scan:   scanIdTyped,
 	values: idTypedValues,
 	returning: func(v *IdTyped, dest []any) []any {
@@ -49,17 +53,17 @@ func (t IdTypedTable) Upsert(v *IdTyped, key Column[IdTyped], more ...Column[IdT
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t IdTypedTable) FindByID(id UUID, opts ...QueryOption) (*IdTyped, error) {
+func (t IdTypedTable) FindByID(id UUID, opts ...Option[IdTyped]) (*IdTyped, error) {
 	return findByID(t.db, idTypedTable, uuidID[UUID]{id}, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t IdTypedTable) FindFirst(where *Expr[IdTyped], opts ...QueryOption) (*IdTyped, error) {
+func (t IdTypedTable) FindFirst(where *Expr[IdTyped], opts ...Option[IdTyped]) (*IdTyped, error) {
 	return findFirst(t.db, idTypedTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t IdTypedTable) Find(where *Expr[IdTyped], opts ...QueryOption) ([]*IdTyped, error) {
+func (t IdTypedTable) Find(where *Expr[IdTyped], opts ...Option[IdTyped]) ([]*IdTyped, error) {
 	return findRows(t.db, idTypedTable, where, opts)
 }
 
@@ -110,9 +114,11 @@ var IdTypedT = IdTypedColumns{
 	Name: stringColumn[IdTyped](newCol("id_typed", "name", false)),
 }
 
-// scanIdTyped reads the current row, in the column order of selectSQL.
+// scanIdTyped reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanIdTyped(r pgx.Rows, v *IdTyped, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], uuidScan[UUID]{&v.ID}, &v.Name)
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -34,6 +34,27 @@ var keyedTable = newTable(&table[Keyed]{
 		{name: `"mood_opt"`},
 		{name: `"rank"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "tags", col: `"tags"`},
+		{key: "scores", col: `"scores"`},
+		{key: "days", col: `"days"`},
+		{key: "refs", col: `"refs"`},
+		{key: "levels", col: `"levels"`},
+		{key: "moods", col: `"moods"`},
+		{key: "byId", col: `"by_id"`},
+		{key: "byLevel", col: `"by_level"`},
+		{key: "byRef", col: `"by_ref"`},
+		{key: "byDay", col: `"by_day"`},
+		{key: "byMood", col: `"by_mood"`},
+		{key: "byName", col: `"by_name"`},
+		{key: "nested", col: `"nested"`},
+		{key: "level", col: `"level"`},
+		{key: "levelOpt", col: `"level_opt"`},
+		{key: "mood", col: `"mood"`},
+		{key: "moodOpt", col: `"mood_opt"`},
+		{key: "rank", col: `"rank"`},
+	},
 	scan:   scanKeyed,
 	values: keyedValues,
 	returning: func(v *Keyed, dest []any) []any {
@@ -65,17 +86,17 @@ func (t KeyedTable) Upsert(v *Keyed, key Column[Keyed], more ...Column[Keyed]) e
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t KeyedTable) FindByID(id int64, opts ...QueryOption) (*Keyed, error) {
+func (t KeyedTable) FindByID(id int64, opts ...Option[Keyed]) (*Keyed, error) {
 	return findByID(t.db, keyedTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t KeyedTable) FindFirst(where *Expr[Keyed], opts ...QueryOption) (*Keyed, error) {
+func (t KeyedTable) FindFirst(where *Expr[Keyed], opts ...Option[Keyed]) (*Keyed, error) {
 	return findFirst(t.db, keyedTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t KeyedTable) Find(where *Expr[Keyed], opts ...QueryOption) ([]*Keyed, error) {
+func (t KeyedTable) Find(where *Expr[Keyed], opts ...Option[Keyed]) ([]*Keyed, error) {
 	return findRows(t.db, keyedTable, where, opts)
 }
 
@@ -160,10 +181,12 @@ var KeyedT = KeyedColumns{
 	Rank:     enumIndexColumn[Keyed, Rank](newCol("keyed", "rank", false)),
 }
 
-// scanKeyed reads the current row, in the column order of selectSQL.
+// scanKeyed reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanKeyed(r pgx.Rows, v *Keyed, sc *scratch) error {
 	j := sc.jsonBufs(13)
 	sc.dest = append(sc.dest[:0], &v.ID, jsonScan{&j[0]}, jsonScan{&j[1]}, jsonScan{&j[2]}, jsonScan{&j[3]}, jsonScan{&j[4]}, jsonScan{&j[5]}, jsonScan{&j[6]}, jsonScan{&j[7]}, jsonScan{&j[8]}, jsonScan{&j[9]}, jsonScan{&j[10]}, jsonScan{&j[11]}, jsonScan{&j[12]}, enumIndexScan[Level]{&v.Level}, nullEnumIndexScan[Level]{&v.LevelOpt}, enumScan[Mood]{&v.Mood}, nullEnumScan[Mood]{&v.MoodOpt}, enumIndexScan[Rank]{&v.Rank})
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

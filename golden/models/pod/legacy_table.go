@@ -12,6 +12,11 @@ var legacyTable = newTable(&table[Legacy]{
 		{name: `"legacy_code"`},
 		{name: `"note"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "code", col: `"legacy_code"`},
+		{key: "note", col: `"note"`},
+	},
 	scan:   scanLegacy,
 	values: legacyValues,
 	returning: func(v *Legacy, dest []any) []any {
@@ -43,17 +48,17 @@ func (t LegacyTable) Upsert(v *Legacy, key Column[Legacy], more ...Column[Legacy
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t LegacyTable) FindByID(id int64, opts ...QueryOption) (*Legacy, error) {
+func (t LegacyTable) FindByID(id int64, opts ...Option[Legacy]) (*Legacy, error) {
 	return findByID(t.db, legacyTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t LegacyTable) FindFirst(where *Expr[Legacy], opts ...QueryOption) (*Legacy, error) {
+func (t LegacyTable) FindFirst(where *Expr[Legacy], opts ...Option[Legacy]) (*Legacy, error) {
 	return findFirst(t.db, legacyTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t LegacyTable) Find(where *Expr[Legacy], opts ...QueryOption) ([]*Legacy, error) {
+func (t LegacyTable) Find(where *Expr[Legacy], opts ...Option[Legacy]) ([]*Legacy, error) {
 	return findRows(t.db, legacyTable, where, opts)
 }
 
@@ -106,9 +111,11 @@ var LegacyT = LegacyColumns{
 	Note: nullStringColumn[Legacy](newCol("legacy_row", "note", true)),
 }
 
-// scanLegacy reads the current row, in the column order of selectSQL.
+// scanLegacy reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanLegacy(r pgx.Rows, v *Legacy, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Code, &v.Note)
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

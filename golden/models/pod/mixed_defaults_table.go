@@ -13,6 +13,12 @@ var mixedDefaultsTable = newTable(&table[MixedDefaults]{
 		{name: `"split"`},
 		{name: `"old"`, cast: "bigint", def: `7`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "both", col: `"both"`},
+		{key: "split", col: `"split"`},
+		{key: "old", col: `"old"`},
+	},
 	scan:   scanMixedDefaults,
 	values: mixedDefaultsValues,
 	returning: func(v *MixedDefaults, dest []any) []any {
@@ -44,17 +50,17 @@ func (t MixedDefaultsTable) Upsert(v *MixedDefaults, key Column[MixedDefaults], 
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t MixedDefaultsTable) FindByID(id int64, opts ...QueryOption) (*MixedDefaults, error) {
+func (t MixedDefaultsTable) FindByID(id int64, opts ...Option[MixedDefaults]) (*MixedDefaults, error) {
 	return findByID(t.db, mixedDefaultsTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t MixedDefaultsTable) FindFirst(where *Expr[MixedDefaults], opts ...QueryOption) (*MixedDefaults, error) {
+func (t MixedDefaultsTable) FindFirst(where *Expr[MixedDefaults], opts ...Option[MixedDefaults]) (*MixedDefaults, error) {
 	return findFirst(t.db, mixedDefaultsTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t MixedDefaultsTable) Find(where *Expr[MixedDefaults], opts ...QueryOption) ([]*MixedDefaults, error) {
+func (t MixedDefaultsTable) Find(where *Expr[MixedDefaults], opts ...Option[MixedDefaults]) ([]*MixedDefaults, error) {
 	return findRows(t.db, mixedDefaultsTable, where, opts)
 }
 
@@ -109,9 +115,11 @@ var MixedDefaultsT = MixedDefaultsColumns{
 	Old:   nullIntColumn[MixedDefaults](newCol("mixed_defaults", "old", true)),
 }
 
-// scanMixedDefaults reads the current row, in the column order of selectSQL.
+// scanMixedDefaults reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanMixedDefaults(r pgx.Rows, v *MixedDefaults, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Both, &v.Split, &v.Old)
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

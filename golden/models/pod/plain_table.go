@@ -11,6 +11,10 @@ var plainTable = newTable(&table[Plain]{
 	insert: []insertColumn{
 		{name: `"name"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "name", col: `"name"`},
+	},
 	scan:   scanPlain,
 	values: plainValues,
 	returning: func(v *Plain, dest []any) []any {
@@ -42,17 +46,17 @@ func (t PlainTable) Upsert(v *Plain, key Column[Plain], more ...Column[Plain]) e
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t PlainTable) FindByID(id int64, opts ...QueryOption) (*Plain, error) {
+func (t PlainTable) FindByID(id int64, opts ...Option[Plain]) (*Plain, error) {
 	return findByID(t.db, plainTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t PlainTable) FindFirst(where *Expr[Plain], opts ...QueryOption) (*Plain, error) {
+func (t PlainTable) FindFirst(where *Expr[Plain], opts ...Option[Plain]) (*Plain, error) {
 	return findFirst(t.db, plainTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t PlainTable) Find(where *Expr[Plain], opts ...QueryOption) ([]*Plain, error) {
+func (t PlainTable) Find(where *Expr[Plain], opts ...Option[Plain]) ([]*Plain, error) {
 	return findRows(t.db, plainTable, where, opts)
 }
 
@@ -103,9 +107,11 @@ var PlainT = PlainColumns{
 	Name: stringColumn[Plain](newCol("plain", "name", false)),
 }
 
-// scanPlain reads the current row, in the column order of selectSQL.
+// scanPlain reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanPlain(r pgx.Rows, v *Plain, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name)
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -13,6 +13,12 @@ var renamedTable = newTable(&table[Renamed]{
 		{name: `"MixedCase"`},
 		{name: `"plain_field"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "userName", col: `"login"`},
+		{key: "mixedCase", col: `"MixedCase"`},
+		{key: "plainField", col: `"plain_field"`},
+	},
 	scan:   scanRenamed,
 	values: renamedValues,
 	returning: func(v *Renamed, dest []any) []any {
@@ -44,17 +50,17 @@ func (t RenamedTable) Upsert(v *Renamed, key Column[Renamed], more ...Column[Ren
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t RenamedTable) FindByID(id int64, opts ...QueryOption) (*Renamed, error) {
+func (t RenamedTable) FindByID(id int64, opts ...Option[Renamed]) (*Renamed, error) {
 	return findByID(t.db, renamedTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t RenamedTable) FindFirst(where *Expr[Renamed], opts ...QueryOption) (*Renamed, error) {
+func (t RenamedTable) FindFirst(where *Expr[Renamed], opts ...Option[Renamed]) (*Renamed, error) {
 	return findFirst(t.db, renamedTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t RenamedTable) Find(where *Expr[Renamed], opts ...QueryOption) ([]*Renamed, error) {
+func (t RenamedTable) Find(where *Expr[Renamed], opts ...Option[Renamed]) ([]*Renamed, error) {
 	return findRows(t.db, renamedTable, where, opts)
 }
 
@@ -109,9 +115,11 @@ var RenamedT = RenamedColumns{
 	PlainField: boolColumn[Renamed](newCol("renamed", "plain_field", false)),
 }
 
-// scanRenamed reads the current row, in the column order of selectSQL.
+// scanRenamed reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanRenamed(r pgx.Rows, v *Renamed, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.UserName, &v.MixedCase, &v.PlainField)
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -13,6 +13,11 @@ var scratchTable = newTable(&table[Scratch]{
 		{name: `"secret"`},
 		{name: `"note"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "label", col: `"label"`},
+		{key: "note", col: `"note"`},
+	},
 	scan:   scanScratch,
 	values: scratchValues,
 	returning: func(v *Scratch, dest []any) []any {
@@ -44,17 +49,17 @@ func (t ScratchTable) Upsert(v *Scratch, key Column[Scratch], more ...Column[Scr
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t ScratchTable) FindByID(id int64, opts ...QueryOption) (*Scratch, error) {
+func (t ScratchTable) FindByID(id int64, opts ...Option[Scratch]) (*Scratch, error) {
 	return findByID(t.db, scratchTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t ScratchTable) FindFirst(where *Expr[Scratch], opts ...QueryOption) (*Scratch, error) {
+func (t ScratchTable) FindFirst(where *Expr[Scratch], opts ...Option[Scratch]) (*Scratch, error) {
 	return findFirst(t.db, scratchTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t ScratchTable) Find(where *Expr[Scratch], opts ...QueryOption) ([]*Scratch, error) {
+func (t ScratchTable) Find(where *Expr[Scratch], opts ...Option[Scratch]) ([]*Scratch, error) {
 	return findRows(t.db, scratchTable, where, opts)
 }
 
@@ -109,10 +114,12 @@ var ScratchT = ScratchColumns{
 	Note:   jsonColumn[Scratch](newCol("scratch", "note", false)),
 }
 
-// scanScratch reads the current row, in the column order of selectSQL.
+// scanScratch reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanScratch(r pgx.Rows, v *Scratch, sc *scratch) error {
 	j := sc.jsonBufs(1)
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Label, &v.Secret, jsonScan{&j[0]})
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

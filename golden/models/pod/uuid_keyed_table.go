@@ -13,6 +13,11 @@ var uuidKeyedTable = newTable(&table[UuidKeyed]{
 		{name: `"score"`, cast: "bigint", def: `10`},
 		{name: `"id"`, cast: "uuid", def: `gen_random_uuid()`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "name", col: `"name"`},
+		{key: "score", col: `"score"`},
+	},
 	scan:   scanUuidKeyed,
 	values: uuidKeyedValues,
 	returning: func(v *UuidKeyed, dest []any) []any {
@@ -45,17 +50,17 @@ func (t UuidKeyedTable) Upsert(v *UuidKeyed, key Column[UuidKeyed], more ...Colu
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t UuidKeyedTable) FindByID(id UUID, opts ...QueryOption) (*UuidKeyed, error) {
+func (t UuidKeyedTable) FindByID(id UUID, opts ...Option[UuidKeyed]) (*UuidKeyed, error) {
 	return findByID(t.db, uuidKeyedTable, uuidID[UUID]{id}, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t UuidKeyedTable) FindFirst(where *Expr[UuidKeyed], opts ...QueryOption) (*UuidKeyed, error) {
+func (t UuidKeyedTable) FindFirst(where *Expr[UuidKeyed], opts ...Option[UuidKeyed]) (*UuidKeyed, error) {
 	return findFirst(t.db, uuidKeyedTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t UuidKeyedTable) Find(where *Expr[UuidKeyed], opts ...QueryOption) ([]*UuidKeyed, error) {
+func (t UuidKeyedTable) Find(where *Expr[UuidKeyed], opts ...Option[UuidKeyed]) ([]*UuidKeyed, error) {
 	return findRows(t.db, uuidKeyedTable, where, opts)
 }
 
@@ -108,9 +113,11 @@ var UuidKeyedT = UuidKeyedColumns{
 	Score: nullIntColumn[UuidKeyed](newCol("uuid_keyed", "score", true)),
 }
 
-// scanUuidKeyed reads the current row, in the column order of selectSQL.
+// scanUuidKeyed reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanUuidKeyed(r pgx.Rows, v *UuidKeyed, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], uuidScan[UUID]{&v.ID}, &v.Name, &v.Score)
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -12,6 +12,10 @@ var uuidModelKeyedTable = newTable(&table[UuidModelKeyed]{
 		{name: `"name"`},
 		{name: `"id"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "name", col: `"name"`},
+	},
 	scan:   scanUuidModelKeyed,
 	values: uuidModelKeyedValues,
 	returning: func(v *UuidModelKeyed, dest []any) []any {
@@ -49,17 +53,17 @@ func (t UuidModelKeyedTable) Upsert(v *UuidModelKeyed, key Column[UuidModelKeyed
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t UuidModelKeyedTable) FindByID(id UUID, opts ...QueryOption) (*UuidModelKeyed, error) {
+func (t UuidModelKeyedTable) FindByID(id UUID, opts ...Option[UuidModelKeyed]) (*UuidModelKeyed, error) {
 	return findByID(t.db, uuidModelKeyedTable, uuidID[UUID]{id}, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t UuidModelKeyedTable) FindFirst(where *Expr[UuidModelKeyed], opts ...QueryOption) (*UuidModelKeyed, error) {
+func (t UuidModelKeyedTable) FindFirst(where *Expr[UuidModelKeyed], opts ...Option[UuidModelKeyed]) (*UuidModelKeyed, error) {
 	return findFirst(t.db, uuidModelKeyedTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t UuidModelKeyedTable) Find(where *Expr[UuidModelKeyed], opts ...QueryOption) ([]*UuidModelKeyed, error) {
+func (t UuidModelKeyedTable) Find(where *Expr[UuidModelKeyed], opts ...Option[UuidModelKeyed]) ([]*UuidModelKeyed, error) {
 	return findRows(t.db, uuidModelKeyedTable, where, opts)
 }
 
@@ -110,9 +114,11 @@ var UuidModelKeyedT = UuidModelKeyedColumns{
 	Name: stringColumn[UuidModelKeyed](newCol("uuid_model_keyed", "name", false)),
 }
 
-// scanUuidModelKeyed reads the current row, in the column order of selectSQL.
+// scanUuidModelKeyed reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanUuidModelKeyed(r pgx.Rows, v *UuidModelKeyed, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], uuidScan[UUID]{&v.ID}, &v.Name)
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

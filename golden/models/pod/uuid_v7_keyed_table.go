@@ -12,6 +12,10 @@ var uuidV7KeyedTable = newTable(&table[UuidV7Keyed]{
 		{name: `"name"`},
 		{name: `"id"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "name", col: `"name"`},
+	},
 	scan:   scanUuidV7Keyed,
 	values: uuidV7KeyedValues,
 	returning: func(v *UuidV7Keyed, dest []any) []any {
@@ -49,17 +53,17 @@ func (t UuidV7KeyedTable) Upsert(v *UuidV7Keyed, key Column[UuidV7Keyed], more .
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t UuidV7KeyedTable) FindByID(id UUID, opts ...QueryOption) (*UuidV7Keyed, error) {
+func (t UuidV7KeyedTable) FindByID(id UUID, opts ...Option[UuidV7Keyed]) (*UuidV7Keyed, error) {
 	return findByID(t.db, uuidV7KeyedTable, uuidID[UUID]{id}, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t UuidV7KeyedTable) FindFirst(where *Expr[UuidV7Keyed], opts ...QueryOption) (*UuidV7Keyed, error) {
+func (t UuidV7KeyedTable) FindFirst(where *Expr[UuidV7Keyed], opts ...Option[UuidV7Keyed]) (*UuidV7Keyed, error) {
 	return findFirst(t.db, uuidV7KeyedTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t UuidV7KeyedTable) Find(where *Expr[UuidV7Keyed], opts ...QueryOption) ([]*UuidV7Keyed, error) {
+func (t UuidV7KeyedTable) Find(where *Expr[UuidV7Keyed], opts ...Option[UuidV7Keyed]) ([]*UuidV7Keyed, error) {
 	return findRows(t.db, uuidV7KeyedTable, where, opts)
 }
 
@@ -110,9 +114,11 @@ var UuidV7KeyedT = UuidV7KeyedColumns{
 	Name: stringColumn[UuidV7Keyed](newCol("uuid_v7_keyed", "name", false)),
 }
 
-// scanUuidV7Keyed reads the current row, in the column order of selectSQL.
+// scanUuidV7Keyed reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanUuidV7Keyed(r pgx.Rows, v *UuidV7Keyed, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], uuidScan[UUID]{&v.ID}, &v.Name)
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -12,6 +12,11 @@ var withEmptyTable = newTable(&table[WithEmpty]{
 		{name: `"nothing"`},
 		{name: `"many"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "nothing", col: `"nothing"`},
+		{key: "many", col: `"many"`},
+	},
 	scan:   scanWithEmpty,
 	values: withEmptyValues,
 	returning: func(v *WithEmpty, dest []any) []any {
@@ -43,17 +48,17 @@ func (t WithEmptyTable) Upsert(v *WithEmpty, key Column[WithEmpty], more ...Colu
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t WithEmptyTable) FindByID(id int64, opts ...QueryOption) (*WithEmpty, error) {
+func (t WithEmptyTable) FindByID(id int64, opts ...Option[WithEmpty]) (*WithEmpty, error) {
 	return findByID(t.db, withEmptyTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t WithEmptyTable) FindFirst(where *Expr[WithEmpty], opts ...QueryOption) (*WithEmpty, error) {
+func (t WithEmptyTable) FindFirst(where *Expr[WithEmpty], opts ...Option[WithEmpty]) (*WithEmpty, error) {
 	return findFirst(t.db, withEmptyTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t WithEmptyTable) Find(where *Expr[WithEmpty], opts ...QueryOption) ([]*WithEmpty, error) {
+func (t WithEmptyTable) Find(where *Expr[WithEmpty], opts ...Option[WithEmpty]) ([]*WithEmpty, error) {
 	return findRows(t.db, withEmptyTable, where, opts)
 }
 
@@ -106,10 +111,12 @@ var WithEmptyT = WithEmptyColumns{
 	Many:    nullJSONColumn[WithEmpty](newCol("with_empty", "many", true)),
 }
 
-// scanWithEmpty reads the current row, in the column order of selectSQL.
+// scanWithEmpty reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanWithEmpty(r pgx.Rows, v *WithEmpty, sc *scratch) error {
 	j := sc.jsonBufs(2)
 	sc.dest = append(sc.dest[:0], &v.ID, jsonScan{&j[0]}, jsonScan{&j[1]})
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -2,18 +2,48 @@
 
 package client
 
+import (
+	"math/big"
+	"time"
+)
+
 // Label has a UUID id, so a key to it is a UuidValue.
 type Label struct {
 	ID   UUID
 	Name string
+	// Kinds whose column is not their wire form: includes convert them.
+	Since *time.Time
+	Logo  []byte
+	Rank  *big.Int
 }
 
 // AppendJSON appends the JSON object of v to b.
 func (v *Label) AppendJSON(b []byte) ([]byte, error) {
+	var err error
 	b = append(b, `{"id":`...)
 	b = AppendJSONUUID(b, v.ID)
 	b = append(b, `,"name":`...)
 	b = AppendJSONString(b, v.Name)
+	b = append(b, `,"since":`...)
+	if v.Since == nil {
+		b = append(b, "null"...)
+	} else {
+		if b, err = AppendJSONTime(b, *v.Since); err != nil {
+			return b, JSONFieldError(err, "field", "since")
+		}
+	}
+	b = append(b, `,"logo":`...)
+	if v.Logo == nil {
+		b = append(b, "null"...)
+	} else {
+		b = AppendJSONBytes(b, v.Logo)
+	}
+	b = append(b, `,"rank":`...)
+	if v.Rank == nil {
+		b = append(b, "null"...)
+	} else {
+		b = AppendJSONBigInt(b, v.Rank)
+	}
 	return append(b, '}'), nil
 }
 
@@ -43,6 +73,33 @@ func (v *Label) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "name")
 			}
 			seen[0] = true
+		case "since":
+			if d.Null() {
+				v.Since = nil
+			} else {
+				if v.Since == nil {
+					v.Since = NewJSONValue[time.Time](d)
+				}
+				if err := d.Time(v.Since); err != nil {
+					return JSONFieldError(err, "field", "since")
+				}
+			}
+		case "logo":
+			if d.Null() {
+				v.Logo = nil
+			} else {
+				if err := d.Bytes(&v.Logo); err != nil {
+					return JSONFieldError(err, "field", "logo")
+				}
+			}
+		case "rank":
+			if d.Null() {
+				v.Rank = nil
+			} else {
+				if err := d.BigInt(&v.Rank); err != nil {
+					return JSONFieldError(err, "field", "rank")
+				}
+			}
 		default:
 			if err := d.Skip(); err != nil {
 				return err

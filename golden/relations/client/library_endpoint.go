@@ -2,7 +2,10 @@
 
 package client
 
-import "context"
+import (
+	"context"
+	"strconv"
+)
 
 // LibraryEndpoint calls the server's "library" endpoint; use it as Client.Library.
 type LibraryEndpoint struct {
@@ -26,6 +29,34 @@ func (ep *LibraryEndpoint) AddBook(ctx context.Context, b Book) (Book, error) {
 		d := NewJSONDecoder(data)
 		if err := r.DecodeJSON(d); err != nil {
 			return err
+		}
+		return d.End()
+	})
+	return r, err
+}
+
+// AuthorWithBooks returns the author with id and their books, longest
+// first, each with its label, read once through the Global cache (the
+// cached copy carries the included rows): POST /library/authorWithBooks.
+//
+// It calls POST /library/authorWithBooks.
+func (ep *LibraryEndpoint) AuthorWithBooks(ctx context.Context, id int64) (*Author, error) {
+	var r *Author
+	err := ep.c.call(ctx, "library/authorWithBooks", func(b []byte) ([]byte, error) {
+		b = append(b, `{"id":`...)
+		b = strconv.AppendInt(b, id, 10)
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if d.Null() {
+			r = nil
+		} else {
+			if r == nil {
+				r = NewJSONValue[Author](d)
+			}
+			if err := r.DecodeJSON(d); err != nil {
+				return err
+			}
 		}
 		return d.End()
 	})

@@ -11,6 +11,10 @@ var authorTable = newTable(&table[Author]{
 	insert: []insertColumn{
 		{name: `"name"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "name", col: `"name"`},
+	},
 	scan:   scanAuthor,
 	values: authorValues,
 	returning: func(v *Author, dest []any) []any {
@@ -42,17 +46,17 @@ func (t AuthorTable) Upsert(v *Author, key Column[Author], more ...Column[Author
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t AuthorTable) FindByID(id int64, opts ...QueryOption) (*Author, error) {
+func (t AuthorTable) FindByID(id int64, opts ...Option[Author]) (*Author, error) {
 	return findByID(t.db, authorTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t AuthorTable) FindFirst(where *Expr[Author], opts ...QueryOption) (*Author, error) {
+func (t AuthorTable) FindFirst(where *Expr[Author], opts ...Option[Author]) (*Author, error) {
 	return findFirst(t.db, authorTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t AuthorTable) Find(where *Expr[Author], opts ...QueryOption) ([]*Author, error) {
+func (t AuthorTable) Find(where *Expr[Author], opts ...Option[Author]) ([]*Author, error) {
 	return findRows(t.db, authorTable, where, opts)
 }
 
@@ -91,21 +95,67 @@ func (t AuthorTable) Count(where *Expr[Author]) (int64, error) {
 	return countRows(t.db, authorTable, where)
 }
 
+// AttachBooks makes rs books of v: it sets their AuthorID to v.ID, in Go and in one UPDATE.
+func (t AuthorTable) AttachBooks(v *Author, rs ...*Book) error {
+	if v == nil {
+		return errorf("nil row")
+	}
+	ids := make([]int64, 0, len(rs))
+	for _, r := range rs {
+		if r == nil {
+			return errorf("nil row")
+		}
+		ids = append(ids, r.ID)
+	}
+	if _, err := updateWhere(t.db, bookTable, BookT.ID.InSet(ids...), []Assignment[Book]{BookT.AuthorID.Set(v.ID)}); err != nil {
+		return err
+	}
+	for _, r := range rs {
+		r.AuthorID = v.ID
+	}
+	return nil
+}
+
+// AttachProfile makes r the profile of v: it sets r.AuthorID to the other's ID, stores that column, and sets v.Profile.
+func (t AuthorTable) AttachProfile(v *Author, r *Profile) error {
+	if v == nil || r == nil {
+		return errorf("AttachProfile: nil row")
+	}
+	r.AuthorID = v.ID
+	if err := updateColumns(t.db, profileTable, r, []Column[Profile]{ProfileT.AuthorID}); err != nil {
+		return err
+	}
+	v.Profile = r
+	return nil
+}
+
 // AuthorColumns are the columns of table "author", for queries on it (pod.AuthorT).
 type AuthorColumns struct {
 	ID   IntColumn[Author]
 	Name StringColumn[Author]
+	// The relation "books": includes and filters.
+	Books ListRelation[Author, Book]
+	// The relation "profile": includes and filters.
+	Profile ObjectRelation[Author, Profile]
 }
 
 // AuthorT is the table descriptor of Author: its columns make the conditions and orders of s.DB.Author queries.
 var AuthorT = AuthorColumns{
 	ID:   intColumn[Author](newCol("author", "id", false)),
 	Name: stringColumn[Author](newCol("author", "name", false)),
+	Books: listRelation[Author, Book](bookTable, `"author_id"`, `"id"`, `"author"`, "books", (*Book).DecodeJSON, func(v *Author) *[]Book {
+		return &v.Books
+	}),
+	Profile: objectRelation[Author, Profile](profileTable, `"author_id"`, `"id"`, `"author"`, "profile", (*Profile).DecodeJSON, func(v *Author) **Profile {
+		return &v.Profile
+	}),
 }
 
-// scanAuthor reads the current row, in the column order of selectSQL.
+// scanAuthor reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanAuthor(r pgx.Rows, v *Author, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name)
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -15,6 +15,14 @@ var bookTable = newTable(&table[Book]{
 		{name: `"editor_id"`},
 		{name: `"label_id"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "title", col: `"title"`},
+		{key: "pages", col: `"pages"`},
+		{key: "authorId", col: `"author_id"`},
+		{key: "editorId", col: `"editor_id"`},
+		{key: "labelId", col: `"label_id"`},
+	},
 	scan:   scanBook,
 	values: bookValues,
 	returning: func(v *Book, dest []any) []any {
@@ -46,17 +54,17 @@ func (t BookTable) Upsert(v *Book, key Column[Book], more ...Column[Book]) error
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t BookTable) FindByID(id int64, opts ...QueryOption) (*Book, error) {
+func (t BookTable) FindByID(id int64, opts ...Option[Book]) (*Book, error) {
 	return findByID(t.db, bookTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t BookTable) FindFirst(where *Expr[Book], opts ...QueryOption) (*Book, error) {
+func (t BookTable) FindFirst(where *Expr[Book], opts ...Option[Book]) (*Book, error) {
 	return findFirst(t.db, bookTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t BookTable) Find(where *Expr[Book], opts ...QueryOption) ([]*Book, error) {
+func (t BookTable) Find(where *Expr[Book], opts ...Option[Book]) ([]*Book, error) {
 	return findRows(t.db, bookTable, where, opts)
 }
 
@@ -95,6 +103,71 @@ func (t BookTable) Count(where *Expr[Book]) (int64, error) {
 	return countRows(t.db, bookTable, where)
 }
 
+// AttachAuthor makes r the author of v: it sets v.AuthorID to the other's ID, stores that column, and sets v.Author.
+func (t BookTable) AttachAuthor(v *Book, r *Author) error {
+	if v == nil || r == nil {
+		return errorf("AttachAuthor: nil row")
+	}
+	v.AuthorID = r.ID
+	if err := updateColumns(t.db, bookTable, v, []Column[Book]{BookT.AuthorID}); err != nil {
+		return err
+	}
+	v.Author = r
+	return nil
+}
+
+// AttachEditor makes r the editor of v: it sets v.EditorID to the other's ID, stores that column, and sets v.Editor.
+func (t BookTable) AttachEditor(v *Book, r *Editor) error {
+	if v == nil || r == nil {
+		return errorf("AttachEditor: nil row")
+	}
+	v.EditorID = defaultPtr(r.ID)
+	if err := updateColumns(t.db, bookTable, v, []Column[Book]{BookT.EditorID}); err != nil {
+		return err
+	}
+	v.Editor = r
+	return nil
+}
+
+// DetachEditor clears the editor of v: it sets v.EditorID to nil, stores that column, and sets v.Editor to nil.
+func (t BookTable) DetachEditor(v *Book) error {
+	if v == nil {
+		return errorf("DetachEditor: nil row")
+	}
+	v.EditorID = nil
+	if err := updateColumns(t.db, bookTable, v, []Column[Book]{BookT.EditorID}); err != nil {
+		return err
+	}
+	v.Editor = nil
+	return nil
+}
+
+// AttachLabel makes r the label of v: it sets v.LabelID to the other's ID, stores that column, and sets v.Label.
+func (t BookTable) AttachLabel(v *Book, r *Label) error {
+	if v == nil || r == nil {
+		return errorf("AttachLabel: nil row")
+	}
+	v.LabelID = defaultPtr(r.ID)
+	if err := updateColumns(t.db, bookTable, v, []Column[Book]{BookT.LabelID}); err != nil {
+		return err
+	}
+	v.Label = r
+	return nil
+}
+
+// DetachLabel clears the label of v: it sets v.LabelID to nil, stores that column, and sets v.Label to nil.
+func (t BookTable) DetachLabel(v *Book) error {
+	if v == nil {
+		return errorf("DetachLabel: nil row")
+	}
+	v.LabelID = nil
+	if err := updateColumns(t.db, bookTable, v, []Column[Book]{BookT.LabelID}); err != nil {
+		return err
+	}
+	v.Label = nil
+	return nil
+}
+
 // BookColumns are the columns of table "book", for queries on it (pod.BookT).
 type BookColumns struct {
 	ID       IntColumn[Book]
@@ -103,6 +176,12 @@ type BookColumns struct {
 	AuthorID IntColumn[Book]
 	EditorID NullIntColumn[Book]
 	LabelID  NullUUIDColumn[Book, UUID]
+	// The relation "author": includes and filters.
+	Author ObjectRelation[Book, Author]
+	// The relation "editor": includes and filters.
+	Editor ObjectRelation[Book, Editor]
+	// The relation "label": includes and filters.
+	Label ObjectRelation[Book, Label]
 }
 
 // BookT is the table descriptor of Book: its columns make the conditions and orders of s.DB.Book queries.
@@ -113,11 +192,22 @@ var BookT = BookColumns{
 	AuthorID: intColumn[Book](newCol("book", "author_id", false)),
 	EditorID: nullIntColumn[Book](newCol("book", "editor_id", true)),
 	LabelID:  nullUUIDColumn[Book, UUID](newCol("book", "label_id", true)),
+	Author: objectRelation[Book, Author](authorTable, `"id"`, `"author_id"`, `"book"`, "author", (*Author).DecodeJSON, func(v *Book) **Author {
+		return &v.Author
+	}),
+	Editor: objectRelation[Book, Editor](editorTable, `"id"`, `"editor_id"`, `"book"`, "editor", (*Editor).DecodeJSON, func(v *Book) **Editor {
+		return &v.Editor
+	}),
+	Label: objectRelation[Book, Label](labelTable, `"id"`, `"label_id"`, `"book"`, "label", (*Label).DecodeJSON, func(v *Book) **Label {
+		return &v.Label
+	}),
 }
 
-// scanBook reads the current row, in the column order of selectSQL.
+// scanBook reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanBook(r pgx.Rows, v *Book, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Title, &v.Pages, &v.AuthorID, &v.EditorID, nullUUIDScan[UUID]{&v.LabelID})
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@
 package pod
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 )
@@ -197,6 +198,12 @@ func (v *Label) cacheCopy() any {
 // deepCopy sets *dst to a copy of v that shares no memory with it.
 func (v *Label) deepCopy(dst *Label) {
 	*dst = *v
+	if v.Since != nil {
+		p := *v.Since
+		dst.Since = &p
+	}
+	dst.Logo = bytes.Clone(v.Logo)
+	dst.Rank = cloneBigInt(v.Rank)
 }
 
 // cacheClass is the class name the Global cache stores with the value, "" for nil.

@@ -11,6 +11,10 @@ var courseTable = newTable(&table[Course]{
 	insert: []insertColumn{
 		{name: `"title"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "title", col: `"title"`},
+	},
 	scan:   scanCourse,
 	values: courseValues,
 	returning: func(v *Course, dest []any) []any {
@@ -42,17 +46,17 @@ func (t CourseTable) Upsert(v *Course, key Column[Course], more ...Column[Course
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t CourseTable) FindByID(id int64, opts ...QueryOption) (*Course, error) {
+func (t CourseTable) FindByID(id int64, opts ...Option[Course]) (*Course, error) {
 	return findByID(t.db, courseTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t CourseTable) FindFirst(where *Expr[Course], opts ...QueryOption) (*Course, error) {
+func (t CourseTable) FindFirst(where *Expr[Course], opts ...Option[Course]) (*Course, error) {
 	return findFirst(t.db, courseTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t CourseTable) Find(where *Expr[Course], opts ...QueryOption) ([]*Course, error) {
+func (t CourseTable) Find(where *Expr[Course], opts ...Option[Course]) ([]*Course, error) {
 	return findRows(t.db, courseTable, where, opts)
 }
 
@@ -91,21 +95,49 @@ func (t CourseTable) Count(where *Expr[Course]) (int64, error) {
 	return countRows(t.db, courseTable, where)
 }
 
+// AttachEnrollments makes rs enrollments of v: it sets their CourseID to v.ID, in Go and in one UPDATE.
+func (t CourseTable) AttachEnrollments(v *Course, rs ...*Enrollment) error {
+	if v == nil {
+		return errorf("nil row")
+	}
+	ids := make([]int64, 0, len(rs))
+	for _, r := range rs {
+		if r == nil {
+			return errorf("nil row")
+		}
+		ids = append(ids, r.ID)
+	}
+	if _, err := updateWhere(t.db, enrollmentTable, EnrollmentT.ID.InSet(ids...), []Assignment[Enrollment]{EnrollmentT.CourseID.Set(v.ID)}); err != nil {
+		return err
+	}
+	for _, r := range rs {
+		r.CourseID = v.ID
+	}
+	return nil
+}
+
 // CourseColumns are the columns of table "course", for queries on it (pod.CourseT).
 type CourseColumns struct {
 	ID    IntColumn[Course]
 	Title StringColumn[Course]
+	// The relation "enrollments": includes and filters.
+	Enrollments ListRelation[Course, Enrollment]
 }
 
 // CourseT is the table descriptor of Course: its columns make the conditions and orders of s.DB.Course queries.
 var CourseT = CourseColumns{
 	ID:    intColumn[Course](newCol("course", "id", false)),
 	Title: stringColumn[Course](newCol("course", "title", false)),
+	Enrollments: listRelation[Course, Enrollment](enrollmentTable, `"course_id"`, `"id"`, `"course"`, "enrollments", (*Enrollment).DecodeJSON, func(v *Course) *[]Enrollment {
+		return &v.Enrollments
+	}),
 }
 
-// scanCourse reads the current row, in the column order of selectSQL.
+// scanCourse reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanCourse(r pgx.Rows, v *Course, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Title)
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

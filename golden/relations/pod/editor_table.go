@@ -11,6 +11,10 @@ var editorTable = newTable(&table[Editor]{
 	insert: []insertColumn{
 		{name: `"name"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "name", col: `"name"`},
+	},
 	scan:   scanEditor,
 	values: editorValues,
 	returning: func(v *Editor, dest []any) []any {
@@ -42,17 +46,17 @@ func (t EditorTable) Upsert(v *Editor, key Column[Editor], more ...Column[Editor
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t EditorTable) FindByID(id int64, opts ...QueryOption) (*Editor, error) {
+func (t EditorTable) FindByID(id int64, opts ...Option[Editor]) (*Editor, error) {
 	return findByID(t.db, editorTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t EditorTable) FindFirst(where *Expr[Editor], opts ...QueryOption) (*Editor, error) {
+func (t EditorTable) FindFirst(where *Expr[Editor], opts ...Option[Editor]) (*Editor, error) {
 	return findFirst(t.db, editorTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t EditorTable) Find(where *Expr[Editor], opts ...QueryOption) ([]*Editor, error) {
+func (t EditorTable) Find(where *Expr[Editor], opts ...Option[Editor]) ([]*Editor, error) {
 	return findRows(t.db, editorTable, where, opts)
 }
 
@@ -91,21 +95,72 @@ func (t EditorTable) Count(where *Expr[Editor]) (int64, error) {
 	return countRows(t.db, editorTable, where)
 }
 
+// AttachBooks makes rs books of v: it sets their EditorID to v.ID, in Go and in one UPDATE.
+func (t EditorTable) AttachBooks(v *Editor, rs ...*Book) error {
+	if v == nil {
+		return errorf("nil row")
+	}
+	ids := make([]int64, 0, len(rs))
+	for _, r := range rs {
+		if r == nil {
+			return errorf("nil row")
+		}
+		ids = append(ids, r.ID)
+	}
+	if _, err := updateWhere(t.db, bookTable, BookT.ID.InSet(ids...), []Assignment[Book]{BookT.EditorID.Set(v.ID)}); err != nil {
+		return err
+	}
+	for _, r := range rs {
+		r.EditorID = defaultPtr(v.ID)
+	}
+	return nil
+}
+
+// DetachBooks takes rs out of the books of v: those of them whose EditorID is v.ID get nil, in Go and in one UPDATE.
+func (t EditorTable) DetachBooks(v *Editor, rs ...*Book) error {
+	if v == nil {
+		return errorf("nil row")
+	}
+	ids := make([]int64, 0, len(rs))
+	for _, r := range rs {
+		if r == nil {
+			return errorf("nil row")
+		}
+		ids = append(ids, r.ID)
+	}
+	if _, err := updateWhere(t.db, bookTable, BookT.ID.InSet(ids...).And(BookT.EditorID.Equals(v.ID)), []Assignment[Book]{BookT.EditorID.SetNull()}); err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if r.EditorID != nil && *r.EditorID == v.ID {
+			r.EditorID = nil
+		}
+	}
+	return nil
+}
+
 // EditorColumns are the columns of table "editor", for queries on it (pod.EditorT).
 type EditorColumns struct {
 	ID   IntColumn[Editor]
 	Name StringColumn[Editor]
+	// The relation "books": includes and filters.
+	Books ListRelation[Editor, Book]
 }
 
 // EditorT is the table descriptor of Editor: its columns make the conditions and orders of s.DB.Editor queries.
 var EditorT = EditorColumns{
 	ID:   intColumn[Editor](newCol("editor", "id", false)),
 	Name: stringColumn[Editor](newCol("editor", "name", false)),
+	Books: listRelation[Editor, Book](bookTable, `"editor_id"`, `"id"`, `"editor"`, "books", (*Book).DecodeJSON, func(v *Editor) *[]Book {
+		return &v.Books
+	}),
 }
 
-// scanEditor reads the current row, in the column order of selectSQL.
+// scanEditor reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanEditor(r pgx.Rows, v *Editor, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name)
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -13,6 +13,12 @@ var enrollmentTable = newTable(&table[Enrollment]{
 		{name: `"course_id"`},
 		{name: `"grade"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "studentId", col: `"student_id"`},
+		{key: "courseId", col: `"course_id"`},
+		{key: "grade", col: `"grade"`},
+	},
 	scan:   scanEnrollment,
 	values: enrollmentValues,
 	returning: func(v *Enrollment, dest []any) []any {
@@ -44,17 +50,17 @@ func (t EnrollmentTable) Upsert(v *Enrollment, key Column[Enrollment], more ...C
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t EnrollmentTable) FindByID(id int64, opts ...QueryOption) (*Enrollment, error) {
+func (t EnrollmentTable) FindByID(id int64, opts ...Option[Enrollment]) (*Enrollment, error) {
 	return findByID(t.db, enrollmentTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t EnrollmentTable) FindFirst(where *Expr[Enrollment], opts ...QueryOption) (*Enrollment, error) {
+func (t EnrollmentTable) FindFirst(where *Expr[Enrollment], opts ...Option[Enrollment]) (*Enrollment, error) {
 	return findFirst(t.db, enrollmentTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t EnrollmentTable) Find(where *Expr[Enrollment], opts ...QueryOption) ([]*Enrollment, error) {
+func (t EnrollmentTable) Find(where *Expr[Enrollment], opts ...Option[Enrollment]) ([]*Enrollment, error) {
 	return findRows(t.db, enrollmentTable, where, opts)
 }
 
@@ -93,12 +99,42 @@ func (t EnrollmentTable) Count(where *Expr[Enrollment]) (int64, error) {
 	return countRows(t.db, enrollmentTable, where)
 }
 
+// AttachStudent makes r the student of v: it sets v.StudentID to the other's ID, stores that column, and sets v.Student.
+func (t EnrollmentTable) AttachStudent(v *Enrollment, r *Student) error {
+	if v == nil || r == nil {
+		return errorf("AttachStudent: nil row")
+	}
+	v.StudentID = r.ID
+	if err := updateColumns(t.db, enrollmentTable, v, []Column[Enrollment]{EnrollmentT.StudentID}); err != nil {
+		return err
+	}
+	v.Student = r
+	return nil
+}
+
+// AttachCourse makes r the course of v: it sets v.CourseID to the other's ID, stores that column, and sets v.Course.
+func (t EnrollmentTable) AttachCourse(v *Enrollment, r *Course) error {
+	if v == nil || r == nil {
+		return errorf("AttachCourse: nil row")
+	}
+	v.CourseID = r.ID
+	if err := updateColumns(t.db, enrollmentTable, v, []Column[Enrollment]{EnrollmentT.CourseID}); err != nil {
+		return err
+	}
+	v.Course = r
+	return nil
+}
+
 // EnrollmentColumns are the columns of table "enrollment", for queries on it (pod.EnrollmentT).
 type EnrollmentColumns struct {
 	ID        IntColumn[Enrollment]
 	StudentID IntColumn[Enrollment]
 	CourseID  IntColumn[Enrollment]
 	Grade     NullStringColumn[Enrollment]
+	// The relation "student": includes and filters.
+	Student ObjectRelation[Enrollment, Student]
+	// The relation "course": includes and filters.
+	Course ObjectRelation[Enrollment, Course]
 }
 
 // EnrollmentT is the table descriptor of Enrollment: its columns make the conditions and orders of s.DB.Enrollment queries.
@@ -107,11 +143,19 @@ var EnrollmentT = EnrollmentColumns{
 	StudentID: intColumn[Enrollment](newCol("enrollment", "student_id", false)),
 	CourseID:  intColumn[Enrollment](newCol("enrollment", "course_id", false)),
 	Grade:     nullStringColumn[Enrollment](newCol("enrollment", "grade", true)),
+	Student: objectRelation[Enrollment, Student](studentTable, `"id"`, `"student_id"`, `"enrollment"`, "student", (*Student).DecodeJSON, func(v *Enrollment) **Student {
+		return &v.Student
+	}),
+	Course: objectRelation[Enrollment, Course](courseTable, `"id"`, `"course_id"`, `"enrollment"`, "course", (*Course).DecodeJSON, func(v *Enrollment) **Course {
+		return &v.Course
+	}),
 }
 
-// scanEnrollment reads the current row, in the column order of selectSQL.
+// scanEnrollment reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanEnrollment(r pgx.Rows, v *Enrollment, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.StudentID, &v.CourseID, &v.Grade)
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -7,10 +7,20 @@ import "github.com/jackc/pgx/v5"
 // labelTable is table "label": its columns and row functions.
 var labelTable = newTable(&table[Label]{
 	name:    "label",
-	columns: []string{`"id"`, `"name"`},
+	columns: []string{`"id"`, `"name"`, `"since"`, `"logo"`, `"rank"`},
 	insert: []insertColumn{
 		{name: `"name"`},
+		{name: `"since"`},
+		{name: `"logo"`},
+		{name: `"rank"`},
 		{name: `"id"`, cast: "uuid", def: `gen_random_uuid()`},
+	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "name", col: `"name"`},
+		{key: "since", col: `"since"`, pre: `to_char(`, post: `, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`},
+		{key: "logo", col: `"logo"`, pre: `translate(encode(`, post: `, 'base64'), E'\n', '')`},
+		{key: "rank", col: `"rank"`, pre: ``, post: `::text`},
 	},
 	scan:   scanLabel,
 	values: labelValues,
@@ -44,17 +54,17 @@ func (t LabelTable) Upsert(v *Label, key Column[Label], more ...Column[Label]) e
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t LabelTable) FindByID(id UUID, opts ...QueryOption) (*Label, error) {
+func (t LabelTable) FindByID(id UUID, opts ...Option[Label]) (*Label, error) {
 	return findByID(t.db, labelTable, uuidID[UUID]{id}, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t LabelTable) FindFirst(where *Expr[Label], opts ...QueryOption) (*Label, error) {
+func (t LabelTable) FindFirst(where *Expr[Label], opts ...Option[Label]) (*Label, error) {
 	return findFirst(t.db, labelTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t LabelTable) Find(where *Expr[Label], opts ...QueryOption) ([]*Label, error) {
+func (t LabelTable) Find(where *Expr[Label], opts ...Option[Label]) ([]*Label, error) {
 	return findRows(t.db, labelTable, where, opts)
 }
 
@@ -95,19 +105,27 @@ func (t LabelTable) Count(where *Expr[Label]) (int64, error) {
 
 // LabelColumns are the columns of table "label", for queries on it (pod.LabelT).
 type LabelColumns struct {
-	ID   UUIDColumn[Label, UUID]
-	Name StringColumn[Label]
+	ID    UUIDColumn[Label, UUID]
+	Name  StringColumn[Label]
+	Since NullDateTimeColumn[Label]
+	Logo  NullBytesColumn[Label]
+	Rank  NullBigIntColumn[Label]
 }
 
 // LabelT is the table descriptor of Label: its columns make the conditions and orders of s.DB.Label queries.
 var LabelT = LabelColumns{
-	ID:   uuidColumn[Label, UUID](newCol("label", "id", false)),
-	Name: stringColumn[Label](newCol("label", "name", false)),
+	ID:    uuidColumn[Label, UUID](newCol("label", "id", false)),
+	Name:  stringColumn[Label](newCol("label", "name", false)),
+	Since: nullDateTimeColumn[Label](newCol("label", "since", true)),
+	Logo:  nullBytesColumn[Label](newCol("label", "logo", true)),
+	Rank:  nullBigIntColumn[Label](newCol("label", "rank", true)),
 }
 
-// scanLabel reads the current row, in the column order of selectSQL.
+// scanLabel reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanLabel(r pgx.Rows, v *Label, sc *scratch) error {
-	sc.dest = append(sc.dest[:0], uuidScan[UUID]{&v.ID}, &v.Name)
+	sc.dest = append(sc.dest[:0], uuidScan[UUID]{&v.ID}, &v.Name, nullTimeScan{&v.Since}, &v.Logo, bigIntScan{&v.Rank})
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}
@@ -116,5 +134,5 @@ func scanLabel(r pgx.Rows, v *Label, sc *scratch) error {
 
 // labelValues appends the stored fields of v but ID, in the column order of insertSQL.
 func labelValues(v *Label, args []any, sc *scratch) ([]any, error) {
-	return append(args, v.Name), nil
+	return append(args, v.Name, timeValue{v.Since}, v.Logo, nullBigIntValue{&v.Rank}), nil
 }

@@ -12,6 +12,11 @@ var personTable = newTable(&table[Person]{
 		{name: `"name"`},
 		{name: `"manager_id"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "name", col: `"name"`},
+		{key: "managerId", col: `"manager_id"`},
+	},
 	scan:   scanPerson,
 	values: personValues,
 	returning: func(v *Person, dest []any) []any {
@@ -43,17 +48,17 @@ func (t PersonTable) Upsert(v *Person, key Column[Person], more ...Column[Person
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t PersonTable) FindByID(id int64, opts ...QueryOption) (*Person, error) {
+func (t PersonTable) FindByID(id int64, opts ...Option[Person]) (*Person, error) {
 	return findByID(t.db, personTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t PersonTable) FindFirst(where *Expr[Person], opts ...QueryOption) (*Person, error) {
+func (t PersonTable) FindFirst(where *Expr[Person], opts ...Option[Person]) (*Person, error) {
 	return findFirst(t.db, personTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t PersonTable) Find(where *Expr[Person], opts ...QueryOption) ([]*Person, error) {
+func (t PersonTable) Find(where *Expr[Person], opts ...Option[Person]) ([]*Person, error) {
 	return findRows(t.db, personTable, where, opts)
 }
 
@@ -92,11 +97,85 @@ func (t PersonTable) Count(where *Expr[Person]) (int64, error) {
 	return countRows(t.db, personTable, where)
 }
 
+// AttachManager makes r the manager of v: it sets v.ManagerID to the other's ID, stores that column, and sets v.Manager.
+func (t PersonTable) AttachManager(v *Person, r *Person) error {
+	if v == nil || r == nil {
+		return errorf("AttachManager: nil row")
+	}
+	v.ManagerID = defaultPtr(r.ID)
+	if err := updateColumns(t.db, personTable, v, []Column[Person]{PersonT.ManagerID}); err != nil {
+		return err
+	}
+	v.Manager = r
+	return nil
+}
+
+// DetachManager clears the manager of v: it sets v.ManagerID to nil, stores that column, and sets v.Manager to nil.
+func (t PersonTable) DetachManager(v *Person) error {
+	if v == nil {
+		return errorf("DetachManager: nil row")
+	}
+	v.ManagerID = nil
+	if err := updateColumns(t.db, personTable, v, []Column[Person]{PersonT.ManagerID}); err != nil {
+		return err
+	}
+	v.Manager = nil
+	return nil
+}
+
+// AttachReports makes rs reports of v: it sets their ManagerID to v.ID, in Go and in one UPDATE.
+func (t PersonTable) AttachReports(v *Person, rs ...*Person) error {
+	if v == nil {
+		return errorf("nil row")
+	}
+	ids := make([]int64, 0, len(rs))
+	for _, r := range rs {
+		if r == nil {
+			return errorf("nil row")
+		}
+		ids = append(ids, r.ID)
+	}
+	if _, err := updateWhere(t.db, personTable, PersonT.ID.InSet(ids...), []Assignment[Person]{PersonT.ManagerID.Set(v.ID)}); err != nil {
+		return err
+	}
+	for _, r := range rs {
+		r.ManagerID = defaultPtr(v.ID)
+	}
+	return nil
+}
+
+// DetachReports takes rs out of the reports of v: those of them whose ManagerID is v.ID get nil, in Go and in one UPDATE.
+func (t PersonTable) DetachReports(v *Person, rs ...*Person) error {
+	if v == nil {
+		return errorf("nil row")
+	}
+	ids := make([]int64, 0, len(rs))
+	for _, r := range rs {
+		if r == nil {
+			return errorf("nil row")
+		}
+		ids = append(ids, r.ID)
+	}
+	if _, err := updateWhere(t.db, personTable, PersonT.ID.InSet(ids...).And(PersonT.ManagerID.Equals(v.ID)), []Assignment[Person]{PersonT.ManagerID.SetNull()}); err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if r.ManagerID != nil && *r.ManagerID == v.ID {
+			r.ManagerID = nil
+		}
+	}
+	return nil
+}
+
 // PersonColumns are the columns of table "person", for queries on it (pod.PersonT).
 type PersonColumns struct {
 	ID        IntColumn[Person]
 	Name      StringColumn[Person]
 	ManagerID NullIntColumn[Person]
+	// The relation "manager": includes and filters.
+	Manager ObjectRelation[Person, Person]
+	// The relation "reports": includes and filters.
+	Reports ListRelation[Person, Person]
 }
 
 // PersonT is the table descriptor of Person: its columns make the conditions and orders of s.DB.Person queries.
@@ -104,11 +183,19 @@ var PersonT = PersonColumns{
 	ID:        intColumn[Person](newCol("person", "id", false)),
 	Name:      stringColumn[Person](newCol("person", "name", false)),
 	ManagerID: nullIntColumn[Person](newCol("person", "manager_id", true)),
+	Manager: objectRelation[Person, Person](personTable, `"id"`, `"manager_id"`, `"person"`, "manager", (*Person).DecodeJSON, func(v *Person) **Person {
+		return &v.Manager
+	}),
+	Reports: listRelation[Person, Person](personTable, `"manager_id"`, `"id"`, `"person"`, "reports", (*Person).DecodeJSON, func(v *Person) *[]Person {
+		return &v.Reports
+	}),
 }
 
-// scanPerson reads the current row, in the column order of selectSQL.
+// scanPerson reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanPerson(r pgx.Rows, v *Person, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name, &v.ManagerID)
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

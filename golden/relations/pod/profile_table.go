@@ -12,6 +12,11 @@ var profileTable = newTable(&table[Profile]{
 		{name: `"bio"`},
 		{name: `"author_id"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "bio", col: `"bio"`},
+		{key: "authorId", col: `"author_id"`},
+	},
 	scan:   scanProfile,
 	values: profileValues,
 	returning: func(v *Profile, dest []any) []any {
@@ -43,17 +48,17 @@ func (t ProfileTable) Upsert(v *Profile, key Column[Profile], more ...Column[Pro
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t ProfileTable) FindByID(id int64, opts ...QueryOption) (*Profile, error) {
+func (t ProfileTable) FindByID(id int64, opts ...Option[Profile]) (*Profile, error) {
 	return findByID(t.db, profileTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t ProfileTable) FindFirst(where *Expr[Profile], opts ...QueryOption) (*Profile, error) {
+func (t ProfileTable) FindFirst(where *Expr[Profile], opts ...Option[Profile]) (*Profile, error) {
 	return findFirst(t.db, profileTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t ProfileTable) Find(where *Expr[Profile], opts ...QueryOption) ([]*Profile, error) {
+func (t ProfileTable) Find(where *Expr[Profile], opts ...Option[Profile]) ([]*Profile, error) {
 	return findRows(t.db, profileTable, where, opts)
 }
 
@@ -92,11 +97,26 @@ func (t ProfileTable) Count(where *Expr[Profile]) (int64, error) {
 	return countRows(t.db, profileTable, where)
 }
 
+// AttachAuthor makes r the author of v: it sets v.AuthorID to the other's ID, stores that column, and sets v.Author.
+func (t ProfileTable) AttachAuthor(v *Profile, r *Author) error {
+	if v == nil || r == nil {
+		return errorf("AttachAuthor: nil row")
+	}
+	v.AuthorID = r.ID
+	if err := updateColumns(t.db, profileTable, v, []Column[Profile]{ProfileT.AuthorID}); err != nil {
+		return err
+	}
+	v.Author = r
+	return nil
+}
+
 // ProfileColumns are the columns of table "profile", for queries on it (pod.ProfileT).
 type ProfileColumns struct {
 	ID       IntColumn[Profile]
 	Bio      StringColumn[Profile]
 	AuthorID IntColumn[Profile]
+	// The relation "author": includes and filters.
+	Author ObjectRelation[Profile, Author]
 }
 
 // ProfileT is the table descriptor of Profile: its columns make the conditions and orders of s.DB.Profile queries.
@@ -104,11 +124,16 @@ var ProfileT = ProfileColumns{
 	ID:       intColumn[Profile](newCol("profile", "id", false)),
 	Bio:      stringColumn[Profile](newCol("profile", "bio", false)),
 	AuthorID: intColumn[Profile](newCol("profile", "author_id", false)),
+	Author: objectRelation[Profile, Author](authorTable, `"id"`, `"author_id"`, `"profile"`, "author", (*Author).DecodeJSON, func(v *Profile) **Author {
+		return &v.Author
+	}),
 }
 
-// scanProfile reads the current row, in the column order of selectSQL.
+// scanProfile reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanProfile(r pgx.Rows, v *Profile, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Bio, &v.AuthorID)
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -14,6 +14,13 @@ var reviewTable = newTable(&table[Review]{
 		{name: `"approver_id"`},
 		{name: `"score"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "bookId", col: `"book_id"`},
+		{key: "reviewerId", col: `"reviewer_id"`},
+		{key: "approverId", col: `"approver_id"`},
+		{key: "score", col: `"score"`},
+	},
 	scan:   scanReview,
 	values: reviewValues,
 	returning: func(v *Review, dest []any) []any {
@@ -45,17 +52,17 @@ func (t ReviewTable) Upsert(v *Review, key Column[Review], more ...Column[Review
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t ReviewTable) FindByID(id int64, opts ...QueryOption) (*Review, error) {
+func (t ReviewTable) FindByID(id int64, opts ...Option[Review]) (*Review, error) {
 	return findByID(t.db, reviewTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t ReviewTable) FindFirst(where *Expr[Review], opts ...QueryOption) (*Review, error) {
+func (t ReviewTable) FindFirst(where *Expr[Review], opts ...Option[Review]) (*Review, error) {
 	return findFirst(t.db, reviewTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t ReviewTable) Find(where *Expr[Review], opts ...QueryOption) ([]*Review, error) {
+func (t ReviewTable) Find(where *Expr[Review], opts ...Option[Review]) ([]*Review, error) {
 	return findRows(t.db, reviewTable, where, opts)
 }
 
@@ -112,9 +119,11 @@ var ReviewT = ReviewColumns{
 	Score:      intColumn[Review](newCol("review", "score", false)),
 }
 
-// scanReview reads the current row, in the column order of selectSQL.
+// scanReview reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanReview(r pgx.Rows, v *Review, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.BookID, &v.ReviewerID, &v.ApproverID, &v.Score)
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -11,6 +11,10 @@ var studentTable = newTable(&table[Student]{
 	insert: []insertColumn{
 		{name: `"name"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "name", col: `"name"`},
+	},
 	scan:   scanStudent,
 	values: studentValues,
 	returning: func(v *Student, dest []any) []any {
@@ -42,17 +46,17 @@ func (t StudentTable) Upsert(v *Student, key Column[Student], more ...Column[Stu
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t StudentTable) FindByID(id int64, opts ...QueryOption) (*Student, error) {
+func (t StudentTable) FindByID(id int64, opts ...Option[Student]) (*Student, error) {
 	return findByID(t.db, studentTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t StudentTable) FindFirst(where *Expr[Student], opts ...QueryOption) (*Student, error) {
+func (t StudentTable) FindFirst(where *Expr[Student], opts ...Option[Student]) (*Student, error) {
 	return findFirst(t.db, studentTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t StudentTable) Find(where *Expr[Student], opts ...QueryOption) ([]*Student, error) {
+func (t StudentTable) Find(where *Expr[Student], opts ...Option[Student]) ([]*Student, error) {
 	return findRows(t.db, studentTable, where, opts)
 }
 
@@ -91,21 +95,49 @@ func (t StudentTable) Count(where *Expr[Student]) (int64, error) {
 	return countRows(t.db, studentTable, where)
 }
 
+// AttachEnrollments makes rs enrollments of v: it sets their StudentID to v.ID, in Go and in one UPDATE.
+func (t StudentTable) AttachEnrollments(v *Student, rs ...*Enrollment) error {
+	if v == nil {
+		return errorf("nil row")
+	}
+	ids := make([]int64, 0, len(rs))
+	for _, r := range rs {
+		if r == nil {
+			return errorf("nil row")
+		}
+		ids = append(ids, r.ID)
+	}
+	if _, err := updateWhere(t.db, enrollmentTable, EnrollmentT.ID.InSet(ids...), []Assignment[Enrollment]{EnrollmentT.StudentID.Set(v.ID)}); err != nil {
+		return err
+	}
+	for _, r := range rs {
+		r.StudentID = v.ID
+	}
+	return nil
+}
+
 // StudentColumns are the columns of table "student", for queries on it (pod.StudentT).
 type StudentColumns struct {
 	ID   IntColumn[Student]
 	Name StringColumn[Student]
+	// The relation "enrollments": includes and filters.
+	Enrollments ListRelation[Student, Enrollment]
 }
 
 // StudentT is the table descriptor of Student: its columns make the conditions and orders of s.DB.Student queries.
 var StudentT = StudentColumns{
 	ID:   intColumn[Student](newCol("student", "id", false)),
 	Name: stringColumn[Student](newCol("student", "name", false)),
+	Enrollments: listRelation[Student, Enrollment](enrollmentTable, `"student_id"`, `"id"`, `"student"`, "enrollments", (*Enrollment).DecodeJSON, func(v *Student) *[]Enrollment {
+		return &v.Enrollments
+	}),
 }
 
-// scanStudent reads the current row, in the column order of selectSQL.
+// scanStudent reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanStudent(r pgx.Rows, v *Student, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name)
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

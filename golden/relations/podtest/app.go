@@ -67,7 +67,10 @@ CREATE UNIQUE INDEX "enrollment_pair_idx" ON "enrollment" USING btree ("student_
 
 CREATE TABLE "label" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-	"name" text NOT NULL
+	"name" text NOT NULL,
+	"since" timestamp,
+	"logo" bytea,
+	"rank" numeric
 );
 
 CREATE TABLE "person" (

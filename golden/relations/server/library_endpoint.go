@@ -75,6 +75,78 @@ func encodeLibraryAddBook(b []byte, res pod.Book) ([]byte, error) {
 	return b, nil
 }
 
+// libraryAuthorWithBooksParams holds the parameters of LibraryEndpoint.AuthorWithBooks.
+type libraryAuthorWithBooksParams struct {
+	id int64
+}
+
+// decode reads the parameter object in one pass.
+func (p *libraryAuthorWithBooksParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	var seen [1]bool
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "id":
+			if err := d.Int(&p.id); err != nil {
+				return pod.JSONFieldError(err, "parameter", "id")
+			}
+			seen[0] = true
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if !seen[0] {
+		return pod.JSONMissingError("parameter", "id")
+	}
+	return nil
+}
+
+// handleLibraryAuthorWithBooks serves POST /library/authorWithBooks with LibraryEndpoint.AuthorWithBooks.
+func handleLibraryAuthorWithBooks(e *endpoints.LibraryEndpoint) handler {
+	return func(c *call) {
+		var p libraryAuthorWithBooksParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.AuthorWithBooks(c.session, p.id)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeLibraryAuthorWithBooks(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeLibraryAuthorWithBooks appends the JSON of a result of LibraryEndpoint.AuthorWithBooks.
+func encodeLibraryAuthorWithBooks(b []byte, res *pod.Author) ([]byte, error) {
+	var err error
+	if res == nil {
+		b = append(b, "null"...)
+	} else {
+		if b, err = res.AppendJSON(b); err != nil {
+			return b, err
+		}
+	}
+	return b, nil
+}
+
 // libraryEchoParams holds the parameters of LibraryEndpoint.Echo.
 type libraryEchoParams struct {
 	b pod.Book

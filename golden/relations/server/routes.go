@@ -18,6 +18,7 @@ const appName = "relations"
 // here fails to compile, a signature changed since: re-run podgen.
 var (
 	_ func(*pod.Session, pod.Book) (pod.Book, error) = (*endpoints.LibraryEndpoint)(nil).AddBook
+	_ func(*pod.Session, int64) (*pod.Author, error) = (*endpoints.LibraryEndpoint)(nil).AuthorWithBooks
 	_ func(*pod.Session, pod.Book) (pod.Book, error) = (*endpoints.LibraryEndpoint)(nil).Echo
 )
 
@@ -25,6 +26,7 @@ var (
 func routes(r *router) {
 	libraryEndpoint := &endpoints.LibraryEndpoint{}
 	r.handle("library", "addBook", handleLibraryAddBook(libraryEndpoint))
+	r.handle("library", "authorWithBooks", handleLibraryAuthorWithBooks(libraryEndpoint))
 	r.handle("library", "echo", handleLibraryEcho(libraryEndpoint))
 }
 

@@ -625,6 +625,10 @@ export interface Enrollment {
 export interface Label {
   id?: string;
   name: string;
+  /** Kinds whose column is not their wire form: includes convert them. */
+  since?: Date | null;
+  logo?: Uint8Array | null;
+  rank?: bigint | null;
 }
 
 /** Person is a self-relation: a manager and the people who report to them. */
@@ -743,6 +747,9 @@ const $Label: $Codec<Label> = {
     const o: Record<string, unknown> = {};
     if (v.id !== undefined) o["id"] = $member($uuid, v.id, "id");
     o["name"] = $member($string, v.name, "name");
+    o["since"] = $member($c7, v.since, "since");
+    o["logo"] = $member($c8, v.logo, "logo");
+    o["rank"] = $member($c9, v.rank, "rank");
     return o;
   },
   dec(j) {
@@ -750,6 +757,9 @@ const $Label: $Codec<Label> = {
     return {
       id: o["id"] === undefined ? "00000000-0000-0000-0000-000000000000" : $field($uuid, o, "id"),
       name: $field($string, o, "name"),
+      since: $field($c7, o, "since"),
+      logo: $field($c8, o, "logo"),
+      rank: $field($c9, o, "rank"),
     };
   },
 };
@@ -780,6 +790,9 @@ const $c3 = $nullable($int);
 const $c4 = $nullable($Editor);
 const $c5 = $nullable($Label);
 const $c6 = $nullable($uuid);
+const $c7 = $nullable($dateTime);
+const $c8 = $nullable($bytes);
+const $c9 = $nullable($bigint);
 
 /** $exceptions builds the app's exceptions from an error answer. */
 const $exceptions: $Exceptions = {};
@@ -805,6 +818,17 @@ export class LibraryEndpoint {
    */
   addBook(b: Book, opts?: CallOptions): Promise<Book> {
     return this.$t.call("library/addBook", ["b", $Book, b], $Book, opts);
+  }
+
+  /**
+   * AuthorWithBooks returns the author with id and their books, longest
+   * first, each with its label, read once through the Global cache (the
+   * cached copy carries the included rows): POST /library/authorWithBooks.
+   *
+   * It calls POST /library/authorWithBooks.
+   */
+  authorWithBooks(id: number, opts?: CallOptions): Promise<Author | null> {
+    return this.$t.call("library/authorWithBooks", ["id", $int, id], $c2, opts);
   }
 
   /**

@@ -19,6 +19,18 @@ var companyTable = newTable(&table[Company]{
 		{name: `"status"`},
 		{name: `"password"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "name", col: `"name"`},
+		{key: "foundedDate", col: `"founded_date"`, pre: `to_char(`, post: `, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`},
+		{key: "employees", col: `"employees"`},
+		{key: "numEmployees", col: `"num_employees"`},
+		{key: "headquarters", col: `"headquarters"`},
+		{key: "offices", col: `"offices"`},
+		{key: "tags", col: `"tags"`},
+		{key: "status", col: `"status"`},
+		{key: "password", col: `"password"`},
+	},
 	scan:   scanCompany,
 	values: companyValues,
 	returning: func(v *Company, dest []any) []any {
@@ -50,17 +62,17 @@ func (t CompanyTable) Upsert(v *Company, key Column[Company], more ...Column[Com
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t CompanyTable) FindByID(id int64, opts ...QueryOption) (*Company, error) {
+func (t CompanyTable) FindByID(id int64, opts ...Option[Company]) (*Company, error) {
 	return findByID(t.db, companyTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t CompanyTable) FindFirst(where *Expr[Company], opts ...QueryOption) (*Company, error) {
+func (t CompanyTable) FindFirst(where *Expr[Company], opts ...Option[Company]) (*Company, error) {
 	return findFirst(t.db, companyTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t CompanyTable) Find(where *Expr[Company], opts ...QueryOption) ([]*Company, error) {
+func (t CompanyTable) Find(where *Expr[Company], opts ...Option[Company]) ([]*Company, error) {
 	return findRows(t.db, companyTable, where, opts)
 }
 
@@ -127,10 +139,12 @@ var CompanyT = CompanyColumns{
 	Password:     stringColumn[Company](newCol("company", "password", false)),
 }
 
-// scanCompany reads the current row, in the column order of selectSQL.
+// scanCompany reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanCompany(r pgx.Rows, v *Company, sc *scratch) error {
 	j := sc.jsonBufs(4)
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name, nullTimeScan{&v.FoundedDate}, jsonScan{&j[0]}, &v.NumEmployees, jsonScan{&j[1]}, jsonScan{&j[2]}, jsonScan{&j[3]}, enumScan[Status]{&v.Status}, &v.Password)
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

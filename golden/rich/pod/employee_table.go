@@ -18,6 +18,17 @@ var employeeTable = newTable(&table[Employee]{
 		{name: `"manager"`},
 		{name: `"skills"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "name", col: `"name"`},
+		{key: "email", col: `"email"`},
+		{key: "age", col: `"age"`},
+		{key: "salary", col: `"salary"`},
+		{key: "role", col: `"role"`},
+		{key: "startDate", col: `"start_date"`, pre: `to_char(`, post: `, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`},
+		{key: "manager", col: `"manager"`},
+		{key: "skills", col: `"skills"`},
+	},
 	scan:   scanEmployee,
 	values: employeeValues,
 	returning: func(v *Employee, dest []any) []any {
@@ -49,17 +60,17 @@ func (t EmployeeTable) Upsert(v *Employee, key Column[Employee], more ...Column[
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t EmployeeTable) FindByID(id int64, opts ...QueryOption) (*Employee, error) {
+func (t EmployeeTable) FindByID(id int64, opts ...Option[Employee]) (*Employee, error) {
 	return findByID(t.db, employeeTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t EmployeeTable) FindFirst(where *Expr[Employee], opts ...QueryOption) (*Employee, error) {
+func (t EmployeeTable) FindFirst(where *Expr[Employee], opts ...Option[Employee]) (*Employee, error) {
 	return findFirst(t.db, employeeTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t EmployeeTable) Find(where *Expr[Employee], opts ...QueryOption) ([]*Employee, error) {
+func (t EmployeeTable) Find(where *Expr[Employee], opts ...Option[Employee]) ([]*Employee, error) {
 	return findRows(t.db, employeeTable, where, opts)
 }
 
@@ -124,10 +135,12 @@ var EmployeeT = EmployeeColumns{
 	Skills:    jsonColumn[Employee](newCol("employee", "skills", false)),
 }
 
-// scanEmployee reads the current row, in the column order of selectSQL.
+// scanEmployee reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanEmployee(r pgx.Rows, v *Employee, sc *scratch) error {
 	j := sc.jsonBufs(2)
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name, &v.Email, &v.Age, &v.Salary, enumScan[Role]{&v.Role}, &v.StartDate, jsonScan{&j[0]}, jsonScan{&j[1]})
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -13,6 +13,12 @@ var vaultTable = newTable(&table[Vault]{
 		{name: `"secret"`},
 		{name: `"spares"`},
 	},
+	json: []includeField{
+		{key: "id", col: `"id"`},
+		{key: "owner", col: `"owner"`},
+		{key: "secret", col: `"secret"`},
+		{key: "spares", col: `"spares"`},
+	},
 	scan:   scanVault,
 	values: vaultValues,
 	returning: func(v *Vault, dest []any) []any {
@@ -44,17 +50,17 @@ func (t VaultTable) Upsert(v *Vault, key Column[Vault], more ...Column[Vault]) e
 }
 
 // FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
-func (t VaultTable) FindByID(id int64, opts ...QueryOption) (*Vault, error) {
+func (t VaultTable) FindByID(id int64, opts ...Option[Vault]) (*Vault, error) {
 	return findByID(t.db, vaultTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
-func (t VaultTable) FindFirst(where *Expr[Vault], opts ...QueryOption) (*Vault, error) {
+func (t VaultTable) FindFirst(where *Expr[Vault], opts ...Option[Vault]) (*Vault, error) {
 	return findFirst(t.db, vaultTable, where, opts)
 }
 
 // Find returns the rows where matches (nil: every row), shaped by OrderBy, Limit and Offset.
-func (t VaultTable) Find(where *Expr[Vault], opts ...QueryOption) ([]*Vault, error) {
+func (t VaultTable) Find(where *Expr[Vault], opts ...Option[Vault]) ([]*Vault, error) {
 	return findRows(t.db, vaultTable, where, opts)
 }
 
@@ -109,10 +115,12 @@ var VaultT = VaultColumns{
 	Spares: nullJSONColumn[Vault](newCol("vault", "spares", true)),
 }
 
-// scanVault reads the current row, in the column order of selectSQL.
+// scanVault reads the current row, in the column order of selectSQL, and the include
+// columns after them into sc.extra.
 func scanVault(r pgx.Rows, v *Vault, sc *scratch) error {
 	j := sc.jsonBufs(2)
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Owner, jsonScan{&j[0]}, jsonScan{&j[1]})
+	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

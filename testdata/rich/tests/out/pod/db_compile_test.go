@@ -48,6 +48,8 @@ func TestQueriesTypeCheck(t *testing.T) {
 			"as pod.Column[pod.Employee] value"},
 		{"assignment of another table", `_, _ = db.Company.UpdateWhere(nil, pod.EmployeeT.Age.Set(1))`,
 			"as pod.Assignment[pod.Company] value"},
+		{"After a row of another table", `_, _ = db.Employee.Find(nil, pod.After(&pod.Company{}))`,
+			"as pod.Option[pod.Employee] value"},
 		{"setting a json column", `_ = pod.CompanyT.Headquarters.Set(pod.Address{})`, "has no field or method Set"},
 		{"null into a non-nullable column", `_ = pod.CompanyT.Name.SetNull()`, "has no field or method SetNull"},
 	}

@@ -293,7 +293,7 @@ func TestSQLShapesAreReused(t *testing.T) {
 	db := testDB(t)
 	find := func(n int64) string {
 		sql, _, err := build(db, employeeTable, query[Employee]{prefix: employeeTable.selectSQL,
-			where: EmployeeT.Age.GreaterThan(n).And(EmployeeT.Role.InSet(RoleEngineer, RoleManager)), opts: []QueryOption{Limit(int(n))}})
+			where: EmployeeT.Age.GreaterThan(n).And(EmployeeT.Role.InSet(RoleEngineer, RoleManager)), opts: []Option[Employee]{Limit(int(n))}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -136,7 +136,7 @@ func TestOrderLimitOffset(t *testing.T) {
 	db := testDB(t)
 	a, b, c := opsRows(t, db)
 	T := AllTypesT
-	check := func(name string, want []int64, opts ...QueryOption) {
+	check := func(name string, want []int64, opts ...Option[AllTypes]) {
 		t.Helper()
 		rows, err := db.AllTypes.Find(nil, opts...)
 		if err != nil {

@@ -398,7 +398,7 @@ func TestKeysetPages(t *testing.T) {
 	var got []*Employee
 	var last *Employee
 	for pages := 0; pages < 20; pages++ {
-		opts := []QueryOption{order, Limit(10)}
+		opts := []Option[Employee]{order, Limit(10)}
 		if last != nil {
 			opts = append(opts, After(last))
 		}
@@ -418,9 +418,6 @@ func TestKeysetPages(t *testing.T) {
 	}
 	if _, err := db.Employee.Find(nil, After(es[0])); err == nil || !strings.Contains(err.Error(), "without OrderBy") {
 		t.Fatalf("After without an order: %v", err)
-	}
-	if _, err := db.Employee.Find(nil, OrderBy(EmployeeT.ID.Asc()), After(&Company{})); err == nil {
-		t.Fatal("After with a row of another table accepted")
 	}
 	if _, err := db.Company.Find(nil, OrderBy(CompanyT.FoundedDate.Asc()), After(&Company{})); err == nil ||
 		!strings.Contains(err.Error(), "nullable") {

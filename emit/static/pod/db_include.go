@@ -1,0 +1,402 @@
+package pod
+
+import "strconv"
+
+// Relations (SPEC §10): the descriptor of a table class has one field per
+// relation (pod.BookT.Author, pod.AuthorT.Books) that makes includes,
+// which load the related rows with the row, and filters, which test them:
+//
+//	b, err := s.DB.Book.FindByID(id, pod.BookT.Author.Include())
+//	as, err := s.DB.Author.Find(pod.AuthorT.Books.Any(pod.BookT.Pages.GreaterThan(500)),
+//		pod.AuthorT.Books.Include(nil, pod.OrderBy(pod.BookT.Title.Asc()), pod.Limit(3)))
+//
+// A query and all its includes, nested to any depth, are one SQL
+// statement: each include is a column of the SELECT, a correlated
+// subquery that gives the related rows as JSON (json_build_object, and
+// json_agg for a list), which the related class's generated decoder reads
+// into the row's field. Filters are EXISTS / count subqueries in WHERE.
+
+// relation is what a relation knows of the SQL that joins its two tables:
+// the related row's column childCol matches the row's parentCol.
+type relation[C any] struct {
+	child     *table[C]
+	childCol  string // quoted: "author_id" for Author.books, "id" for Book.author
+	parentCol string // quoted: "id" for Author.books, "author_id" for Book.author
+	parent    string // the row's table, quoted
+	key       string // the JSON key of the row's field ("books"), for nested includes
+	decode    func(*C, *JSONDecoder) error
+}
+
+// ObjectRelation is a relation of a row of table P to one row of table C
+// (pod.BookT.Author, a Book's Author).
+type ObjectRelation[P, C any] struct {
+	rel   *relation[C]
+	field func(*P) **C
+}
+
+// ListRelation is the 1:n side of a relation: the rows of table C that
+// point at a row of table P (pod.AuthorT.Books, an Author's Books).
+type ListRelation[P, C any] struct {
+	rel   *relation[C]
+	field func(*P) *[]C
+}
+
+// objectRelation and listRelation are the constructors the generated
+// descriptors use.
+func objectRelation[P, C any](child *table[C], childCol, parentCol, parent, key string,
+	decode func(*C, *JSONDecoder) error, field func(*P) **C) ObjectRelation[P, C] {
+	return ObjectRelation[P, C]{&relation[C]{child, childCol, parentCol, parent, key, decode}, field}
+}
+
+func listRelation[P, C any](child *table[C], childCol, parentCol, parent, key string,
+	decode func(*C, *JSONDecoder) error, field func(*P) *[]C) ListRelation[P, C] {
+	return ListRelation[P, C]{&relation[C]{child, childCol, parentCol, parent, key, decode}, field}
+}
+
+// Include loads the related row into the field (nil when there is none).
+// nested are includes of C's relations, loaded with it.
+func (r ObjectRelation[P, C]) Include(nested ...Option[C]) Option[P] {
+	return Option[P]{kind: optInclude, inc: &objectInclude[P, C]{r: r, opts: nested}}
+}
+
+// Include loads the related rows into the field: those where matches (nil:
+// all), shaped by opts: OrderBy, Limit, Offset, and includes of C's
+// relations.
+func (r ListRelation[P, C]) Include(where *Expr[C], opts ...Option[C]) Option[P] {
+	return Option[P]{kind: optInclude, inc: &listInclude[P, C]{r: r, where: where, opts: opts}}
+}
+
+// Any matches the rows that have a related row where matches (nil: any).
+func (r ListRelation[P, C]) Any(where *Expr[C]) *Expr[P] { return r.filter(opAny, where) }
+
+// None matches the rows that have no related row where matches (nil:
+// none at all).
+func (r ListRelation[P, C]) None(where *Expr[C]) *Expr[P] { return r.filter(opNone, where) }
+
+// Every matches the rows whose related rows all match where (a row
+// without any does); a related row where the condition is NULL does not
+// match.
+func (r ListRelation[P, C]) Every(where *Expr[C]) *Expr[P] { return r.filter(opEvery, where) }
+
+// Count is the number of related rows where matches (nil: all), to
+// compare: pod.AuthorT.Books.Count(nil).GreaterThan(3).
+func (r ListRelation[P, C]) Count(where *Expr[C]) CountExpr[P] {
+	return CountExpr[P]{sub: r.subquery(where)}
+}
+
+func (r ListRelation[P, C]) filter(op exprOp, where *Expr[C]) *Expr[P] {
+	return &Expr[P]{op: op, sub: r.subquery(where)}
+}
+
+func (r ListRelation[P, C]) subquery(where *Expr[C]) *subquery { return newSubquery(r.rel, where) }
+
+// Is matches the rows whose related row is there and matches where (nil:
+// is there at all): pod.BookT.Author.Is(pod.AuthorT.Name.Equals("Ada")).
+func (r ObjectRelation[P, C]) Is(where *Expr[C]) *Expr[P] {
+	return &Expr[P]{op: opAny, sub: newSubquery(r.rel, where)}
+}
+
+func newSubquery[C any](rel *relation[C], where *Expr[C]) *subquery {
+	s := &subquery{child: rel.child.quoted, childCol: rel.childCol, parentCol: rel.parentCol, parent: rel.parent}
+	if where != nil {
+		s.where = where
+	}
+	return s
+}
+
+// CountExpr is the count of a relation's rows, made by Count.
+type CountExpr[P any] struct{ sub *subquery }
+
+// Equals is count = n.
+func (c CountExpr[P]) Equals(n int64) *Expr[P] { return c.cmp(opEq, n) }
+
+// NotEquals is count <> n.
+func (c CountExpr[P]) NotEquals(n int64) *Expr[P] { return c.cmp(opNe, n) }
+
+// GreaterThan is count > n.
+func (c CountExpr[P]) GreaterThan(n int64) *Expr[P] { return c.cmp(opGt, n) }
+
+// GreaterOrEqual is count >= n.
+func (c CountExpr[P]) GreaterOrEqual(n int64) *Expr[P] { return c.cmp(opGe, n) }
+
+// LessThan is count < n.
+func (c CountExpr[P]) LessThan(n int64) *Expr[P] { return c.cmp(opLt, n) }
+
+// LessOrEqual is count <= n.
+func (c CountExpr[P]) LessOrEqual(n int64) *Expr[P] { return c.cmp(opLe, n) }
+
+func (c CountExpr[P]) cmp(op exprOp, n int64) *Expr[P] {
+	return &Expr[P]{op: op, sub: c.sub, arg: n}
+}
+
+// whereSQL is an *Expr of any table, as a subquery holds it.
+type whereSQL interface {
+	appendIn(b []byte, args []any, self string, depth int) ([]byte, []any)
+}
+
+// subquery is a relation filter: the related rows of the row named self.
+type subquery struct {
+	child, childCol, parentCol, parent string
+	where                              whereSQL // nil: every related row
+}
+
+// appendFrom writes FROM child AS eN WHERE eN.childCol = self.parentCol
+// [AND (where)], and the alias.
+func (s *subquery) appendFrom(b []byte, args []any, self string, depth int) ([]byte, []any) {
+	if self == "" {
+		self = s.parent
+	}
+	alias := "e" + strconv.Itoa(depth+1)
+	b = append(append(append(b, " FROM "...), s.child...), " AS "...)
+	b = append(append(b, alias...), " WHERE "...)
+	b = append(append(append(b, alias...), '.'), s.childCol...)
+	b = append(append(append(append(b, " = "...), self...), '.'), s.parentCol...)
+	if s.where != nil {
+		b = append(b, " AND "...)
+		b, args = s.where.appendIn(b, args, alias, depth+1)
+	}
+	return b, args
+}
+
+// appendFilter writes Any (EXISTS), None (NOT EXISTS) or Every (no related
+// row fails: NOT EXISTS ... AND (where) IS NOT TRUE).
+func (s *subquery) appendFilter(b []byte, args []any, op exprOp, self string, depth int) ([]byte, []any) {
+	if op == opEvery {
+		if s.where == nil {
+			return append(b, "TRUE"...), args
+		}
+		every := *s
+		every.where = notTrue{s.where}
+		s = &every
+	}
+	if op != opAny {
+		b = append(b, "NOT "...)
+	}
+	b, args = s.appendFrom(append(b, "EXISTS (SELECT 1"...), args, self, depth)
+	return append(b, ')'), args
+}
+
+// appendCount writes (SELECT count(*) FROM ...).
+func (s *subquery) appendCount(b []byte, args []any, self string, depth int) ([]byte, []any) {
+	b, args = s.appendFrom(append(b, "(SELECT count(*)"...), args, self, depth)
+	return append(b, ')'), args
+}
+
+// notTrue is (w) IS NOT TRUE: false or NULL.
+type notTrue struct{ w whereSQL }
+
+func (n notTrue) appendIn(b []byte, args []any, self string, depth int) ([]byte, []any) {
+	b, args = n.w.appendIn(append(b, '('), args, self, depth)
+	return append(b, ") IS NOT TRUE"...), args
+}
+
+// includer is one include of a query: a column of its SELECT, and the
+// decoding of that column into the row.
+type includer interface {
+	// appendColumn writes the subquery that gives the related rows of the
+	// row named parent as JSON, nesting depth deep.
+	appendColumn(b []byte, args []any, parent string, depth int) ([]byte, []any, error)
+	// jsonKey is the JSON key of the row's field.
+	jsonKey() string
+	// decode reads the column's JSON into row, a *P.
+	decode(row any, raw []byte, sc *scratch) error
+}
+
+type objectInclude[P, C any] struct {
+	r    ObjectRelation[P, C]
+	opts []Option[C]
+}
+
+func (in *objectInclude[P, C]) jsonKey() string { return in.r.rel.key }
+
+// appendColumn writes (SELECT json_build_object(...) FROM child AS iN
+// WHERE iN.childCol = parent.parentCol).
+func (in *objectInclude[P, C]) appendColumn(b []byte, args []any, parent string, depth int) ([]byte, []any, error) {
+	o, err := readOptions(in.opts, in.r.rel.child.name)
+	if err != nil {
+		return b, args, err
+	}
+	if o.hasLimit || o.hasOffset || o.order != nil || o.after != nil || o.lock != "" {
+		return b, args, errorf("an include of one %q row takes only includes", in.r.rel.child.name)
+	}
+	rel, alias := in.r.rel, "i"+strconv.Itoa(depth+1)
+	b = append(b, "(SELECT "...)
+	if b, args, err = appendObject(b, args, rel.child, alias, depth+1, o.includes); err != nil {
+		return b, args, err
+	}
+	b = append(append(append(append(b, " FROM "...), rel.child.quoted...), " AS "...), alias...)
+	b = appendJoin(b, rel, alias, parent)
+	return append(b, ')'), args, nil
+}
+
+func (in *objectInclude[P, C]) decode(row any, raw []byte, sc *scratch) error {
+	field := in.r.field(row.(*P))
+	d := sc.decoder(jsonOrNull(raw))
+	if d.Null() {
+		*field = nil
+		return d.End()
+	}
+	c := new(C)
+	if err := in.r.rel.decode(c, d); err != nil {
+		return err
+	}
+	*field = c
+	return d.End()
+}
+
+type listInclude[P, C any] struct {
+	r     ListRelation[P, C]
+	where *Expr[C]
+	opts  []Option[C]
+}
+
+func (in *listInclude[P, C]) jsonKey() string { return in.r.rel.key }
+
+// appendColumn writes
+//
+//	(SELECT coalesce(json_agg(json_build_object(...) ORDER BY ...), '[]')
+//	 FROM (SELECT * FROM child AS iN WHERE iN.childCol = parent.parentCol
+//	       AND (where) ORDER BY ... LIMIT $n OFFSET $m) AS iN)
+//
+// The inner SELECT picks the rows, the outer one makes their JSON, in the
+// same order.
+func (in *listInclude[P, C]) appendColumn(b []byte, args []any, parent string, depth int) ([]byte, []any, error) {
+	rel := in.r.rel
+	o, err := readOptions(in.opts, rel.child.name)
+	if err != nil {
+		return b, args, err
+	}
+	if o.after != nil || o.lock != "" {
+		return b, args, errorf("an include of %q rows takes no After or lock", rel.child.name)
+	}
+	alias := "i" + strconv.Itoa(depth+1)
+	b = append(b, "(SELECT coalesce(json_agg("...)
+	if b, args, err = appendObject(b, args, rel.child, alias, depth+1, o.includes); err != nil {
+		return b, args, err
+	}
+	b = appendOrder(b, o.order)
+	b = append(append(append(b, "), '[]') FROM (SELECT * FROM "...), rel.child.quoted...), " AS "...)
+	b = appendJoin(append(b, alias...), rel, alias, parent)
+	if in.where != nil {
+		b, args = in.where.appendIn(append(b, " AND "...), args, alias, depth+1)
+	}
+	b, args = o.appendSQL(b, args)
+	return append(append(append(b, ") AS "...), alias...), ')'), args, nil
+}
+
+func (in *listInclude[P, C]) decode(row any, raw []byte, sc *scratch) error {
+	field := in.r.field(row.(*P))
+	d := sc.decoder(jsonOrNull(raw))
+	if err := d.BeginArray(); err != nil {
+		return err
+	}
+	s := (*field)[:0]
+	for i := 0; ; i++ {
+		ok, err := d.More()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		s = ExtendJSONSlice(d, s)
+		if err := in.r.rel.decode(&s[i], d); err != nil {
+			return JSONIndexError(err, i)
+		}
+	}
+	if s == nil {
+		s = []C{}
+	}
+	*field = s
+	return d.End()
+}
+
+// appendJoin writes " WHERE alias.childCol = parent.parentCol".
+func appendJoin[C any](b []byte, rel *relation[C], alias, parent string) []byte {
+	if parent == "" {
+		parent = rel.parent
+	}
+	b = append(append(append(append(b, " WHERE "...), alias...), '.'), rel.childCol...)
+	return append(append(append(append(b, " = "...), parent...), '.'), rel.parentCol...)
+}
+
+// appendOrder writes ORDER BY inside json_agg.
+func appendOrder(b []byte, order []OrderTerm) []byte {
+	for i, t := range order {
+		if i == 0 {
+			b = append(b, " ORDER BY "...)
+		} else {
+			b = append(b, ", "...)
+		}
+		b = append(b, t.col.quoted...)
+		if t.desc {
+			b = append(b, " DESC"...)
+		}
+	}
+	return b
+}
+
+// includeField is one key of a row's JSON as an include builds it: the
+// column, written as pre + alias.column + post so that it reads as the
+// wire form (DateTime in RFC 3339, ByteData in base64, BigInt a string).
+type includeField struct {
+	key, col, pre, post string
+}
+
+// maxJSONPairs is how many key/value pairs one json_build_object takes
+// (PostgreSQL functions take at most 100 arguments).
+const maxJSONPairs = 50
+
+// appendObject writes the JSON object of the row alias of table t, with
+// the nested includes under their keys: json_build_object(...), or for
+// more than 50 keys jsonb_build_object(...) || ... as json.
+func appendObject[C any](b []byte, args []any, t *table[C], alias string, depth int, nested []includer) ([]byte, []any, error) {
+	pairs := len(t.json) + len(nested)
+	chunked := pairs > maxJSONPairs
+	if chunked {
+		b = append(b, "(jsonb_build_object("...)
+	} else {
+		b = append(b, "json_build_object("...)
+	}
+	n := 0
+	sep := func() {
+		switch {
+		case n == 0:
+		case chunked && n%maxJSONPairs == 0:
+			b = append(b, ") || jsonb_build_object("...)
+		default:
+			b = append(b, ", "...)
+		}
+		n++
+	}
+	for _, c := range t.json {
+		sep()
+		b = append(appendSQLString(b, c.key), ", "...)
+		b = append(append(append(append(append(b, c.pre...), alias...), '.'), c.col...), c.post...)
+	}
+	for _, in := range nested {
+		sep()
+		b = append(appendSQLString(b, in.jsonKey()), ", "...)
+		var err error
+		if b, args, err = in.appendColumn(b, args, alias, depth); err != nil {
+			return b, args, err
+		}
+	}
+	if chunked {
+		return append(b, "))::json"...), args, nil
+	}
+	return append(b, ')'), args, nil
+}
+
+// appendSQLString writes s as a SQL string literal (a JSON key: a field
+// name, never user input).
+func appendSQLString(b []byte, s string) []byte {
+	b = append(b, '\'')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\'' {
+			b = append(b, '\'')
+		}
+		b = append(b, s[i])
+	}
+	return append(b, '\'')
+}
