@@ -138,3 +138,27 @@ func TestRelationDefaults(t *testing.T) {
 		t.Errorf("foreign keys %q, want %q", got, want)
 	}
 }
+
+// TestIDRelationPairsWithList: Serverpod's id relation may carry the name
+// of a list on the other side (`companyId: int, relation(name=company_employees,
+// parent=company)`); the list's key is then that field.
+func TestIDRelationPairsWithList(t *testing.T) {
+	p, err := loadYAML(t,
+		"company.yaml", "class: Company\ntable: company\nfields:\n  employees: List<Employee>?, relation(name=company_employees)\n",
+		"employee.yaml", "class: Employee\ntable: employee\nfields:\n  companyId: int, relation(name=company_employees, parent=company)\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	company, employee := p.Classes[0], p.Classes[1]
+	list := fieldNamed(company, "employees").Relation
+	key := fieldNamed(employee, "companyId")
+	if list == nil || !list.List || list.FK != key || list.Other != key || key.Relation.Other != fieldNamed(company, "employees") {
+		t.Fatalf("employees relation %+v, companyId relation %+v", list, key.Relation)
+	}
+	if got := fieldsOf(employee); got != "id/id/id companyId/company_id" {
+		t.Errorf("Employee fields %q: an id relation adds no field", got)
+	}
+	if fks := employee.ForeignKeys; len(fks) != 1 || fks[0].OnDelete != "CASCADE" || fks[0].Relation != key {
+		t.Errorf("Employee foreign keys %+v", fks)
+	}
+}
