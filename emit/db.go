@@ -16,7 +16,7 @@ import (
 //	var CompanyT = CompanyColumns{...}            // the table descriptor
 //	type CompanyTable struct{ db *DB }            // s.DB.Company
 //	func (t CompanyTable) Insert(v *Company) error { return insertRow(t.db, companyTable, v) }
-//	var companyTable = &table[Company]{selectSQL: `SELECT "id", "name" FROM "company"`, ...}
+//	var companyTable = newTable(&table[Company]{name: "company", columns: []string{`"id"`, `"name"`}, ...})
 //	func scanCompany(r pgx.Rows, v *Company, sc *scratch) error  // positional
 //	func companyValues(v *Company, args []any, sc *scratch) ([]any, error)
 //
@@ -102,6 +102,8 @@ func (t *dbTable) accessor(f *jen.File) {
 	where := jen.Id("where").Op("*").Id("Expr").Types(m.Clone())
 	opts := jen.Id("opts").Op("...").Id("QueryOption")
 	ptr := jen.Op("*").Add(m.Clone())
+	column := jen.Id("Column").Types(m.Clone())
+	set := jen.Id("Assignment").Types(m.Clone())
 	methods := []struct {
 		doc     string
 		name    string
@@ -112,12 +114,15 @@ func (t *dbTable) accessor(f *jen.File) {
 		{"Insert stores v as a new row and sets v.ID.", "Insert",
 			[]jen.Code{jen.Id("v").Add(ptr.Clone())}, []jen.Code{jen.Error()},
 			jen.Id("insertRow").Call(db.Clone(), info.Clone(), jen.Id("v"))},
-		{"InsertMany stores vs in one round trip (all or none) and sets their IDs.", "InsertMany",
-			[]jen.Code{jen.Id("vs").Index().Add(ptr.Clone())}, []jen.Code{jen.Error()},
-			jen.Id("insertMany").Call(db.Clone(), info.Clone(), jen.Id("vs"))},
-		{"FindByID returns the row with id, or nil and no error when there is none.", "FindByID",
-			[]jen.Code{jen.Id("id").Add(goType(t.c.IDField().Type, t.pod))}, []jen.Code{ptr.Clone(), jen.Error()},
-			jen.Id("findByID").Call(db.Clone(), info.Clone(), t.idArg(jen.Id("id")))},
+		{"InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.", "InsertMany",
+			[]jen.Code{jen.Id("vs").Index().Add(ptr.Clone()), jen.Id("conflict").Op("...").Id("Conflict").Types(m.Clone())}, []jen.Code{jen.Error()},
+			jen.Id("insertMany").Call(db.Clone(), info.Clone(), jen.Id("vs"), jen.Id("conflict"))},
+		{"Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.", "Upsert",
+			[]jen.Code{jen.Id("v").Add(ptr.Clone()), jen.Id("key").Add(column.Clone()), jen.Id("more").Op("...").Add(column.Clone())}, []jen.Code{jen.Error()},
+			jen.Id("upsert").Call(db.Clone(), info.Clone(), jen.Id("v"), jen.Id("key"), jen.Id("more"))},
+		{"FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).", "FindByID",
+			[]jen.Code{jen.Id("id").Add(goType(t.c.IDField().Type, t.pod)), opts.Clone()}, []jen.Code{ptr.Clone(), jen.Error()},
+			jen.Id("findByID").Call(db.Clone(), info.Clone(), t.idArg(jen.Id("id")), jen.Id("opts"))},
 		{"FindFirst returns the first row where matches (nil: any row), or nil when none does.", "FindFirst",
 			[]jen.Code{where.Clone(), opts.Clone()}, []jen.Code{ptr.Clone(), jen.Error()},
 			jen.Id("findFirst").Call(db.Clone(), info.Clone(), jen.Id("where"), jen.Id("opts"))},
@@ -127,12 +132,21 @@ func (t *dbTable) accessor(f *jen.File) {
 		{"Update stores every field of v in the row with v.ID; no such row is an error.", "Update",
 			[]jen.Code{jen.Id("v").Add(ptr.Clone())}, []jen.Code{jen.Error()},
 			jen.Id("updateRow").Call(db.Clone(), info.Clone(), jen.Id("v"))},
+		{"UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.", "UpdateColumns",
+			[]jen.Code{jen.Id("v").Add(ptr.Clone()), jen.Id("col").Add(column.Clone()), jen.Id("more").Op("...").Add(column.Clone())}, []jen.Code{jen.Error()},
+			jen.Id("updateColumns").Call(db.Clone(), info.Clone(), jen.Id("v"), jen.Append(jen.Index().Add(column.Clone()).Values(jen.Id("col")), jen.Id("more").Op("...")))},
+		{"UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.", "UpdateWhere",
+			[]jen.Code{where.Clone(), jen.Id("set").Add(set.Clone()), jen.Id("more").Op("...").Add(set.Clone())}, []jen.Code{jen.Int64(), jen.Error()},
+			jen.Id("updateWhere").Call(db.Clone(), info.Clone(), jen.Id("where"), jen.Append(jen.Index().Add(set.Clone()).Values(jen.Id("set")), jen.Id("more").Op("...")))},
 		{"DeleteRow deletes the row with v.ID; no such row is an error.", "DeleteRow",
 			[]jen.Code{jen.Id("v").Add(ptr.Clone())}, []jen.Code{jen.Error()},
 			jen.Id("deleteRow").Call(db.Clone(), info.Clone(), jen.Id("v"))},
 		{"Delete deletes the rows where matches (nil: every row) and returns how many.", "Delete",
 			[]jen.Code{where.Clone()}, []jen.Code{jen.Int64(), jen.Error()},
 			jen.Id("deleteWhere").Call(db.Clone(), info.Clone(), jen.Id("where"))},
+		{"DeleteReturning deletes the rows where matches (nil: every row) and returns them.", "DeleteReturning",
+			[]jen.Code{where.Clone()}, []jen.Code{jen.Index().Add(ptr.Clone()), jen.Error()},
+			jen.Id("deleteReturning").Call(db.Clone(), info.Clone(), jen.Id("where"))},
 		{"Count counts the rows where matches (nil: every row).", "Count",
 			[]jen.Code{where.Clone()}, []jen.Code{jen.Int64(), jen.Error()},
 			jen.Id("countRows").Call(db.Clone(), info.Clone(), jen.Id("where"))},

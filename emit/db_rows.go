@@ -26,64 +26,44 @@ const pgxPkg = "github.com/jackc/pgx/v5"
 // QuoteIdent quotes a SQL identifier ("a""b"), as the static quoteIdent does.
 func QuoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-// columns writes the table info: every statement that does not depend on a
-// query's shape, built once here. A bigserial id is left to the database;
-// a UUID id is inserted last (insertID), after the values. A UUID id and a
-// field with a SQL default are inserted as COALESCE($n::type, default), so
-// that nil (a zero id) takes the column's default, and come back through
-// RETURNING.
+// columns writes the table info: its columns and row functions, from
+// which the static newTable makes the fixed SQL once. A bigserial id is
+// left to the database; a UUID id is inserted last (insertID), after the
+// values. A UUID id and a field with a SQL default carry the default and
+// the column type, so that nil (a zero id) takes the default through
+// COALESCE($n::type, default) and comes back through RETURNING.
 func (t *dbTable) columns(f *jen.File) {
-	tbl := QuoteIdent(t.c.Table)
-	var all, ins, params, sets, ret []string
+	var all, ins []jen.Code
 	param := func(fl *schema.Field) {
-		col := QuoteIdent(fl.Column)
-		ins = append(ins, col)
-		p := "$" + strconv.Itoa(len(ins))
+		col := sqlLit(QuoteIdent(fl.Column))
 		if def := insertDefault(fl); def != "" {
-			p = "COALESCE(" + p + "::" + PGType(fl.Type) + ", " + def + ")"
-			if !fl.IsID {
-				ret = append(ret, col)
-			}
+			ins = append(ins, jen.Line().Values(jen.Id("name").Op(":").Add(col), jen.Id("cast").Op(":").Lit(PGType(fl.Type)),
+				jen.Id("def").Op(":").Add(sqlLit(def))))
+			return
 		}
-		params = append(params, p)
+		ins = append(ins, jen.Line().Values(jen.Id("name").Op(":").Add(col)))
+	}
+	for _, fl := range t.stored {
+		all = append(all, sqlLit(QuoteIdent(fl.Column)))
+		if !fl.IsID {
+			param(fl)
+		}
 	}
 	id := t.c.IDField()
-	ret = append(ret, QuoteIdent(id.Column))
-	for _, fl := range t.stored {
-		all = append(all, QuoteIdent(fl.Column))
-		if fl.IsID {
-			continue
-		}
-		param(fl)
-		sets = append(sets, QuoteIdent(fl.Column)+" = $"+strconv.Itoa(len(ins)))
-	}
 	insertID := id.Type.Kind == schema.UUID
 	if insertID {
 		param(id)
 	}
-	returning := " RETURNING " + strings.Join(ret, ", ")
-	sel := "SELECT " + strings.Join(all, ", ") + " FROM " + tbl
-	insert := "INSERT INTO " + tbl + " DEFAULT VALUES" + returning
-	update := "UPDATE " + tbl + ` SET "id" = "id" WHERE "id" = $1`
 	if len(ins) > 0 {
-		insert = "INSERT INTO " + tbl + " (" + strings.Join(ins, ", ") + ") VALUES (" +
-			strings.Join(params, ", ") + ")" + returning
-	}
-	if len(sets) > 0 {
-		update = "UPDATE " + tbl + " SET " + strings.Join(sets, ", ") + ` WHERE "id" = $` + strconv.Itoa(len(sets)+1)
+		ins = append(ins, jen.Line())
 	}
 	m := t.model()
-	f.Comment(t.info() + " is the fixed SQL of table " + strconv.Quote(t.c.Table) + " and its row functions.")
+	f.Comment(t.info() + " is table " + strconv.Quote(t.c.Table) + ": its columns and row functions.")
 	kv := func(k string, v jen.Code) jen.Code { return jen.Line().Id(k).Op(":").Add(v) }
 	entries := []jen.Code{
 		kv("name", jen.Lit(t.c.Table)),
-		kv("selectSQL", sqlLit(sel)),
-		kv("byIDSQL", sqlLit(sel+` WHERE "id" = $1`)),
-		kv("insertSQL", sqlLit(insert)),
-		kv("updateSQL", sqlLit(update)),
-		kv("deleteSQL", sqlLit("DELETE FROM "+tbl+` WHERE "id" = $1`)),
-		kv("countSQL", sqlLit("SELECT count(*) FROM "+tbl)),
-		kv("wipeSQL", sqlLit("DELETE FROM "+tbl)),
+		kv("columns", jen.Index().String().Values(all...)),
+		kv("insert", jen.Index().Id("insertColumn").Values(ins...)),
 		kv("scan", jen.Id(t.c.RowScanName())),
 		kv("values", jen.Id(t.c.RowValuesName())),
 		kv("returning", t.returningFunc()),
@@ -98,7 +78,7 @@ func (t *dbTable) columns(f *jen.File) {
 		kv("id", jen.Func().Params(jen.Id("v").Op("*").Add(t.model())).Any().Block(
 			jen.Return(t.idArg(jen.Id("v").Dot("ID"))))),
 		jen.Line())
-	f.Var().Id(t.info()).Op("=").Op("&").Id("table").Types(m).Values(entries...)
+	f.Var().Id(t.info()).Op("=").Id("newTable").Call(jen.Op("&").Id("table").Types(m).Values(entries...))
 }
 
 // insertDefault is the SQL default an insert falls back to when the field

@@ -64,13 +64,30 @@ func TestQuoteIdent(t *testing.T) {
 }
 
 func TestOptions(t *testing.T) {
-	b, args, err := appendOptions(nil, nil, "t", []QueryOption{OrderBy(testN.Desc(), testS.Asc()), Offset(5), Limit(10)})
-	if err != nil || string(b) != ` ORDER BY "n" DESC, "select" LIMIT $1 OFFSET $2` || args[0] != int64(10) {
+	opts := func(q ...QueryOption) (string, []any, error) {
+		o, err := readOptions(q, "t")
+		if err != nil {
+			return "", nil, err
+		}
+		b, args := o.appendSQL(nil, nil)
+		return string(b), args, nil
+	}
+	b, args, err := opts(OrderBy(testN.Desc(), testS.Asc()), Offset(5), Limit(10))
+	if err != nil || b != ` ORDER BY "n" DESC, "select" LIMIT $1 OFFSET $2` || args[0] != int64(10) {
 		t.Fatalf("got %s %v %v", b, args, err)
 	}
-	if _, _, err := appendOptions(nil, nil, "t", []QueryOption{OrderBy(otherCol.Asc())}); err == nil ||
+	if _, _, err := opts(OrderBy(otherCol.Asc())); err == nil ||
 		!strings.Contains(err.Error(), `column "x" of table "other"`) {
 		t.Fatalf("foreign order column: %v", err)
+	}
+	if b, _, err := opts(ForUpdate(), SkipLocked(), Limit(1)); err != nil || b != ` LIMIT $1 FOR UPDATE SKIP LOCKED` {
+		t.Fatalf("lock: %s %v", b, err)
+	}
+	if b, _, err := opts(ForShare(), NoWait()); err != nil || b != ` FOR SHARE NOWAIT` {
+		t.Fatalf("share: %s %v", b, err)
+	}
+	if _, _, err := opts(NoWait()); err == nil || !strings.Contains(err.Error(), "NOWAIT without a lock") {
+		t.Fatalf("NoWait alone: %v", err)
 	}
 }
 
@@ -195,5 +212,70 @@ func TestMissingDatabase(t *testing.T) {
 	var du *DatabaseUnavailableError
 	if !errors.As(err, &du) {
 		t.Fatalf("query on a missing database: %v, want a *DatabaseUnavailableError", err)
+	}
+}
+
+// TestTableSQL: the statements newTable and InsertMany derive from a
+// table's columns, for a bigserial and a UUID id.
+func TestTableSQL(t *testing.T) {
+	serial := newTable(&table[testRow]{name: "t", columns: []string{`"id"`, `"n"`, `"at"`},
+		insert: []insertColumn{{name: `"n"`}, {name: `"at"`, cast: "timestamp", def: "now()"}}})
+	uuid := newTable(&table[testRow]{name: "u", columns: []string{`"id"`, `"n"`},
+		insert: []insertColumn{{name: `"n"`}, {name: `"id"`, cast: "uuid", def: "gen_random_uuid()"}}, insertID: true})
+	bare := newTable(&table[testRow]{name: "b", columns: []string{`"id"`}})
+	for _, tc := range []struct{ got, want string }{
+		{serial.selectSQL, `SELECT "id", "n", "at" FROM "t"`},
+		{serial.byIDSQL, `SELECT "id", "n", "at" FROM "t" WHERE "id" = $1`},
+		{serial.insertSQL, `INSERT INTO "t" ("n", "at") VALUES ($1, COALESCE($2::timestamp, now())) RETURNING "id", "at"`},
+		{serial.updateSQL, `UPDATE "t" SET "n" = $1, "at" = $2 WHERE "id" = $3`},
+		{serial.deleteSQL, `DELETE FROM "t" WHERE "id" = $1`},
+		{uuid.insertSQL, `INSERT INTO "u" ("n", "id") VALUES ($1, COALESCE($2::uuid, gen_random_uuid())) RETURNING "id"`},
+		{uuid.updateSQL, `UPDATE "u" SET "n" = $1 WHERE "id" = $2`},
+		{bare.insertSQL, `INSERT INTO "b" DEFAULT VALUES RETURNING "id"`},
+		{bare.updateSQL, `UPDATE "b" SET "id" = "id" WHERE "id" = $1`},
+		{serial.insertManySQL(2, nil),
+			`INSERT INTO "t" ("n", "at") VALUES ($1, COALESCE($2::timestamp, now())), ($3, COALESCE($4::timestamp, now())) RETURNING "id", "at"`},
+		{serial.insertManySQL(1, &Conflict[testRow]{keys: []*column{testN.sqlColumn()}}),
+			`INSERT INTO "t" ("n", "at") VALUES ($1, COALESCE($2::timestamp, now())) ON CONFLICT ("n") DO UPDATE SET "at" = EXCLUDED."at" RETURNING "id", "n", "at"`},
+		{serial.insertManySQL(1, &Conflict[testRow]{keys: []*column{testN.sqlColumn()}, keep: true}),
+			`INSERT INTO "t" ("n", "at") VALUES ($1, COALESCE($2::timestamp, now())) ON CONFLICT ("n") DO UPDATE SET "n" = EXCLUDED."n" RETURNING "id", "n", "at"`},
+		{uuid.insertManySQL(1, &Conflict[testRow]{keys: []*column{{table: "u", quoted: `"n"`}}}),
+			`INSERT INTO "u" ("n", "id") VALUES ($1, COALESCE($2::uuid, gen_random_uuid())) ON CONFLICT ("n") DO UPDATE SET "n" = EXCLUDED."n" RETURNING "id", "n"`},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got  %s\nwant %s", tc.got, tc.want)
+		}
+	}
+	if a, b := serial.insertManySQL(4, nil), serial.insertManySQL(4, nil); unsafe.StringData(a) != unsafe.StringData(b) {
+		t.Error("InsertMany's statement of one shape is built twice")
+	}
+	for n, want := range map[int]int{1: 1, 3: 2, 512: 512, 1000: 512, 100000: 512} {
+		if got := serial.chunkRows(n); got != want {
+			t.Errorf("chunkRows(%d) = %d, want %d", n, got, want)
+		}
+	}
+	wide := &table[testRow]{insert: make([]insertColumn, 300)}
+	if got := wide.chunkRows(1000); got != 128 || got*300 > maxParams {
+		t.Errorf("300 columns: chunks of %d rows", got)
+	}
+}
+
+// TestKeysetSQL: After's condition for an ascending then a descending
+// column reuses each value's parameter.
+func TestKeysetSQL(t *testing.T) {
+	tb := newTable(&table[testRow]{name: "t", columns: []string{`"id"`, `"n"`}, insert: []insertColumn{{name: `"n"`}},
+		values: func(v *testRow, args []any, _ *scratch) ([]any, error) { return append(args, int64(7)), nil },
+		id:     func(v *testRow) any { return v.ID }})
+	o, err := readOptions([]QueryOption{OrderBy(testN.Asc(), intColumn[testRow](newCol("t", "id", false)).Desc()), After(&testRow{ID: 3})}, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, args, err := appendKeyset(tb, nil, []any{"x"}, o)
+	if err != nil || string(b) != `(("n" > $2) OR ("n" = $2 AND "id" < $3))` || len(args) != 3 || args[1] != int64(7) || args[2] != int64(3) {
+		t.Fatalf("got %s %v %v", b, args, err)
+	}
+	o.order = []OrderTerm{testS.Asc()}
+	if _, _, err := appendKeyset(tb, nil, nil, o); err == nil || !strings.Contains(err.Error(), "nullable") {
+		t.Fatalf("nullable sort column: %v", err)
 	}
 }

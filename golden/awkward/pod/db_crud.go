@@ -3,26 +3,24 @@
 package pod
 
 import (
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
 )
 
 // table is what the shared CRUD code knows about one table class M; each
-// table's generated file holds one (companyTable) with its fixed SQL and
-// the functions that move a row between M and pgx positionally.
+// table's generated file holds one (companyTable): its columns, and the
+// functions that move a row between M and pgx positionally. newTable
+// derives the fixed SQL from the columns once, at package init.
 type table[M any] struct {
-	name      string // table name, unquoted
-	selectSQL string // SELECT "id", "name", ... FROM "company"
-	byIDSQL   string // selectSQL WHERE "id" = $1
-	insertSQL string // INSERT INTO "company" (...) VALUES ($1, ...) RETURNING "id", ...
-	updateSQL string // UPDATE "company" SET "name" = $1, ... WHERE "id" = $n
-	deleteSQL string // DELETE FROM "company" WHERE "id" = $1
-	countSQL  string // SELECT count(*) FROM "company"
-	wipeSQL   string // DELETE FROM "company"
-	// scan reads the current row into v, in selectSQL's column order.
+	name    string         // table name, unquoted
+	columns []string       // every stored column, quoted, id first: the order of scan
+	insert  []insertColumn // the columns an insert sets, in the order of values
+	// scan reads the current row into v, in columns' order.
 	scan func(r pgx.Rows, v *M, sc *scratch) error
-	// values appends v's stored fields but a bigserial id, in insertSQL's order.
+	// values appends v's stored fields but a bigserial id, in insert's order.
 	values func(v *M, args []any, sc *scratch) ([]any, error)
 	// returning appends the scan targets of insertSQL's RETURNING columns:
 	// the id, then the columns whose default the database may have filled.
@@ -32,9 +30,123 @@ type table[M any] struct {
 	fill func(v *M)
 	// id is v's id as bound to byIDSQL, updateSQL and deleteSQL.
 	id func(v *M) any
-	// insertID: insertSQL takes the id as its last parameter (a UUID id,
-	// which the row may bring; a bigserial one the database always makes).
+	// insertID: insert ends with the id (a UUID id, which the row may
+	// bring; a bigserial one the database always makes).
 	insertID bool
+
+	// The fixed SQL, made by newTable.
+	quoted     string // "company"
+	columnList string // "id", "name", ...
+	selectSQL  string // SELECT "id", "name", ... FROM "company"
+	byIDSQL    string // selectSQL WHERE "id" = $1
+	insertSQL  string // INSERT INTO "company" (...) VALUES ($1, ...) RETURNING "id", ...
+	updateSQL  string // UPDATE "company" SET "name" = $1, ... WHERE "id" = $n
+	deleteSQL  string // DELETE FROM "company" WHERE "id" = $1
+	countSQL   string // SELECT count(*) FROM "company"
+	wipeSQL    string // DELETE FROM "company"
+	setSQL     string // UPDATE "company" SET (UpdateWhere's)
+	allSQL     string // RETURNING "id", "name", ... (DeleteReturning's)
+
+	many sqlCache // the statements of InsertMany, by chunk size and conflict
+}
+
+// insertColumn is one column of an insert. A column with a SQL default
+// (def) is bound as COALESCE($n::cast, def), so that a nil value (a zero
+// UUID id) takes the default, which RETURNING brings back.
+type insertColumn struct {
+	name string // quoted
+	cast string // the column's SQL type, with def
+	def  string // the SQL default, "" without one
+}
+
+// newTable completes t with its fixed SQL.
+func newTable[M any](t *table[M]) *table[M] {
+	t.quoted = quoteIdent(t.name)
+	t.columnList = strings.Join(t.columns, ", ")
+	id := t.columns[0]
+	t.selectSQL = "SELECT " + t.columnList + " FROM " + t.quoted
+	t.byIDSQL = t.selectSQL + " WHERE " + id + " = $1"
+	t.insertSQL = string(t.appendInsert(nil, 1)) + t.returningSQL()
+	t.updateSQL = t.makeUpdateSQL()
+	t.deleteSQL = "DELETE FROM " + t.quoted + " WHERE " + id + " = $1"
+	t.countSQL = "SELECT count(*) FROM " + t.quoted
+	t.wipeSQL = "DELETE FROM " + t.quoted
+	t.setSQL = "UPDATE " + t.quoted + " SET "
+	t.allSQL = " RETURNING " + t.columnList
+	return t
+}
+
+// makeUpdateSQL sets every column of insert but the id, by position.
+func (t *table[M]) makeUpdateSQL() string {
+	id, cols := t.columns[0], t.insert
+	if t.insertID {
+		cols = cols[:len(cols)-1]
+	}
+	sets := make([]string, len(cols))
+	for i, c := range cols {
+		sets[i] = c.name + " = $" + strconv.Itoa(i+1)
+	}
+	if len(sets) == 0 { // an id-only table: the update only checks the row is there
+		sets = append(sets, id+" = "+id)
+	}
+	return "UPDATE " + t.quoted + " SET " + strings.Join(sets, ", ") +
+		" WHERE " + id + " = $" + strconv.Itoa(len(cols)+1)
+}
+
+// appendInsert writes INSERT INTO t (columns) VALUES and rows rows of
+// parameters, without RETURNING.
+func (t *table[M]) appendInsert(b []byte, rows int) []byte {
+	b = append(b, "INSERT INTO "...)
+	b = append(b, t.quoted...)
+	if len(t.insert) == 0 {
+		return append(b, " DEFAULT VALUES"...)
+	}
+	b = append(b, " ("...)
+	for i, c := range t.insert {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, c.name...)
+	}
+	b = append(b, ") VALUES "...)
+	n := 1
+	for r := 0; r < rows; r++ {
+		if r > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, '(')
+		for i, c := range t.insert {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			if c.def != "" {
+				b = append(b, "COALESCE("...)
+			}
+			b = appendParam(b, n)
+			n++
+			if c.def != "" {
+				b = append(b, "::"...)
+				b = append(b, c.cast...)
+				b = append(b, ", "...)
+				b = append(b, c.def...)
+				b = append(b, ')')
+			}
+		}
+		b = append(b, ')')
+	}
+	return b
+}
+
+// returningSQL is insertSQL's RETURNING clause: the id, then the columns
+// whose default the database may fill, in the order of returning.
+func (t *table[M]) returningSQL() string {
+	ret := []string{t.columns[0]}
+	for _, c := range t.insert {
+		if c.def != "" && c.name != t.columns[0] {
+			ret = append(ret, c.name)
+		}
+	}
+	return " RETURNING " + strings.Join(ret, ", ")
 }
 
 // scratch holds what a query reuses from row to row: the Scan targets, the
@@ -85,6 +197,27 @@ type sqlCache struct {
 // maxCachedSQL bounds the cache: shapes past it are built every time.
 const maxCachedSQL = 4096
 
+// get returns the SQL kept under key.
+func (c *sqlCache) get(key string) (string, bool) {
+	c.mu.RLock()
+	s, ok := c.m[key]
+	c.mu.RUnlock()
+	return s, ok
+}
+
+// put keeps sql under key (while the cache has room) and returns it.
+func (c *sqlCache) put(key, sql string) string {
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = make(map[string]string)
+	}
+	if len(c.m) < maxCachedSQL {
+		c.m[key] = sql
+	}
+	c.mu.Unlock()
+	return sql
+}
+
 func (c *sqlCache) intern(b []byte) string {
 	c.mu.RLock()
 	s, ok := c.m[string(b)]
@@ -104,24 +237,68 @@ func (c *sqlCache) intern(b []byte) string {
 	return s
 }
 
-// build is prefix, then WHERE and the options, as interned SQL and its
-// parameters.
-func build[M any](db *DB, t *table[M], prefix string, where *Expr[M], opts []QueryOption) (string, []any, error) {
+// query is the shape of one built statement: prefix, then the SET of
+// UpdateWhere, WHERE (the condition and the keyset of After), the options
+// and suffix.
+type query[M any] struct {
+	prefix string
+	args   []any // the parameters prefix already has
+	set    []Assignment[M]
+	where  *Expr[M]
+	opts   []QueryOption
+	suffix string
+}
+
+// build is q as interned SQL and its parameters.
+func build[M any](db *DB, t *table[M], q query[M]) (string, []any, error) {
 	if db.conn == nil {
 		return "", nil, errNoDatabase
 	}
 	bp := bufPool.Get().(*[]byte)
-	b := append((*bp)[:0], prefix...)
-	var args []any
-	if where != nil {
-		b = append(b, " WHERE "...)
-		b, args = where.appendSQL(b, args)
-	}
-	b, args, err := appendOptions(b, args, t.name, opts)
-	sql := db.pool.cache.intern(b)
+	defer bufPool.Put(bp)
+	b, args, err := appendQuery(db, t, (*bp)[:0], q)
 	*bp = b
-	bufPool.Put(bp)
-	return sql, args, err
+	if err != nil {
+		return "", nil, err
+	}
+	return db.pool.cache.intern(b), args, nil
+}
+
+func appendQuery[M any](db *DB, t *table[M], b []byte, q query[M]) ([]byte, []any, error) {
+	b = append(b, q.prefix...)
+	args := q.args
+	for i, a := range q.set {
+		if a.col == nil || a.col.table != t.name {
+			return b, nil, errorf("update %q: an assignment of another table", t.name)
+		}
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b, args = bind(append(append(b, a.col.quoted...), " = "...), args, a.arg)
+	}
+	o, err := readOptions(q.opts, t.name)
+	if err != nil {
+		return b, nil, err
+	}
+	if o.lock != "" && !db.inTransaction() {
+		return b, nil, errorf("%s outside a transaction: the lock would end with the statement", o.lock)
+	}
+	if q.where != nil || o.after != nil {
+		b = append(b, " WHERE "...)
+	}
+	if q.where != nil {
+		b, args = q.where.appendSQL(b, args)
+	}
+	if o.after != nil {
+		if q.where != nil {
+			b = append(b, " AND "...)
+		}
+		if b, args, err = appendKeyset(t, b, args, o); err != nil {
+			return b, nil, err
+		}
+	}
+	b, args = o.appendSQL(b, args)
+	return append(b, q.suffix...), args, nil
 }
 
 func insertRow[M any](db *DB, t *table[M], v *M) error {
@@ -146,59 +323,19 @@ func insertRow[M any](db *DB, t *table[M], v *M) error {
 	})
 }
 
-// insertMany queues one INSERT per row in a batch: a single round trip,
-// one implicit transaction (all rows or none), one prepared statement for
-// any number of rows, and RETURNING gives each row its id (COPY cannot).
-func insertMany[M any](db *DB, t *table[M], vs []*M) error {
-	if len(vs) == 0 {
-		return nil
-	}
-	if db.conn == nil {
-		return errNoDatabase
-	}
-	sc := getScratch()
-	defer putScratch(sc)
-	var batch pgx.Batch
-	batch.QueuedQueries = make([]*pgx.QueuedQuery, 0, len(vs))
-	for i, v := range vs {
-		if v == nil {
-			return errorf("insert into %q: row %d is nil", t.name, i)
-		}
-		if t.fill != nil {
-			t.fill(v)
-		}
-		args, err := t.values(v, nil, sc)
-		if err != nil {
-			return errorf("insert into %q: row %d: %w", t.name, i, err)
-		}
-		if t.insertID {
-			args = append(args, t.id(v))
-		}
-		batch.Queue(t.insertSQL, args...)
-	}
-	start := db.pool.start()
-	res := db.conn.SendBatch(db.ctx, &batch)
-	var err error
-	for _, v := range vs {
-		sc.dest = t.returning(v, sc.dest[:0])
-		if err = res.QueryRow().Scan(sc.dest...); err != nil {
-			break
-		}
-	}
-	if cerr := res.Close(); err == nil {
-		err = cerr
-	}
-	err = classify(err)
-	db.pool.done(db.ctx, start, t.insertSQL, int64(len(vs)), err)
-	return err
-}
-
 // findByID finds the row with id (an int64, or a uuidID).
-func findByID[M any](db *DB, t *table[M], id any) (*M, error) {
+func findByID[M any](db *DB, t *table[M], id any, opts []QueryOption) (*M, error) {
+	sql, args := t.byIDSQL, []any{id}
+	if len(opts) > 0 { // a lock
+		var err error
+		if sql, args, err = build(db, t, query[M]{prefix: t.byIDSQL, args: args, opts: opts}); err != nil {
+			return nil, err
+		}
+	}
 	var found *M
 	sc := getScratch()
 	defer putScratch(sc)
-	err := db.query(t.byIDSQL, []any{id}, func(r pgx.Rows) error {
+	err := db.query(sql, args, func(r pgx.Rows) error {
 		found = new(M)
 		return t.scan(r, found, sc)
 	})
@@ -209,14 +346,19 @@ func findByID[M any](db *DB, t *table[M], id any) (*M, error) {
 }
 
 func findRows[M any](db *DB, t *table[M], where *Expr[M], opts []QueryOption) ([]*M, error) {
-	sql, args, err := build(db, t, t.selectSQL, where, opts)
+	sql, args, err := build(db, t, query[M]{prefix: t.selectSQL, where: where, opts: opts})
 	if err != nil {
 		return nil, err
 	}
+	return queryRows(db, t, sql, args)
+}
+
+// queryRows runs sql, whose result has t's columns, and returns its rows.
+func queryRows[M any](db *DB, t *table[M], sql string, args []any) ([]*M, error) {
 	var out []*M
 	sc := getScratch()
 	defer putScratch(sc)
-	err = db.query(sql, args, func(r pgx.Rows) error {
+	err := db.query(sql, args, func(r pgx.Rows) error {
 		v := new(M)
 		out = append(out, v)
 		return t.scan(r, v, sc)
@@ -267,7 +409,7 @@ func deleteRow[M any](db *DB, t *table[M], v *M) error {
 
 // deleteWhere deletes the rows where matches; nil deletes every row.
 func deleteWhere[M any](db *DB, t *table[M], where *Expr[M]) (int64, error) {
-	sql, args, err := build(db, t, t.wipeSQL, where, nil)
+	sql, args, err := build(db, t, query[M]{prefix: t.wipeSQL, where: where})
 	if err != nil {
 		return 0, err
 	}
@@ -275,7 +417,7 @@ func deleteWhere[M any](db *DB, t *table[M], where *Expr[M]) (int64, error) {
 }
 
 func countRows[M any](db *DB, t *table[M], where *Expr[M]) (int64, error) {
-	sql, args, err := build(db, t, t.countSQL, where, nil)
+	sql, args, err := build(db, t, query[M]{prefix: t.countSQL, where: where})
 	if err != nil {
 		return 0, err
 	}

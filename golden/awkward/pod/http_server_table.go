@@ -4,25 +4,24 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// httpServerTable is the fixed SQL of table "http_server" and its row functions.
-var httpServerTable = &table[HTTPServer]{
-	name:      "http_server",
-	selectSQL: `SELECT "id", "url", "host_name", "tls_enabled" FROM "http_server"`,
-	byIDSQL:   `SELECT "id", "url", "host_name", "tls_enabled" FROM "http_server" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "http_server" ("url", "host_name", "tls_enabled") VALUES ($1, $2, $3) RETURNING "id"`,
-	updateSQL: `UPDATE "http_server" SET "url" = $1, "host_name" = $2, "tls_enabled" = $3 WHERE "id" = $4`,
-	deleteSQL: `DELETE FROM "http_server" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "http_server"`,
-	wipeSQL:   `DELETE FROM "http_server"`,
-	scan:      scanHTTPServer,
-	values:    httpServerValues,
+// httpServerTable is table "http_server": its columns and row functions.
+var httpServerTable = newTable(&table[HTTPServer]{
+	name:    "http_server",
+	columns: []string{`"id"`, `"url"`, `"host_name"`, `"tls_enabled"`},
+	insert: []insertColumn{
+		{name: `"url"`},
+		{name: `"host_name"`},
+		{name: `"tls_enabled"`},
+	},
+	scan:   scanHTTPServer,
+	values: httpServerValues,
 	returning: func(v *HTTPServer, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *HTTPServer) any {
 		return v.ID
 	},
-}
+})
 
 // HTTPServerTable is s.DB.HTTPServer: the queries on table "http_server".
 type HTTPServerTable struct {
@@ -34,14 +33,19 @@ func (t HTTPServerTable) Insert(v *HTTPServer) error {
 	return insertRow(t.db, httpServerTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t HTTPServerTable) InsertMany(vs []*HTTPServer) error {
-	return insertMany(t.db, httpServerTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t HTTPServerTable) InsertMany(vs []*HTTPServer, conflict ...Conflict[HTTPServer]) error {
+	return insertMany(t.db, httpServerTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t HTTPServerTable) FindByID(id int64) (*HTTPServer, error) {
-	return findByID(t.db, httpServerTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t HTTPServerTable) Upsert(v *HTTPServer, key Column[HTTPServer], more ...Column[HTTPServer]) error {
+	return upsert(t.db, httpServerTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t HTTPServerTable) FindByID(id int64, opts ...QueryOption) (*HTTPServer, error) {
+	return findByID(t.db, httpServerTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -59,6 +63,16 @@ func (t HTTPServerTable) Update(v *HTTPServer) error {
 	return updateRow(t.db, httpServerTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t HTTPServerTable) UpdateColumns(v *HTTPServer, col Column[HTTPServer], more ...Column[HTTPServer]) error {
+	return updateColumns(t.db, httpServerTable, v, append([]Column[HTTPServer]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t HTTPServerTable) UpdateWhere(where *Expr[HTTPServer], set Assignment[HTTPServer], more ...Assignment[HTTPServer]) (int64, error) {
+	return updateWhere(t.db, httpServerTable, where, append([]Assignment[HTTPServer]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t HTTPServerTable) DeleteRow(v *HTTPServer) error {
 	return deleteRow(t.db, httpServerTable, v)
@@ -67,6 +81,11 @@ func (t HTTPServerTable) DeleteRow(v *HTTPServer) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t HTTPServerTable) Delete(where *Expr[HTTPServer]) (int64, error) {
 	return deleteWhere(t.db, httpServerTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t HTTPServerTable) DeleteReturning(where *Expr[HTTPServer]) ([]*HTTPServer, error) {
+	return deleteReturning(t.db, httpServerTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

@@ -4,25 +4,27 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// initialismsTable is the fixed SQL of table "initialisms" and its row functions.
-var initialismsTable = &table[Initialisms]{
-	name:      "initialisms",
-	selectSQL: `SELECT "id", "user_url", "http_id", "api_key", "json_data", "uuid_value", "ip_address" FROM "initialisms"`,
-	byIDSQL:   `SELECT "id", "user_url", "http_id", "api_key", "json_data", "uuid_value", "ip_address" FROM "initialisms" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "initialisms" ("user_url", "http_id", "api_key", "json_data", "uuid_value", "ip_address") VALUES ($1, $2, $3, $4, $5, $6) RETURNING "id"`,
-	updateSQL: `UPDATE "initialisms" SET "user_url" = $1, "http_id" = $2, "api_key" = $3, "json_data" = $4, "uuid_value" = $5, "ip_address" = $6 WHERE "id" = $7`,
-	deleteSQL: `DELETE FROM "initialisms" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "initialisms"`,
-	wipeSQL:   `DELETE FROM "initialisms"`,
-	scan:      scanInitialisms,
-	values:    initialismsValues,
+// initialismsTable is table "initialisms": its columns and row functions.
+var initialismsTable = newTable(&table[Initialisms]{
+	name:    "initialisms",
+	columns: []string{`"id"`, `"user_url"`, `"http_id"`, `"api_key"`, `"json_data"`, `"uuid_value"`, `"ip_address"`},
+	insert: []insertColumn{
+		{name: `"user_url"`},
+		{name: `"http_id"`},
+		{name: `"api_key"`},
+		{name: `"json_data"`},
+		{name: `"uuid_value"`},
+		{name: `"ip_address"`},
+	},
+	scan:   scanInitialisms,
+	values: initialismsValues,
 	returning: func(v *Initialisms, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *Initialisms) any {
 		return v.ID
 	},
-}
+})
 
 // InitialismsTable is s.DB.Initialisms: the queries on table "initialisms".
 type InitialismsTable struct {
@@ -34,14 +36,19 @@ func (t InitialismsTable) Insert(v *Initialisms) error {
 	return insertRow(t.db, initialismsTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t InitialismsTable) InsertMany(vs []*Initialisms) error {
-	return insertMany(t.db, initialismsTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t InitialismsTable) InsertMany(vs []*Initialisms, conflict ...Conflict[Initialisms]) error {
+	return insertMany(t.db, initialismsTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t InitialismsTable) FindByID(id int64) (*Initialisms, error) {
-	return findByID(t.db, initialismsTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t InitialismsTable) Upsert(v *Initialisms, key Column[Initialisms], more ...Column[Initialisms]) error {
+	return upsert(t.db, initialismsTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t InitialismsTable) FindByID(id int64, opts ...QueryOption) (*Initialisms, error) {
+	return findByID(t.db, initialismsTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -59,6 +66,16 @@ func (t InitialismsTable) Update(v *Initialisms) error {
 	return updateRow(t.db, initialismsTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t InitialismsTable) UpdateColumns(v *Initialisms, col Column[Initialisms], more ...Column[Initialisms]) error {
+	return updateColumns(t.db, initialismsTable, v, append([]Column[Initialisms]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t InitialismsTable) UpdateWhere(where *Expr[Initialisms], set Assignment[Initialisms], more ...Assignment[Initialisms]) (int64, error) {
+	return updateWhere(t.db, initialismsTable, where, append([]Assignment[Initialisms]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t InitialismsTable) DeleteRow(v *Initialisms) error {
 	return deleteRow(t.db, initialismsTable, v)
@@ -67,6 +84,11 @@ func (t InitialismsTable) DeleteRow(v *Initialisms) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t InitialismsTable) Delete(where *Expr[Initialisms]) (int64, error) {
 	return deleteWhere(t.db, initialismsTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t InitialismsTable) DeleteReturning(where *Expr[Initialisms]) ([]*Initialisms, error) {
+	return deleteReturning(t.db, initialismsTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

@@ -7,25 +7,48 @@ import (
 	"strconv"
 )
 
-// keywordsTable is the fixed SQL of table "keywords" and its row functions.
-var keywordsTable = &table[Keywords]{
-	name:      "keywords",
-	selectSQL: `SELECT "id", "type", "func", "range", "map", "chan", "go", "default", "select", "interface", "package", "import", "var", "const", "return", "string", "len", "nil", "error", "err", "s", "ctx", "b", "d", "v", "buf", "data", "key" FROM "keywords"`,
-	byIDSQL:   `SELECT "id", "type", "func", "range", "map", "chan", "go", "default", "select", "interface", "package", "import", "var", "const", "return", "string", "len", "nil", "error", "err", "s", "ctx", "b", "d", "v", "buf", "data", "key" FROM "keywords" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "keywords" ("type", "func", "range", "map", "chan", "go", "default", "select", "interface", "package", "import", "var", "const", "return", "string", "len", "nil", "error", "err", "s", "ctx", "b", "d", "v", "buf", "data", "key") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27) RETURNING "id"`,
-	updateSQL: `UPDATE "keywords" SET "type" = $1, "func" = $2, "range" = $3, "map" = $4, "chan" = $5, "go" = $6, "default" = $7, "select" = $8, "interface" = $9, "package" = $10, "import" = $11, "var" = $12, "const" = $13, "return" = $14, "string" = $15, "len" = $16, "nil" = $17, "error" = $18, "err" = $19, "s" = $20, "ctx" = $21, "b" = $22, "d" = $23, "v" = $24, "buf" = $25, "data" = $26, "key" = $27 WHERE "id" = $28`,
-	deleteSQL: `DELETE FROM "keywords" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "keywords"`,
-	wipeSQL:   `DELETE FROM "keywords"`,
-	scan:      scanKeywords,
-	values:    keywordsValues,
+// keywordsTable is table "keywords": its columns and row functions.
+var keywordsTable = newTable(&table[Keywords]{
+	name:    "keywords",
+	columns: []string{`"id"`, `"type"`, `"func"`, `"range"`, `"map"`, `"chan"`, `"go"`, `"default"`, `"select"`, `"interface"`, `"package"`, `"import"`, `"var"`, `"const"`, `"return"`, `"string"`, `"len"`, `"nil"`, `"error"`, `"err"`, `"s"`, `"ctx"`, `"b"`, `"d"`, `"v"`, `"buf"`, `"data"`, `"key"`},
+	insert: []insertColumn{
+		{name: `"type"`},
+		{name: `"func"`},
+		{name: `"range"`},
+		{name: `"map"`},
+		{name: `"chan"`},
+		{name: `"go"`},
+		{name: `"default"`},
+		{name: `"select"`},
+		{name: `"interface"`},
+		{name: `"package"`},
+		{name: `"import"`},
+		{name: `"var"`},
+		{name: `"const"`},
+		{name: `"return"`},
+		{name: `"string"`},
+		{name: `"len"`},
+		{name: `"nil"`},
+		{name: `"error"`},
+		{name: `"err"`},
+		{name: `"s"`},
+		{name: `"ctx"`},
+		{name: `"b"`},
+		{name: `"d"`},
+		{name: `"v"`},
+		{name: `"buf"`},
+		{name: `"data"`},
+		{name: `"key"`},
+	},
+	scan:   scanKeywords,
+	values: keywordsValues,
 	returning: func(v *Keywords, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *Keywords) any {
 		return v.ID
 	},
-}
+})
 
 // KeywordsTable is s.DB.Keywords: the queries on table "keywords".
 type KeywordsTable struct {
@@ -37,14 +60,19 @@ func (t KeywordsTable) Insert(v *Keywords) error {
 	return insertRow(t.db, keywordsTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t KeywordsTable) InsertMany(vs []*Keywords) error {
-	return insertMany(t.db, keywordsTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t KeywordsTable) InsertMany(vs []*Keywords, conflict ...Conflict[Keywords]) error {
+	return insertMany(t.db, keywordsTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t KeywordsTable) FindByID(id int64) (*Keywords, error) {
-	return findByID(t.db, keywordsTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t KeywordsTable) Upsert(v *Keywords, key Column[Keywords], more ...Column[Keywords]) error {
+	return upsert(t.db, keywordsTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t KeywordsTable) FindByID(id int64, opts ...QueryOption) (*Keywords, error) {
+	return findByID(t.db, keywordsTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -62,6 +90,16 @@ func (t KeywordsTable) Update(v *Keywords) error {
 	return updateRow(t.db, keywordsTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t KeywordsTable) UpdateColumns(v *Keywords, col Column[Keywords], more ...Column[Keywords]) error {
+	return updateColumns(t.db, keywordsTable, v, append([]Column[Keywords]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t KeywordsTable) UpdateWhere(where *Expr[Keywords], set Assignment[Keywords], more ...Assignment[Keywords]) (int64, error) {
+	return updateWhere(t.db, keywordsTable, where, append([]Assignment[Keywords]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t KeywordsTable) DeleteRow(v *Keywords) error {
 	return deleteRow(t.db, keywordsTable, v)
@@ -70,6 +108,11 @@ func (t KeywordsTable) DeleteRow(v *Keywords) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t KeywordsTable) Delete(where *Expr[Keywords]) (int64, error) {
 	return deleteWhere(t.db, keywordsTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t KeywordsTable) DeleteReturning(where *Expr[Keywords]) ([]*Keywords, error) {
+	return deleteReturning(t.db, keywordsTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

@@ -4,25 +4,23 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// auditEntryTable is the fixed SQL of table "audit_entry" and its row functions.
-var auditEntryTable = &table[AuditEntry]{
-	name:      "audit_entry",
-	selectSQL: `SELECT "id", "action", "level" FROM "audit_entry"`,
-	byIDSQL:   `SELECT "id", "action", "level" FROM "audit_entry" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "audit_entry" ("action", "level") VALUES ($1, $2) RETURNING "id"`,
-	updateSQL: `UPDATE "audit_entry" SET "action" = $1, "level" = $2 WHERE "id" = $3`,
-	deleteSQL: `DELETE FROM "audit_entry" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "audit_entry"`,
-	wipeSQL:   `DELETE FROM "audit_entry"`,
-	scan:      scanAuditEntry,
-	values:    auditEntryValues,
+// auditEntryTable is table "audit_entry": its columns and row functions.
+var auditEntryTable = newTable(&table[AuditEntry]{
+	name:    "audit_entry",
+	columns: []string{`"id"`, `"action"`, `"level"`},
+	insert: []insertColumn{
+		{name: `"action"`},
+		{name: `"level"`},
+	},
+	scan:   scanAuditEntry,
+	values: auditEntryValues,
 	returning: func(v *AuditEntry, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *AuditEntry) any {
 		return v.ID
 	},
-}
+})
 
 // AuditEntryTable is s.DB.AuditEntry: the queries on table "audit_entry".
 type AuditEntryTable struct {
@@ -34,14 +32,19 @@ func (t AuditEntryTable) Insert(v *AuditEntry) error {
 	return insertRow(t.db, auditEntryTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t AuditEntryTable) InsertMany(vs []*AuditEntry) error {
-	return insertMany(t.db, auditEntryTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t AuditEntryTable) InsertMany(vs []*AuditEntry, conflict ...Conflict[AuditEntry]) error {
+	return insertMany(t.db, auditEntryTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t AuditEntryTable) FindByID(id int64) (*AuditEntry, error) {
-	return findByID(t.db, auditEntryTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t AuditEntryTable) Upsert(v *AuditEntry, key Column[AuditEntry], more ...Column[AuditEntry]) error {
+	return upsert(t.db, auditEntryTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t AuditEntryTable) FindByID(id int64, opts ...QueryOption) (*AuditEntry, error) {
+	return findByID(t.db, auditEntryTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -59,6 +62,16 @@ func (t AuditEntryTable) Update(v *AuditEntry) error {
 	return updateRow(t.db, auditEntryTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t AuditEntryTable) UpdateColumns(v *AuditEntry, col Column[AuditEntry], more ...Column[AuditEntry]) error {
+	return updateColumns(t.db, auditEntryTable, v, append([]Column[AuditEntry]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t AuditEntryTable) UpdateWhere(where *Expr[AuditEntry], set Assignment[AuditEntry], more ...Assignment[AuditEntry]) (int64, error) {
+	return updateWhere(t.db, auditEntryTable, where, append([]Assignment[AuditEntry]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t AuditEntryTable) DeleteRow(v *AuditEntry) error {
 	return deleteRow(t.db, auditEntryTable, v)
@@ -67,6 +80,11 @@ func (t AuditEntryTable) DeleteRow(v *AuditEntry) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t AuditEntryTable) Delete(where *Expr[AuditEntry]) (int64, error) {
 	return deleteWhere(t.db, auditEntryTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t AuditEntryTable) DeleteReturning(where *Expr[AuditEntry]) ([]*AuditEntry, error) {
+	return deleteReturning(t.db, auditEntryTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

@@ -91,6 +91,13 @@ func (db *DB) query(sql string, args []any, each func(pgx.Rows) error) error {
 		db.pool.done(db.ctx, start, sql, 0, err)
 		return err
 	}
+	err = classify(eachRow(rows, each))
+	db.pool.done(db.ctx, start, sql, rows.CommandTag().RowsAffected(), err)
+	return err
+}
+
+// eachRow calls each for every row of rows, then closes them.
+func eachRow(rows pgx.Rows, each func(pgx.Rows) error) (err error) {
 	for rows.Next() {
 		if err = each(rows); err != nil {
 			break
@@ -98,21 +105,30 @@ func (db *DB) query(sql string, args []any, each func(pgx.Rows) error) error {
 	}
 	rows.Close()
 	if err == nil {
-		err = classify(rows.Err())
+		err = rows.Err()
 	}
-	db.pool.done(db.ctx, start, sql, rows.CommandTag().RowsAffected(), err)
 	return err
 }
 
 // Transaction runs fn in a transaction: it commits when fn returns nil and
 // rolls back when fn returns an error or panics (the panic goes on after
-// the rollback). Inside a transaction, Transaction makes a savepoint.
-func (db *DB) Transaction(fn func(tx *DB) error) (err error) {
+// the rollback). Inside a transaction, Transaction makes a savepoint (see
+// Savepoint). opts set the isolation level and access mode:
+//
+//	err := s.DB.Transaction(fn, pod.TxOptions{Isolation: pod.Serializable})
+//
+// A *SerializationError from a serializable or repeatable-read
+// transaction means "run it again".
+func (db *DB) Transaction(fn func(tx *DB) error, opts ...TxOptions) (err error) {
 	if db.conn == nil {
 		return errNoDatabase
 	}
+	begin, err := db.beginner(opts)
+	if err != nil {
+		return err
+	}
 	start := db.pool.start()
-	t, err := db.conn.Begin(db.ctx)
+	t, err := begin(db.ctx)
 	db.pool.done(db.ctx, start, "BEGIN", 0, classify(err))
 	if err != nil {
 		return classify(err)
@@ -136,6 +152,78 @@ func (db *DB) Transaction(fn func(tx *DB) error) (err error) {
 	err = classify(t.Commit(db.ctx))
 	db.pool.done(db.ctx, start, "COMMIT", 0, err)
 	return err
+}
+
+// Savepoint runs fn inside the transaction db is, in a savepoint: an
+// error (or panic) from fn rolls back what fn did and no more, and the
+// transaction goes on. Outside a transaction it is an error.
+func (db *DB) Savepoint(fn func(tx *DB) error) error {
+	if db.conn != nil && !db.inTransaction() {
+		return errorf("Savepoint outside a transaction")
+	}
+	return db.Transaction(fn)
+}
+
+// TxOptions are the settings of a transaction; the zero value is the
+// database's default (READ COMMITTED, read-write).
+type TxOptions struct {
+	Isolation IsolationLevel
+	// ReadOnly transactions refuse every write.
+	ReadOnly bool
+	// Deferrable, with Serializable and ReadOnly, waits for a snapshot
+	// that cannot fail with a serialization error (long reports).
+	Deferrable bool
+}
+
+// IsolationLevel is a transaction's isolation (PostgreSQL treats READ
+// UNCOMMITTED as READ COMMITTED).
+type IsolationLevel string
+
+// The isolation levels.
+const (
+	ReadCommitted  IsolationLevel = "read committed"
+	RepeatableRead IsolationLevel = "repeatable read"
+	Serializable   IsolationLevel = "serializable"
+)
+
+// inTransaction reports whether db is a transaction's.
+func (db *DB) inTransaction() bool {
+	_, ok := db.conn.(pgx.Tx)
+	return ok
+}
+
+// beginner is how Transaction begins: BEGIN with opts on the pool, or a
+// savepoint in a transaction, which keeps the transaction's settings.
+func (db *DB) beginner(opts []TxOptions) (func(context.Context) (pgx.Tx, error), error) {
+	if len(opts) == 0 || opts[0] == (TxOptions{}) {
+		return db.conn.Begin, nil
+	}
+	o := opts[0]
+	if len(opts) > 1 {
+		return nil, errorf("Transaction with more than one TxOptions")
+	}
+	switch o.Isolation {
+	case "", ReadCommitted, RepeatableRead, Serializable:
+	default:
+		return nil, errorf("unknown isolation level %q", string(o.Isolation))
+	}
+	if db.inTransaction() {
+		return nil, errorf("TxOptions inside a transaction: a savepoint keeps the transaction's settings")
+	}
+	p, ok := db.conn.(interface {
+		BeginTx(context.Context, pgx.TxOptions) (pgx.Tx, error)
+	})
+	if !ok {
+		return nil, errorf("TxOptions on a connection that cannot take them")
+	}
+	to := pgx.TxOptions{IsoLevel: pgx.TxIsoLevel(o.Isolation)}
+	if o.ReadOnly {
+		to.AccessMode = pgx.ReadOnly
+	}
+	if o.Deferrable {
+		to.DeferrableMode = pgx.Deferrable
+	}
+	return func(ctx context.Context) (pgx.Tx, error) { return p.BeginTx(ctx, to) }, nil
 }
 
 // rollback ends t whatever state the session's context is in: a cancelled
@@ -164,11 +252,15 @@ func (e *DatabaseUnavailableError) Unwrap() error { return e.Err }
 var errNoDatabase = &DatabaseUnavailableError{Err: errors.New("no database configured")}
 
 // classify wraps the errors that mean "the database is not there" in a
-// *DatabaseUnavailableError; any other error (a constraint, bad SQL, a
+// *DatabaseUnavailableError, and the violations a caller can act on in
+// their typed errors (db_errors.go); any other error (bad SQL, a
 // cancelled context) is returned as it is.
 func classify(err error) error {
-	if err == nil || !unreachable(err) {
-		return err
+	if err == nil {
+		return nil
+	}
+	if !unreachable(err) {
+		return typed(err)
 	}
 	var u *DatabaseUnavailableError
 	if errors.As(err, &u) {

@@ -4,18 +4,36 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// defaultsTable is the fixed SQL of table "defaults" and its row functions.
-var defaultsTable = &table[Defaults]{
-	name:      "defaults",
-	selectSQL: `SELECT "id", "count", "ratio", "enabled", "greeting", "quoted", "status", "timeout", "since", "created", "token", "fixed_token", "db_count", "db_note", "db_created", "db_token", "db_ordered_token", "db_status", "db_timeout", "db_level", "level", "maybe", "plain" FROM "defaults"`,
-	byIDSQL:   `SELECT "id", "count", "ratio", "enabled", "greeting", "quoted", "status", "timeout", "since", "created", "token", "fixed_token", "db_count", "db_note", "db_created", "db_token", "db_ordered_token", "db_status", "db_timeout", "db_level", "level", "maybe", "plain" FROM "defaults" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "defaults" ("count", "ratio", "enabled", "greeting", "quoted", "status", "timeout", "since", "created", "token", "fixed_token", "db_count", "db_note", "db_created", "db_token", "db_ordered_token", "db_status", "db_timeout", "db_level", "level", "maybe", "plain") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, COALESCE($12::bigint, 7), COALESCE($13::text, 'from the database'), COALESCE($14::timestamp, (now() AT TIME ZONE 'UTC')), COALESCE($15::uuid, gen_random_uuid()), $16, COALESCE($17::text, 'active'), COALESCE($18::bigint, 30000), COALESCE($19::bigint, 2), $20, $21, $22) RETURNING "id", "db_count", "db_note", "db_created", "db_token", "db_status", "db_timeout", "db_level"`,
-	updateSQL: `UPDATE "defaults" SET "count" = $1, "ratio" = $2, "enabled" = $3, "greeting" = $4, "quoted" = $5, "status" = $6, "timeout" = $7, "since" = $8, "created" = $9, "token" = $10, "fixed_token" = $11, "db_count" = $12, "db_note" = $13, "db_created" = $14, "db_token" = $15, "db_ordered_token" = $16, "db_status" = $17, "db_timeout" = $18, "db_level" = $19, "level" = $20, "maybe" = $21, "plain" = $22 WHERE "id" = $23`,
-	deleteSQL: `DELETE FROM "defaults" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "defaults"`,
-	wipeSQL:   `DELETE FROM "defaults"`,
-	scan:      scanDefaults,
-	values:    defaultsValues,
+// defaultsTable is table "defaults": its columns and row functions.
+var defaultsTable = newTable(&table[Defaults]{
+	name:    "defaults",
+	columns: []string{`"id"`, `"count"`, `"ratio"`, `"enabled"`, `"greeting"`, `"quoted"`, `"status"`, `"timeout"`, `"since"`, `"created"`, `"token"`, `"fixed_token"`, `"db_count"`, `"db_note"`, `"db_created"`, `"db_token"`, `"db_ordered_token"`, `"db_status"`, `"db_timeout"`, `"db_level"`, `"level"`, `"maybe"`, `"plain"`},
+	insert: []insertColumn{
+		{name: `"count"`},
+		{name: `"ratio"`},
+		{name: `"enabled"`},
+		{name: `"greeting"`},
+		{name: `"quoted"`},
+		{name: `"status"`},
+		{name: `"timeout"`},
+		{name: `"since"`},
+		{name: `"created"`},
+		{name: `"token"`},
+		{name: `"fixed_token"`},
+		{name: `"db_count"`, cast: "bigint", def: `7`},
+		{name: `"db_note"`, cast: "text", def: `'from the database'`},
+		{name: `"db_created"`, cast: "timestamp", def: `(now() AT TIME ZONE 'UTC')`},
+		{name: `"db_token"`, cast: "uuid", def: `gen_random_uuid()`},
+		{name: `"db_ordered_token"`},
+		{name: `"db_status"`, cast: "text", def: `'active'`},
+		{name: `"db_timeout"`, cast: "bigint", def: `30000`},
+		{name: `"db_level"`, cast: "bigint", def: `2`},
+		{name: `"level"`},
+		{name: `"maybe"`},
+		{name: `"plain"`},
+	},
+	scan:   scanDefaults,
+	values: defaultsValues,
 	returning: func(v *Defaults, dest []any) []any {
 		return append(dest, &v.ID, &v.DbCount, &v.DbNote, nullTimeScan{&v.DbCreated}, nullUUIDScan[UUID]{&v.DbToken}, nullEnumScan[DefaultStatus]{&v.DbStatus}, nullDurationScan{&v.DbTimeout}, nullEnumIndexScan[Level]{&v.DbLevel})
 	},
@@ -27,7 +45,7 @@ var defaultsTable = &table[Defaults]{
 	id: func(v *Defaults) any {
 		return v.ID
 	},
-}
+})
 
 // DefaultsTable is s.DB.Defaults: the queries on table "defaults".
 type DefaultsTable struct {
@@ -39,14 +57,19 @@ func (t DefaultsTable) Insert(v *Defaults) error {
 	return insertRow(t.db, defaultsTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t DefaultsTable) InsertMany(vs []*Defaults) error {
-	return insertMany(t.db, defaultsTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t DefaultsTable) InsertMany(vs []*Defaults, conflict ...Conflict[Defaults]) error {
+	return insertMany(t.db, defaultsTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t DefaultsTable) FindByID(id int64) (*Defaults, error) {
-	return findByID(t.db, defaultsTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t DefaultsTable) Upsert(v *Defaults, key Column[Defaults], more ...Column[Defaults]) error {
+	return upsert(t.db, defaultsTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t DefaultsTable) FindByID(id int64, opts ...QueryOption) (*Defaults, error) {
+	return findByID(t.db, defaultsTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -64,6 +87,16 @@ func (t DefaultsTable) Update(v *Defaults) error {
 	return updateRow(t.db, defaultsTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t DefaultsTable) UpdateColumns(v *Defaults, col Column[Defaults], more ...Column[Defaults]) error {
+	return updateColumns(t.db, defaultsTable, v, append([]Column[Defaults]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t DefaultsTable) UpdateWhere(where *Expr[Defaults], set Assignment[Defaults], more ...Assignment[Defaults]) (int64, error) {
+	return updateWhere(t.db, defaultsTable, where, append([]Assignment[Defaults]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t DefaultsTable) DeleteRow(v *Defaults) error {
 	return deleteRow(t.db, defaultsTable, v)
@@ -72,6 +105,11 @@ func (t DefaultsTable) DeleteRow(v *Defaults) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t DefaultsTable) Delete(where *Expr[Defaults]) (int64, error) {
 	return deleteWhere(t.db, defaultsTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t DefaultsTable) DeleteReturning(where *Expr[Defaults]) ([]*Defaults, error) {
+	return deleteReturning(t.db, defaultsTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

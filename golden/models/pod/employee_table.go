@@ -4,25 +4,25 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// employeeTable is the fixed SQL of table "employee" and its row functions.
-var employeeTable = &table[Employee]{
-	name:      "employee",
-	selectSQL: `SELECT "id", "name", "email", "title", "salary" FROM "employee"`,
-	byIDSQL:   `SELECT "id", "name", "email", "title", "salary" FROM "employee" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "employee" ("name", "email", "title", "salary") VALUES ($1, $2, $3, $4) RETURNING "id"`,
-	updateSQL: `UPDATE "employee" SET "name" = $1, "email" = $2, "title" = $3, "salary" = $4 WHERE "id" = $5`,
-	deleteSQL: `DELETE FROM "employee" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "employee"`,
-	wipeSQL:   `DELETE FROM "employee"`,
-	scan:      scanEmployee,
-	values:    employeeValues,
+// employeeTable is table "employee": its columns and row functions.
+var employeeTable = newTable(&table[Employee]{
+	name:    "employee",
+	columns: []string{`"id"`, `"name"`, `"email"`, `"title"`, `"salary"`},
+	insert: []insertColumn{
+		{name: `"name"`},
+		{name: `"email"`},
+		{name: `"title"`},
+		{name: `"salary"`},
+	},
+	scan:   scanEmployee,
+	values: employeeValues,
 	returning: func(v *Employee, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *Employee) any {
 		return v.ID
 	},
-}
+})
 
 // EmployeeTable is s.DB.Employee: the queries on table "employee".
 type EmployeeTable struct {
@@ -34,14 +34,19 @@ func (t EmployeeTable) Insert(v *Employee) error {
 	return insertRow(t.db, employeeTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t EmployeeTable) InsertMany(vs []*Employee) error {
-	return insertMany(t.db, employeeTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t EmployeeTable) InsertMany(vs []*Employee, conflict ...Conflict[Employee]) error {
+	return insertMany(t.db, employeeTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t EmployeeTable) FindByID(id int64) (*Employee, error) {
-	return findByID(t.db, employeeTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t EmployeeTable) Upsert(v *Employee, key Column[Employee], more ...Column[Employee]) error {
+	return upsert(t.db, employeeTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t EmployeeTable) FindByID(id int64, opts ...QueryOption) (*Employee, error) {
+	return findByID(t.db, employeeTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -59,6 +64,16 @@ func (t EmployeeTable) Update(v *Employee) error {
 	return updateRow(t.db, employeeTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t EmployeeTable) UpdateColumns(v *Employee, col Column[Employee], more ...Column[Employee]) error {
+	return updateColumns(t.db, employeeTable, v, append([]Column[Employee]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t EmployeeTable) UpdateWhere(where *Expr[Employee], set Assignment[Employee], more ...Assignment[Employee]) (int64, error) {
+	return updateWhere(t.db, employeeTable, where, append([]Assignment[Employee]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t EmployeeTable) DeleteRow(v *Employee) error {
 	return deleteRow(t.db, employeeTable, v)
@@ -67,6 +82,11 @@ func (t EmployeeTable) DeleteRow(v *Employee) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t EmployeeTable) Delete(where *Expr[Employee]) (int64, error) {
 	return deleteWhere(t.db, employeeTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t EmployeeTable) DeleteReturning(where *Expr[Employee]) ([]*Employee, error) {
+	return deleteReturning(t.db, employeeTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

@@ -4,25 +4,22 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// explicitIntIDTable is the fixed SQL of table "explicit_int_id" and its row functions.
-var explicitIntIDTable = &table[ExplicitIntID]{
-	name:      "explicit_int_id",
-	selectSQL: `SELECT "id", "name" FROM "explicit_int_id"`,
-	byIDSQL:   `SELECT "id", "name" FROM "explicit_int_id" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "explicit_int_id" ("name") VALUES ($1) RETURNING "id"`,
-	updateSQL: `UPDATE "explicit_int_id" SET "name" = $1 WHERE "id" = $2`,
-	deleteSQL: `DELETE FROM "explicit_int_id" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "explicit_int_id"`,
-	wipeSQL:   `DELETE FROM "explicit_int_id"`,
-	scan:      scanExplicitIntID,
-	values:    explicitIntIDValues,
+// explicitIntIDTable is table "explicit_int_id": its columns and row functions.
+var explicitIntIDTable = newTable(&table[ExplicitIntID]{
+	name:    "explicit_int_id",
+	columns: []string{`"id"`, `"name"`},
+	insert: []insertColumn{
+		{name: `"name"`},
+	},
+	scan:   scanExplicitIntID,
+	values: explicitIntIDValues,
 	returning: func(v *ExplicitIntID, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *ExplicitIntID) any {
 		return v.ID
 	},
-}
+})
 
 // ExplicitIntIDTable is s.DB.ExplicitIntID: the queries on table "explicit_int_id".
 type ExplicitIntIDTable struct {
@@ -34,14 +31,19 @@ func (t ExplicitIntIDTable) Insert(v *ExplicitIntID) error {
 	return insertRow(t.db, explicitIntIDTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t ExplicitIntIDTable) InsertMany(vs []*ExplicitIntID) error {
-	return insertMany(t.db, explicitIntIDTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t ExplicitIntIDTable) InsertMany(vs []*ExplicitIntID, conflict ...Conflict[ExplicitIntID]) error {
+	return insertMany(t.db, explicitIntIDTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t ExplicitIntIDTable) FindByID(id int64) (*ExplicitIntID, error) {
-	return findByID(t.db, explicitIntIDTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t ExplicitIntIDTable) Upsert(v *ExplicitIntID, key Column[ExplicitIntID], more ...Column[ExplicitIntID]) error {
+	return upsert(t.db, explicitIntIDTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t ExplicitIntIDTable) FindByID(id int64, opts ...QueryOption) (*ExplicitIntID, error) {
+	return findByID(t.db, explicitIntIDTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -59,6 +61,16 @@ func (t ExplicitIntIDTable) Update(v *ExplicitIntID) error {
 	return updateRow(t.db, explicitIntIDTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t ExplicitIntIDTable) UpdateColumns(v *ExplicitIntID, col Column[ExplicitIntID], more ...Column[ExplicitIntID]) error {
+	return updateColumns(t.db, explicitIntIDTable, v, append([]Column[ExplicitIntID]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t ExplicitIntIDTable) UpdateWhere(where *Expr[ExplicitIntID], set Assignment[ExplicitIntID], more ...Assignment[ExplicitIntID]) (int64, error) {
+	return updateWhere(t.db, explicitIntIDTable, where, append([]Assignment[ExplicitIntID]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t ExplicitIntIDTable) DeleteRow(v *ExplicitIntID) error {
 	return deleteRow(t.db, explicitIntIDTable, v)
@@ -67,6 +79,11 @@ func (t ExplicitIntIDTable) DeleteRow(v *ExplicitIntID) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t ExplicitIntIDTable) Delete(where *Expr[ExplicitIntID]) (int64, error) {
 	return deleteWhere(t.db, explicitIntIDTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t ExplicitIntIDTable) DeleteReturning(where *Expr[ExplicitIntID]) ([]*ExplicitIntID, error) {
+	return deleteReturning(t.db, explicitIntIDTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

@@ -4,18 +4,16 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// idTypedTable is the fixed SQL of table "id_typed" and its row functions.
-var idTypedTable = &table[IdTyped]{
-	name:      "id_typed",
-	selectSQL: `SELECT "id", "name" FROM "id_typed"`,
-	byIDSQL:   `SELECT "id", "name" FROM "id_typed" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "id_typed" ("name", "id") VALUES ($1, $2) RETURNING "id"`,
-	updateSQL: `UPDATE "id_typed" SET "name" = $1 WHERE "id" = $2`,
-	deleteSQL: `DELETE FROM "id_typed" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "id_typed"`,
-	wipeSQL:   `DELETE FROM "id_typed"`,
-	scan:      scanIdTyped,
-	values:    idTypedValues,
+// idTypedTable is table "id_typed": its columns and row functions.
+var idTypedTable = newTable(&table[IdTyped]{
+	name:    "id_typed",
+	columns: []string{`"id"`, `"name"`},
+	insert: []insertColumn{
+		{name: `"name"`},
+		{name: `"id"`},
+	},
+	scan:   scanIdTyped,
+	values: idTypedValues,
 	returning: func(v *IdTyped, dest []any) []any {
 		return append(dest, uuidScan[UUID]{&v.ID})
 	},
@@ -28,7 +26,7 @@ var idTypedTable = &table[IdTyped]{
 	id: func(v *IdTyped) any {
 		return uuidID[UUID]{v.ID}
 	},
-}
+})
 
 // IdTypedTable is s.DB.IdTyped: the queries on table "id_typed".
 type IdTypedTable struct {
@@ -40,14 +38,19 @@ func (t IdTypedTable) Insert(v *IdTyped) error {
 	return insertRow(t.db, idTypedTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t IdTypedTable) InsertMany(vs []*IdTyped) error {
-	return insertMany(t.db, idTypedTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t IdTypedTable) InsertMany(vs []*IdTyped, conflict ...Conflict[IdTyped]) error {
+	return insertMany(t.db, idTypedTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t IdTypedTable) FindByID(id UUID) (*IdTyped, error) {
-	return findByID(t.db, idTypedTable, uuidID[UUID]{id})
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t IdTypedTable) Upsert(v *IdTyped, key Column[IdTyped], more ...Column[IdTyped]) error {
+	return upsert(t.db, idTypedTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t IdTypedTable) FindByID(id UUID, opts ...QueryOption) (*IdTyped, error) {
+	return findByID(t.db, idTypedTable, uuidID[UUID]{id}, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -65,6 +68,16 @@ func (t IdTypedTable) Update(v *IdTyped) error {
 	return updateRow(t.db, idTypedTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t IdTypedTable) UpdateColumns(v *IdTyped, col Column[IdTyped], more ...Column[IdTyped]) error {
+	return updateColumns(t.db, idTypedTable, v, append([]Column[IdTyped]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t IdTypedTable) UpdateWhere(where *Expr[IdTyped], set Assignment[IdTyped], more ...Assignment[IdTyped]) (int64, error) {
+	return updateWhere(t.db, idTypedTable, where, append([]Assignment[IdTyped]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t IdTypedTable) DeleteRow(v *IdTyped) error {
 	return deleteRow(t.db, idTypedTable, v)
@@ -73,6 +86,11 @@ func (t IdTypedTable) DeleteRow(v *IdTyped) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t IdTypedTable) Delete(where *Expr[IdTyped]) (int64, error) {
 	return deleteWhere(t.db, idTypedTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t IdTypedTable) DeleteReturning(where *Expr[IdTyped]) ([]*IdTyped, error) {
+	return deleteReturning(t.db, idTypedTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

@@ -10,25 +10,39 @@ import (
 	"time"
 )
 
-// keyedTable is the fixed SQL of table "keyed" and its row functions.
-var keyedTable = &table[Keyed]{
-	name:      "keyed",
-	selectSQL: `SELECT "id", "tags", "scores", "days", "refs", "levels", "moods", "by_id", "by_level", "by_ref", "by_day", "by_mood", "by_name", "nested", "level", "level_opt", "mood", "mood_opt", "rank" FROM "keyed"`,
-	byIDSQL:   `SELECT "id", "tags", "scores", "days", "refs", "levels", "moods", "by_id", "by_level", "by_ref", "by_day", "by_mood", "by_name", "nested", "level", "level_opt", "mood", "mood_opt", "rank" FROM "keyed" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "keyed" ("tags", "scores", "days", "refs", "levels", "moods", "by_id", "by_level", "by_ref", "by_day", "by_mood", "by_name", "nested", "level", "level_opt", "mood", "mood_opt", "rank") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING "id"`,
-	updateSQL: `UPDATE "keyed" SET "tags" = $1, "scores" = $2, "days" = $3, "refs" = $4, "levels" = $5, "moods" = $6, "by_id" = $7, "by_level" = $8, "by_ref" = $9, "by_day" = $10, "by_mood" = $11, "by_name" = $12, "nested" = $13, "level" = $14, "level_opt" = $15, "mood" = $16, "mood_opt" = $17, "rank" = $18 WHERE "id" = $19`,
-	deleteSQL: `DELETE FROM "keyed" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "keyed"`,
-	wipeSQL:   `DELETE FROM "keyed"`,
-	scan:      scanKeyed,
-	values:    keyedValues,
+// keyedTable is table "keyed": its columns and row functions.
+var keyedTable = newTable(&table[Keyed]{
+	name:    "keyed",
+	columns: []string{`"id"`, `"tags"`, `"scores"`, `"days"`, `"refs"`, `"levels"`, `"moods"`, `"by_id"`, `"by_level"`, `"by_ref"`, `"by_day"`, `"by_mood"`, `"by_name"`, `"nested"`, `"level"`, `"level_opt"`, `"mood"`, `"mood_opt"`, `"rank"`},
+	insert: []insertColumn{
+		{name: `"tags"`},
+		{name: `"scores"`},
+		{name: `"days"`},
+		{name: `"refs"`},
+		{name: `"levels"`},
+		{name: `"moods"`},
+		{name: `"by_id"`},
+		{name: `"by_level"`},
+		{name: `"by_ref"`},
+		{name: `"by_day"`},
+		{name: `"by_mood"`},
+		{name: `"by_name"`},
+		{name: `"nested"`},
+		{name: `"level"`},
+		{name: `"level_opt"`},
+		{name: `"mood"`},
+		{name: `"mood_opt"`},
+		{name: `"rank"`},
+	},
+	scan:   scanKeyed,
+	values: keyedValues,
 	returning: func(v *Keyed, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *Keyed) any {
 		return v.ID
 	},
-}
+})
 
 // KeyedTable is s.DB.Keyed: the queries on table "keyed".
 type KeyedTable struct {
@@ -40,14 +54,19 @@ func (t KeyedTable) Insert(v *Keyed) error {
 	return insertRow(t.db, keyedTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t KeyedTable) InsertMany(vs []*Keyed) error {
-	return insertMany(t.db, keyedTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t KeyedTable) InsertMany(vs []*Keyed, conflict ...Conflict[Keyed]) error {
+	return insertMany(t.db, keyedTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t KeyedTable) FindByID(id int64) (*Keyed, error) {
-	return findByID(t.db, keyedTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t KeyedTable) Upsert(v *Keyed, key Column[Keyed], more ...Column[Keyed]) error {
+	return upsert(t.db, keyedTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t KeyedTable) FindByID(id int64, opts ...QueryOption) (*Keyed, error) {
+	return findByID(t.db, keyedTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -65,6 +84,16 @@ func (t KeyedTable) Update(v *Keyed) error {
 	return updateRow(t.db, keyedTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t KeyedTable) UpdateColumns(v *Keyed, col Column[Keyed], more ...Column[Keyed]) error {
+	return updateColumns(t.db, keyedTable, v, append([]Column[Keyed]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t KeyedTable) UpdateWhere(where *Expr[Keyed], set Assignment[Keyed], more ...Assignment[Keyed]) (int64, error) {
+	return updateWhere(t.db, keyedTable, where, append([]Assignment[Keyed]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t KeyedTable) DeleteRow(v *Keyed) error {
 	return deleteRow(t.db, keyedTable, v)
@@ -73,6 +102,11 @@ func (t KeyedTable) DeleteRow(v *Keyed) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t KeyedTable) Delete(where *Expr[Keyed]) (int64, error) {
 	return deleteWhere(t.db, keyedTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t KeyedTable) DeleteReturning(where *Expr[Keyed]) ([]*Keyed, error) {
+	return deleteReturning(t.db, keyedTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

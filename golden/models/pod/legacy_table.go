@@ -4,25 +4,23 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// legacyTable is the fixed SQL of table "legacy_row" and its row functions.
-var legacyTable = &table[Legacy]{
-	name:      "legacy_row",
-	selectSQL: `SELECT "id", "legacy_code", "note" FROM "legacy_row"`,
-	byIDSQL:   `SELECT "id", "legacy_code", "note" FROM "legacy_row" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "legacy_row" ("legacy_code", "note") VALUES ($1, $2) RETURNING "id"`,
-	updateSQL: `UPDATE "legacy_row" SET "legacy_code" = $1, "note" = $2 WHERE "id" = $3`,
-	deleteSQL: `DELETE FROM "legacy_row" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "legacy_row"`,
-	wipeSQL:   `DELETE FROM "legacy_row"`,
-	scan:      scanLegacy,
-	values:    legacyValues,
+// legacyTable is table "legacy_row": its columns and row functions.
+var legacyTable = newTable(&table[Legacy]{
+	name:    "legacy_row",
+	columns: []string{`"id"`, `"legacy_code"`, `"note"`},
+	insert: []insertColumn{
+		{name: `"legacy_code"`},
+		{name: `"note"`},
+	},
+	scan:   scanLegacy,
+	values: legacyValues,
 	returning: func(v *Legacy, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *Legacy) any {
 		return v.ID
 	},
-}
+})
 
 // LegacyTable is s.DB.Legacy: the queries on table "legacy_row".
 type LegacyTable struct {
@@ -34,14 +32,19 @@ func (t LegacyTable) Insert(v *Legacy) error {
 	return insertRow(t.db, legacyTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t LegacyTable) InsertMany(vs []*Legacy) error {
-	return insertMany(t.db, legacyTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t LegacyTable) InsertMany(vs []*Legacy, conflict ...Conflict[Legacy]) error {
+	return insertMany(t.db, legacyTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t LegacyTable) FindByID(id int64) (*Legacy, error) {
-	return findByID(t.db, legacyTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t LegacyTable) Upsert(v *Legacy, key Column[Legacy], more ...Column[Legacy]) error {
+	return upsert(t.db, legacyTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t LegacyTable) FindByID(id int64, opts ...QueryOption) (*Legacy, error) {
+	return findByID(t.db, legacyTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -59,6 +62,16 @@ func (t LegacyTable) Update(v *Legacy) error {
 	return updateRow(t.db, legacyTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t LegacyTable) UpdateColumns(v *Legacy, col Column[Legacy], more ...Column[Legacy]) error {
+	return updateColumns(t.db, legacyTable, v, append([]Column[Legacy]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t LegacyTable) UpdateWhere(where *Expr[Legacy], set Assignment[Legacy], more ...Assignment[Legacy]) (int64, error) {
+	return updateWhere(t.db, legacyTable, where, append([]Assignment[Legacy]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t LegacyTable) DeleteRow(v *Legacy) error {
 	return deleteRow(t.db, legacyTable, v)
@@ -67,6 +80,11 @@ func (t LegacyTable) DeleteRow(v *Legacy) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t LegacyTable) Delete(where *Expr[Legacy]) (int64, error) {
 	return deleteWhere(t.db, legacyTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t LegacyTable) DeleteReturning(where *Expr[Legacy]) ([]*Legacy, error) {
+	return deleteReturning(t.db, legacyTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

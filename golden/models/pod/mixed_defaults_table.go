@@ -4,25 +4,24 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// mixedDefaultsTable is the fixed SQL of table "mixed_defaults" and its row functions.
-var mixedDefaultsTable = &table[MixedDefaults]{
-	name:      "mixed_defaults",
-	selectSQL: `SELECT "id", "both", "split", "old" FROM "mixed_defaults"`,
-	byIDSQL:   `SELECT "id", "both", "split", "old" FROM "mixed_defaults" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "mixed_defaults" ("both", "split", "old") VALUES ($1, $2, COALESCE($3::bigint, 7)) RETURNING "id", "old"`,
-	updateSQL: `UPDATE "mixed_defaults" SET "both" = $1, "split" = $2, "old" = $3 WHERE "id" = $4`,
-	deleteSQL: `DELETE FROM "mixed_defaults" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "mixed_defaults"`,
-	wipeSQL:   `DELETE FROM "mixed_defaults"`,
-	scan:      scanMixedDefaults,
-	values:    mixedDefaultsValues,
+// mixedDefaultsTable is table "mixed_defaults": its columns and row functions.
+var mixedDefaultsTable = newTable(&table[MixedDefaults]{
+	name:    "mixed_defaults",
+	columns: []string{`"id"`, `"both"`, `"split"`, `"old"`},
+	insert: []insertColumn{
+		{name: `"both"`},
+		{name: `"split"`},
+		{name: `"old"`, cast: "bigint", def: `7`},
+	},
+	scan:   scanMixedDefaults,
+	values: mixedDefaultsValues,
 	returning: func(v *MixedDefaults, dest []any) []any {
 		return append(dest, &v.ID, &v.Old)
 	},
 	id: func(v *MixedDefaults) any {
 		return v.ID
 	},
-}
+})
 
 // MixedDefaultsTable is s.DB.MixedDefaults: the queries on table "mixed_defaults".
 type MixedDefaultsTable struct {
@@ -34,14 +33,19 @@ func (t MixedDefaultsTable) Insert(v *MixedDefaults) error {
 	return insertRow(t.db, mixedDefaultsTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t MixedDefaultsTable) InsertMany(vs []*MixedDefaults) error {
-	return insertMany(t.db, mixedDefaultsTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t MixedDefaultsTable) InsertMany(vs []*MixedDefaults, conflict ...Conflict[MixedDefaults]) error {
+	return insertMany(t.db, mixedDefaultsTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t MixedDefaultsTable) FindByID(id int64) (*MixedDefaults, error) {
-	return findByID(t.db, mixedDefaultsTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t MixedDefaultsTable) Upsert(v *MixedDefaults, key Column[MixedDefaults], more ...Column[MixedDefaults]) error {
+	return upsert(t.db, mixedDefaultsTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t MixedDefaultsTable) FindByID(id int64, opts ...QueryOption) (*MixedDefaults, error) {
+	return findByID(t.db, mixedDefaultsTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -59,6 +63,16 @@ func (t MixedDefaultsTable) Update(v *MixedDefaults) error {
 	return updateRow(t.db, mixedDefaultsTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t MixedDefaultsTable) UpdateColumns(v *MixedDefaults, col Column[MixedDefaults], more ...Column[MixedDefaults]) error {
+	return updateColumns(t.db, mixedDefaultsTable, v, append([]Column[MixedDefaults]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t MixedDefaultsTable) UpdateWhere(where *Expr[MixedDefaults], set Assignment[MixedDefaults], more ...Assignment[MixedDefaults]) (int64, error) {
+	return updateWhere(t.db, mixedDefaultsTable, where, append([]Assignment[MixedDefaults]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t MixedDefaultsTable) DeleteRow(v *MixedDefaults) error {
 	return deleteRow(t.db, mixedDefaultsTable, v)
@@ -67,6 +81,11 @@ func (t MixedDefaultsTable) DeleteRow(v *MixedDefaults) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t MixedDefaultsTable) Delete(where *Expr[MixedDefaults]) (int64, error) {
 	return deleteWhere(t.db, mixedDefaultsTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t MixedDefaultsTable) DeleteReturning(where *Expr[MixedDefaults]) ([]*MixedDefaults, error) {
+	return deleteReturning(t.db, mixedDefaultsTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

@@ -4,25 +4,22 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// plainTable is the fixed SQL of table "plain" and its row functions.
-var plainTable = &table[Plain]{
-	name:      "plain",
-	selectSQL: `SELECT "id", "name" FROM "plain"`,
-	byIDSQL:   `SELECT "id", "name" FROM "plain" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "plain" ("name") VALUES ($1) RETURNING "id"`,
-	updateSQL: `UPDATE "plain" SET "name" = $1 WHERE "id" = $2`,
-	deleteSQL: `DELETE FROM "plain" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "plain"`,
-	wipeSQL:   `DELETE FROM "plain"`,
-	scan:      scanPlain,
-	values:    plainValues,
+// plainTable is table "plain": its columns and row functions.
+var plainTable = newTable(&table[Plain]{
+	name:    "plain",
+	columns: []string{`"id"`, `"name"`},
+	insert: []insertColumn{
+		{name: `"name"`},
+	},
+	scan:   scanPlain,
+	values: plainValues,
 	returning: func(v *Plain, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *Plain) any {
 		return v.ID
 	},
-}
+})
 
 // PlainTable is s.DB.Plain: the queries on table "plain".
 type PlainTable struct {
@@ -34,14 +31,19 @@ func (t PlainTable) Insert(v *Plain) error {
 	return insertRow(t.db, plainTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t PlainTable) InsertMany(vs []*Plain) error {
-	return insertMany(t.db, plainTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t PlainTable) InsertMany(vs []*Plain, conflict ...Conflict[Plain]) error {
+	return insertMany(t.db, plainTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t PlainTable) FindByID(id int64) (*Plain, error) {
-	return findByID(t.db, plainTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t PlainTable) Upsert(v *Plain, key Column[Plain], more ...Column[Plain]) error {
+	return upsert(t.db, plainTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t PlainTable) FindByID(id int64, opts ...QueryOption) (*Plain, error) {
+	return findByID(t.db, plainTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -59,6 +61,16 @@ func (t PlainTable) Update(v *Plain) error {
 	return updateRow(t.db, plainTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t PlainTable) UpdateColumns(v *Plain, col Column[Plain], more ...Column[Plain]) error {
+	return updateColumns(t.db, plainTable, v, append([]Column[Plain]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t PlainTable) UpdateWhere(where *Expr[Plain], set Assignment[Plain], more ...Assignment[Plain]) (int64, error) {
+	return updateWhere(t.db, plainTable, where, append([]Assignment[Plain]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t PlainTable) DeleteRow(v *Plain) error {
 	return deleteRow(t.db, plainTable, v)
@@ -67,6 +79,11 @@ func (t PlainTable) DeleteRow(v *Plain) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t PlainTable) Delete(where *Expr[Plain]) (int64, error) {
 	return deleteWhere(t.db, plainTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t PlainTable) DeleteReturning(where *Expr[Plain]) ([]*Plain, error) {
+	return deleteReturning(t.db, plainTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

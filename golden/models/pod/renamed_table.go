@@ -4,25 +4,24 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// renamedTable is the fixed SQL of table "renamed" and its row functions.
-var renamedTable = &table[Renamed]{
-	name:      "renamed",
-	selectSQL: `SELECT "id", "login", "MixedCase", "plain_field" FROM "renamed"`,
-	byIDSQL:   `SELECT "id", "login", "MixedCase", "plain_field" FROM "renamed" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "renamed" ("login", "MixedCase", "plain_field") VALUES ($1, $2, $3) RETURNING "id"`,
-	updateSQL: `UPDATE "renamed" SET "login" = $1, "MixedCase" = $2, "plain_field" = $3 WHERE "id" = $4`,
-	deleteSQL: `DELETE FROM "renamed" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "renamed"`,
-	wipeSQL:   `DELETE FROM "renamed"`,
-	scan:      scanRenamed,
-	values:    renamedValues,
+// renamedTable is table "renamed": its columns and row functions.
+var renamedTable = newTable(&table[Renamed]{
+	name:    "renamed",
+	columns: []string{`"id"`, `"login"`, `"MixedCase"`, `"plain_field"`},
+	insert: []insertColumn{
+		{name: `"login"`},
+		{name: `"MixedCase"`},
+		{name: `"plain_field"`},
+	},
+	scan:   scanRenamed,
+	values: renamedValues,
 	returning: func(v *Renamed, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *Renamed) any {
 		return v.ID
 	},
-}
+})
 
 // RenamedTable is s.DB.Renamed: the queries on table "renamed".
 type RenamedTable struct {
@@ -34,14 +33,19 @@ func (t RenamedTable) Insert(v *Renamed) error {
 	return insertRow(t.db, renamedTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t RenamedTable) InsertMany(vs []*Renamed) error {
-	return insertMany(t.db, renamedTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t RenamedTable) InsertMany(vs []*Renamed, conflict ...Conflict[Renamed]) error {
+	return insertMany(t.db, renamedTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t RenamedTable) FindByID(id int64) (*Renamed, error) {
-	return findByID(t.db, renamedTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t RenamedTable) Upsert(v *Renamed, key Column[Renamed], more ...Column[Renamed]) error {
+	return upsert(t.db, renamedTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t RenamedTable) FindByID(id int64, opts ...QueryOption) (*Renamed, error) {
+	return findByID(t.db, renamedTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -59,6 +63,16 @@ func (t RenamedTable) Update(v *Renamed) error {
 	return updateRow(t.db, renamedTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t RenamedTable) UpdateColumns(v *Renamed, col Column[Renamed], more ...Column[Renamed]) error {
+	return updateColumns(t.db, renamedTable, v, append([]Column[Renamed]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t RenamedTable) UpdateWhere(where *Expr[Renamed], set Assignment[Renamed], more ...Assignment[Renamed]) (int64, error) {
+	return updateWhere(t.db, renamedTable, where, append([]Assignment[Renamed]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t RenamedTable) DeleteRow(v *Renamed) error {
 	return deleteRow(t.db, renamedTable, v)
@@ -67,6 +81,11 @@ func (t RenamedTable) DeleteRow(v *Renamed) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t RenamedTable) Delete(where *Expr[Renamed]) (int64, error) {
 	return deleteWhere(t.db, renamedTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t RenamedTable) DeleteReturning(where *Expr[Renamed]) ([]*Renamed, error) {
+	return deleteReturning(t.db, renamedTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

@@ -4,25 +4,24 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// scratchTable is the fixed SQL of table "scratch" and its row functions.
-var scratchTable = &table[Scratch]{
-	name:      "scratch",
-	selectSQL: `SELECT "id", "label", "secret", "note" FROM "scratch"`,
-	byIDSQL:   `SELECT "id", "label", "secret", "note" FROM "scratch" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "scratch" ("label", "secret", "note") VALUES ($1, $2, $3) RETURNING "id"`,
-	updateSQL: `UPDATE "scratch" SET "label" = $1, "secret" = $2, "note" = $3 WHERE "id" = $4`,
-	deleteSQL: `DELETE FROM "scratch" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "scratch"`,
-	wipeSQL:   `DELETE FROM "scratch"`,
-	scan:      scanScratch,
-	values:    scratchValues,
+// scratchTable is table "scratch": its columns and row functions.
+var scratchTable = newTable(&table[Scratch]{
+	name:    "scratch",
+	columns: []string{`"id"`, `"label"`, `"secret"`, `"note"`},
+	insert: []insertColumn{
+		{name: `"label"`},
+		{name: `"secret"`},
+		{name: `"note"`},
+	},
+	scan:   scanScratch,
+	values: scratchValues,
 	returning: func(v *Scratch, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *Scratch) any {
 		return v.ID
 	},
-}
+})
 
 // ScratchTable is s.DB.Scratch: the queries on table "scratch".
 type ScratchTable struct {
@@ -34,14 +33,19 @@ func (t ScratchTable) Insert(v *Scratch) error {
 	return insertRow(t.db, scratchTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t ScratchTable) InsertMany(vs []*Scratch) error {
-	return insertMany(t.db, scratchTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t ScratchTable) InsertMany(vs []*Scratch, conflict ...Conflict[Scratch]) error {
+	return insertMany(t.db, scratchTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t ScratchTable) FindByID(id int64) (*Scratch, error) {
-	return findByID(t.db, scratchTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t ScratchTable) Upsert(v *Scratch, key Column[Scratch], more ...Column[Scratch]) error {
+	return upsert(t.db, scratchTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t ScratchTable) FindByID(id int64, opts ...QueryOption) (*Scratch, error) {
+	return findByID(t.db, scratchTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -59,6 +63,16 @@ func (t ScratchTable) Update(v *Scratch) error {
 	return updateRow(t.db, scratchTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t ScratchTable) UpdateColumns(v *Scratch, col Column[Scratch], more ...Column[Scratch]) error {
+	return updateColumns(t.db, scratchTable, v, append([]Column[Scratch]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t ScratchTable) UpdateWhere(where *Expr[Scratch], set Assignment[Scratch], more ...Assignment[Scratch]) (int64, error) {
+	return updateWhere(t.db, scratchTable, where, append([]Assignment[Scratch]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t ScratchTable) DeleteRow(v *Scratch) error {
 	return deleteRow(t.db, scratchTable, v)
@@ -67,6 +81,11 @@ func (t ScratchTable) DeleteRow(v *Scratch) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t ScratchTable) Delete(where *Expr[Scratch]) (int64, error) {
 	return deleteWhere(t.db, scratchTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t ScratchTable) DeleteReturning(where *Expr[Scratch]) ([]*Scratch, error) {
+	return deleteReturning(t.db, scratchTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

@@ -4,18 +4,17 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// uuidKeyedTable is the fixed SQL of table "uuid_keyed" and its row functions.
-var uuidKeyedTable = &table[UuidKeyed]{
-	name:      "uuid_keyed",
-	selectSQL: `SELECT "id", "name", "score" FROM "uuid_keyed"`,
-	byIDSQL:   `SELECT "id", "name", "score" FROM "uuid_keyed" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "uuid_keyed" ("name", "score", "id") VALUES ($1, COALESCE($2::bigint, 10), COALESCE($3::uuid, gen_random_uuid())) RETURNING "id", "score"`,
-	updateSQL: `UPDATE "uuid_keyed" SET "name" = $1, "score" = $2 WHERE "id" = $3`,
-	deleteSQL: `DELETE FROM "uuid_keyed" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "uuid_keyed"`,
-	wipeSQL:   `DELETE FROM "uuid_keyed"`,
-	scan:      scanUuidKeyed,
-	values:    uuidKeyedValues,
+// uuidKeyedTable is table "uuid_keyed": its columns and row functions.
+var uuidKeyedTable = newTable(&table[UuidKeyed]{
+	name:    "uuid_keyed",
+	columns: []string{`"id"`, `"name"`, `"score"`},
+	insert: []insertColumn{
+		{name: `"name"`},
+		{name: `"score"`, cast: "bigint", def: `10`},
+		{name: `"id"`, cast: "uuid", def: `gen_random_uuid()`},
+	},
+	scan:   scanUuidKeyed,
+	values: uuidKeyedValues,
 	returning: func(v *UuidKeyed, dest []any) []any {
 		return append(dest, uuidScan[UUID]{&v.ID}, &v.Score)
 	},
@@ -23,7 +22,7 @@ var uuidKeyedTable = &table[UuidKeyed]{
 	id: func(v *UuidKeyed) any {
 		return uuidID[UUID]{v.ID}
 	},
-}
+})
 
 // UuidKeyedTable is s.DB.UuidKeyed: the queries on table "uuid_keyed".
 type UuidKeyedTable struct {
@@ -35,14 +34,19 @@ func (t UuidKeyedTable) Insert(v *UuidKeyed) error {
 	return insertRow(t.db, uuidKeyedTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t UuidKeyedTable) InsertMany(vs []*UuidKeyed) error {
-	return insertMany(t.db, uuidKeyedTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t UuidKeyedTable) InsertMany(vs []*UuidKeyed, conflict ...Conflict[UuidKeyed]) error {
+	return insertMany(t.db, uuidKeyedTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t UuidKeyedTable) FindByID(id UUID) (*UuidKeyed, error) {
-	return findByID(t.db, uuidKeyedTable, uuidID[UUID]{id})
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t UuidKeyedTable) Upsert(v *UuidKeyed, key Column[UuidKeyed], more ...Column[UuidKeyed]) error {
+	return upsert(t.db, uuidKeyedTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t UuidKeyedTable) FindByID(id UUID, opts ...QueryOption) (*UuidKeyed, error) {
+	return findByID(t.db, uuidKeyedTable, uuidID[UUID]{id}, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -60,6 +64,16 @@ func (t UuidKeyedTable) Update(v *UuidKeyed) error {
 	return updateRow(t.db, uuidKeyedTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t UuidKeyedTable) UpdateColumns(v *UuidKeyed, col Column[UuidKeyed], more ...Column[UuidKeyed]) error {
+	return updateColumns(t.db, uuidKeyedTable, v, append([]Column[UuidKeyed]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t UuidKeyedTable) UpdateWhere(where *Expr[UuidKeyed], set Assignment[UuidKeyed], more ...Assignment[UuidKeyed]) (int64, error) {
+	return updateWhere(t.db, uuidKeyedTable, where, append([]Assignment[UuidKeyed]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t UuidKeyedTable) DeleteRow(v *UuidKeyed) error {
 	return deleteRow(t.db, uuidKeyedTable, v)
@@ -68,6 +82,11 @@ func (t UuidKeyedTable) DeleteRow(v *UuidKeyed) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t UuidKeyedTable) Delete(where *Expr[UuidKeyed]) (int64, error) {
 	return deleteWhere(t.db, uuidKeyedTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t UuidKeyedTable) DeleteReturning(where *Expr[UuidKeyed]) ([]*UuidKeyed, error) {
+	return deleteReturning(t.db, uuidKeyedTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

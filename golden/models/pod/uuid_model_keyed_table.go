@@ -4,18 +4,16 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// uuidModelKeyedTable is the fixed SQL of table "uuid_model_keyed" and its row functions.
-var uuidModelKeyedTable = &table[UuidModelKeyed]{
-	name:      "uuid_model_keyed",
-	selectSQL: `SELECT "id", "name" FROM "uuid_model_keyed"`,
-	byIDSQL:   `SELECT "id", "name" FROM "uuid_model_keyed" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "uuid_model_keyed" ("name", "id") VALUES ($1, $2) RETURNING "id"`,
-	updateSQL: `UPDATE "uuid_model_keyed" SET "name" = $1 WHERE "id" = $2`,
-	deleteSQL: `DELETE FROM "uuid_model_keyed" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "uuid_model_keyed"`,
-	wipeSQL:   `DELETE FROM "uuid_model_keyed"`,
-	scan:      scanUuidModelKeyed,
-	values:    uuidModelKeyedValues,
+// uuidModelKeyedTable is table "uuid_model_keyed": its columns and row functions.
+var uuidModelKeyedTable = newTable(&table[UuidModelKeyed]{
+	name:    "uuid_model_keyed",
+	columns: []string{`"id"`, `"name"`},
+	insert: []insertColumn{
+		{name: `"name"`},
+		{name: `"id"`},
+	},
+	scan:   scanUuidModelKeyed,
+	values: uuidModelKeyedValues,
 	returning: func(v *UuidModelKeyed, dest []any) []any {
 		return append(dest, uuidScan[UUID]{&v.ID})
 	},
@@ -28,7 +26,7 @@ var uuidModelKeyedTable = &table[UuidModelKeyed]{
 	id: func(v *UuidModelKeyed) any {
 		return uuidID[UUID]{v.ID}
 	},
-}
+})
 
 // UuidModelKeyedTable is s.DB.UuidModelKeyed: the queries on table "uuid_model_keyed".
 type UuidModelKeyedTable struct {
@@ -40,14 +38,19 @@ func (t UuidModelKeyedTable) Insert(v *UuidModelKeyed) error {
 	return insertRow(t.db, uuidModelKeyedTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t UuidModelKeyedTable) InsertMany(vs []*UuidModelKeyed) error {
-	return insertMany(t.db, uuidModelKeyedTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t UuidModelKeyedTable) InsertMany(vs []*UuidModelKeyed, conflict ...Conflict[UuidModelKeyed]) error {
+	return insertMany(t.db, uuidModelKeyedTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t UuidModelKeyedTable) FindByID(id UUID) (*UuidModelKeyed, error) {
-	return findByID(t.db, uuidModelKeyedTable, uuidID[UUID]{id})
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t UuidModelKeyedTable) Upsert(v *UuidModelKeyed, key Column[UuidModelKeyed], more ...Column[UuidModelKeyed]) error {
+	return upsert(t.db, uuidModelKeyedTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t UuidModelKeyedTable) FindByID(id UUID, opts ...QueryOption) (*UuidModelKeyed, error) {
+	return findByID(t.db, uuidModelKeyedTable, uuidID[UUID]{id}, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -65,6 +68,16 @@ func (t UuidModelKeyedTable) Update(v *UuidModelKeyed) error {
 	return updateRow(t.db, uuidModelKeyedTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t UuidModelKeyedTable) UpdateColumns(v *UuidModelKeyed, col Column[UuidModelKeyed], more ...Column[UuidModelKeyed]) error {
+	return updateColumns(t.db, uuidModelKeyedTable, v, append([]Column[UuidModelKeyed]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t UuidModelKeyedTable) UpdateWhere(where *Expr[UuidModelKeyed], set Assignment[UuidModelKeyed], more ...Assignment[UuidModelKeyed]) (int64, error) {
+	return updateWhere(t.db, uuidModelKeyedTable, where, append([]Assignment[UuidModelKeyed]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t UuidModelKeyedTable) DeleteRow(v *UuidModelKeyed) error {
 	return deleteRow(t.db, uuidModelKeyedTable, v)
@@ -73,6 +86,11 @@ func (t UuidModelKeyedTable) DeleteRow(v *UuidModelKeyed) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t UuidModelKeyedTable) Delete(where *Expr[UuidModelKeyed]) (int64, error) {
 	return deleteWhere(t.db, uuidModelKeyedTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t UuidModelKeyedTable) DeleteReturning(where *Expr[UuidModelKeyed]) ([]*UuidModelKeyed, error) {
+	return deleteReturning(t.db, uuidModelKeyedTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

@@ -4,18 +4,16 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// uuidV7KeyedTable is the fixed SQL of table "uuid_v7_keyed" and its row functions.
-var uuidV7KeyedTable = &table[UuidV7Keyed]{
-	name:      "uuid_v7_keyed",
-	selectSQL: `SELECT "id", "name" FROM "uuid_v7_keyed"`,
-	byIDSQL:   `SELECT "id", "name" FROM "uuid_v7_keyed" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "uuid_v7_keyed" ("name", "id") VALUES ($1, $2) RETURNING "id"`,
-	updateSQL: `UPDATE "uuid_v7_keyed" SET "name" = $1 WHERE "id" = $2`,
-	deleteSQL: `DELETE FROM "uuid_v7_keyed" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "uuid_v7_keyed"`,
-	wipeSQL:   `DELETE FROM "uuid_v7_keyed"`,
-	scan:      scanUuidV7Keyed,
-	values:    uuidV7KeyedValues,
+// uuidV7KeyedTable is table "uuid_v7_keyed": its columns and row functions.
+var uuidV7KeyedTable = newTable(&table[UuidV7Keyed]{
+	name:    "uuid_v7_keyed",
+	columns: []string{`"id"`, `"name"`},
+	insert: []insertColumn{
+		{name: `"name"`},
+		{name: `"id"`},
+	},
+	scan:   scanUuidV7Keyed,
+	values: uuidV7KeyedValues,
 	returning: func(v *UuidV7Keyed, dest []any) []any {
 		return append(dest, uuidScan[UUID]{&v.ID})
 	},
@@ -28,7 +26,7 @@ var uuidV7KeyedTable = &table[UuidV7Keyed]{
 	id: func(v *UuidV7Keyed) any {
 		return uuidID[UUID]{v.ID}
 	},
-}
+})
 
 // UuidV7KeyedTable is s.DB.UuidV7Keyed: the queries on table "uuid_v7_keyed".
 type UuidV7KeyedTable struct {
@@ -40,14 +38,19 @@ func (t UuidV7KeyedTable) Insert(v *UuidV7Keyed) error {
 	return insertRow(t.db, uuidV7KeyedTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t UuidV7KeyedTable) InsertMany(vs []*UuidV7Keyed) error {
-	return insertMany(t.db, uuidV7KeyedTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t UuidV7KeyedTable) InsertMany(vs []*UuidV7Keyed, conflict ...Conflict[UuidV7Keyed]) error {
+	return insertMany(t.db, uuidV7KeyedTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t UuidV7KeyedTable) FindByID(id UUID) (*UuidV7Keyed, error) {
-	return findByID(t.db, uuidV7KeyedTable, uuidID[UUID]{id})
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t UuidV7KeyedTable) Upsert(v *UuidV7Keyed, key Column[UuidV7Keyed], more ...Column[UuidV7Keyed]) error {
+	return upsert(t.db, uuidV7KeyedTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t UuidV7KeyedTable) FindByID(id UUID, opts ...QueryOption) (*UuidV7Keyed, error) {
+	return findByID(t.db, uuidV7KeyedTable, uuidID[UUID]{id}, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -65,6 +68,16 @@ func (t UuidV7KeyedTable) Update(v *UuidV7Keyed) error {
 	return updateRow(t.db, uuidV7KeyedTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t UuidV7KeyedTable) UpdateColumns(v *UuidV7Keyed, col Column[UuidV7Keyed], more ...Column[UuidV7Keyed]) error {
+	return updateColumns(t.db, uuidV7KeyedTable, v, append([]Column[UuidV7Keyed]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t UuidV7KeyedTable) UpdateWhere(where *Expr[UuidV7Keyed], set Assignment[UuidV7Keyed], more ...Assignment[UuidV7Keyed]) (int64, error) {
+	return updateWhere(t.db, uuidV7KeyedTable, where, append([]Assignment[UuidV7Keyed]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t UuidV7KeyedTable) DeleteRow(v *UuidV7Keyed) error {
 	return deleteRow(t.db, uuidV7KeyedTable, v)
@@ -73,6 +86,11 @@ func (t UuidV7KeyedTable) DeleteRow(v *UuidV7Keyed) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t UuidV7KeyedTable) Delete(where *Expr[UuidV7Keyed]) (int64, error) {
 	return deleteWhere(t.db, uuidV7KeyedTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t UuidV7KeyedTable) DeleteReturning(where *Expr[UuidV7Keyed]) ([]*UuidV7Keyed, error) {
+	return deleteReturning(t.db, uuidV7KeyedTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

@@ -4,25 +4,23 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// withEmptyTable is the fixed SQL of table "with_empty" and its row functions.
-var withEmptyTable = &table[WithEmpty]{
-	name:      "with_empty",
-	selectSQL: `SELECT "id", "nothing", "many" FROM "with_empty"`,
-	byIDSQL:   `SELECT "id", "nothing", "many" FROM "with_empty" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "with_empty" ("nothing", "many") VALUES ($1, $2) RETURNING "id"`,
-	updateSQL: `UPDATE "with_empty" SET "nothing" = $1, "many" = $2 WHERE "id" = $3`,
-	deleteSQL: `DELETE FROM "with_empty" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "with_empty"`,
-	wipeSQL:   `DELETE FROM "with_empty"`,
-	scan:      scanWithEmpty,
-	values:    withEmptyValues,
+// withEmptyTable is table "with_empty": its columns and row functions.
+var withEmptyTable = newTable(&table[WithEmpty]{
+	name:    "with_empty",
+	columns: []string{`"id"`, `"nothing"`, `"many"`},
+	insert: []insertColumn{
+		{name: `"nothing"`},
+		{name: `"many"`},
+	},
+	scan:   scanWithEmpty,
+	values: withEmptyValues,
 	returning: func(v *WithEmpty, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *WithEmpty) any {
 		return v.ID
 	},
-}
+})
 
 // WithEmptyTable is s.DB.WithEmpty: the queries on table "with_empty".
 type WithEmptyTable struct {
@@ -34,14 +32,19 @@ func (t WithEmptyTable) Insert(v *WithEmpty) error {
 	return insertRow(t.db, withEmptyTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t WithEmptyTable) InsertMany(vs []*WithEmpty) error {
-	return insertMany(t.db, withEmptyTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t WithEmptyTable) InsertMany(vs []*WithEmpty, conflict ...Conflict[WithEmpty]) error {
+	return insertMany(t.db, withEmptyTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t WithEmptyTable) FindByID(id int64) (*WithEmpty, error) {
-	return findByID(t.db, withEmptyTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t WithEmptyTable) Upsert(v *WithEmpty, key Column[WithEmpty], more ...Column[WithEmpty]) error {
+	return upsert(t.db, withEmptyTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t WithEmptyTable) FindByID(id int64, opts ...QueryOption) (*WithEmpty, error) {
+	return findByID(t.db, withEmptyTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -59,6 +62,16 @@ func (t WithEmptyTable) Update(v *WithEmpty) error {
 	return updateRow(t.db, withEmptyTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t WithEmptyTable) UpdateColumns(v *WithEmpty, col Column[WithEmpty], more ...Column[WithEmpty]) error {
+	return updateColumns(t.db, withEmptyTable, v, append([]Column[WithEmpty]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t WithEmptyTable) UpdateWhere(where *Expr[WithEmpty], set Assignment[WithEmpty], more ...Assignment[WithEmpty]) (int64, error) {
+	return updateWhere(t.db, withEmptyTable, where, append([]Assignment[WithEmpty]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t WithEmptyTable) DeleteRow(v *WithEmpty) error {
 	return deleteRow(t.db, withEmptyTable, v)
@@ -67,6 +80,11 @@ func (t WithEmptyTable) DeleteRow(v *WithEmpty) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t WithEmptyTable) Delete(where *Expr[WithEmpty]) (int64, error) {
 	return deleteWhere(t.db, withEmptyTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t WithEmptyTable) DeleteReturning(where *Expr[WithEmpty]) ([]*WithEmpty, error) {
+	return deleteReturning(t.db, withEmptyTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

@@ -4,25 +4,22 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// authorTable is the fixed SQL of table "author" and its row functions.
-var authorTable = &table[Author]{
-	name:      "author",
-	selectSQL: `SELECT "id", "name" FROM "author"`,
-	byIDSQL:   `SELECT "id", "name" FROM "author" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "author" ("name") VALUES ($1) RETURNING "id"`,
-	updateSQL: `UPDATE "author" SET "name" = $1 WHERE "id" = $2`,
-	deleteSQL: `DELETE FROM "author" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "author"`,
-	wipeSQL:   `DELETE FROM "author"`,
-	scan:      scanAuthor,
-	values:    authorValues,
+// authorTable is table "author": its columns and row functions.
+var authorTable = newTable(&table[Author]{
+	name:    "author",
+	columns: []string{`"id"`, `"name"`},
+	insert: []insertColumn{
+		{name: `"name"`},
+	},
+	scan:   scanAuthor,
+	values: authorValues,
 	returning: func(v *Author, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *Author) any {
 		return v.ID
 	},
-}
+})
 
 // AuthorTable is s.DB.Author: the queries on table "author".
 type AuthorTable struct {
@@ -34,14 +31,19 @@ func (t AuthorTable) Insert(v *Author) error {
 	return insertRow(t.db, authorTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t AuthorTable) InsertMany(vs []*Author) error {
-	return insertMany(t.db, authorTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t AuthorTable) InsertMany(vs []*Author, conflict ...Conflict[Author]) error {
+	return insertMany(t.db, authorTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t AuthorTable) FindByID(id int64) (*Author, error) {
-	return findByID(t.db, authorTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t AuthorTable) Upsert(v *Author, key Column[Author], more ...Column[Author]) error {
+	return upsert(t.db, authorTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t AuthorTable) FindByID(id int64, opts ...QueryOption) (*Author, error) {
+	return findByID(t.db, authorTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -59,6 +61,16 @@ func (t AuthorTable) Update(v *Author) error {
 	return updateRow(t.db, authorTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t AuthorTable) UpdateColumns(v *Author, col Column[Author], more ...Column[Author]) error {
+	return updateColumns(t.db, authorTable, v, append([]Column[Author]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t AuthorTable) UpdateWhere(where *Expr[Author], set Assignment[Author], more ...Assignment[Author]) (int64, error) {
+	return updateWhere(t.db, authorTable, where, append([]Assignment[Author]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t AuthorTable) DeleteRow(v *Author) error {
 	return deleteRow(t.db, authorTable, v)
@@ -67,6 +79,11 @@ func (t AuthorTable) DeleteRow(v *Author) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t AuthorTable) Delete(where *Expr[Author]) (int64, error) {
 	return deleteWhere(t.db, authorTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t AuthorTable) DeleteReturning(where *Expr[Author]) ([]*Author, error) {
+	return deleteReturning(t.db, authorTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

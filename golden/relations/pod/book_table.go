@@ -4,25 +4,26 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// bookTable is the fixed SQL of table "book" and its row functions.
-var bookTable = &table[Book]{
-	name:      "book",
-	selectSQL: `SELECT "id", "title", "pages", "author_id", "editor_id", "label_id" FROM "book"`,
-	byIDSQL:   `SELECT "id", "title", "pages", "author_id", "editor_id", "label_id" FROM "book" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "book" ("title", "pages", "author_id", "editor_id", "label_id") VALUES ($1, $2, $3, $4, $5) RETURNING "id"`,
-	updateSQL: `UPDATE "book" SET "title" = $1, "pages" = $2, "author_id" = $3, "editor_id" = $4, "label_id" = $5 WHERE "id" = $6`,
-	deleteSQL: `DELETE FROM "book" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "book"`,
-	wipeSQL:   `DELETE FROM "book"`,
-	scan:      scanBook,
-	values:    bookValues,
+// bookTable is table "book": its columns and row functions.
+var bookTable = newTable(&table[Book]{
+	name:    "book",
+	columns: []string{`"id"`, `"title"`, `"pages"`, `"author_id"`, `"editor_id"`, `"label_id"`},
+	insert: []insertColumn{
+		{name: `"title"`},
+		{name: `"pages"`},
+		{name: `"author_id"`},
+		{name: `"editor_id"`},
+		{name: `"label_id"`},
+	},
+	scan:   scanBook,
+	values: bookValues,
 	returning: func(v *Book, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *Book) any {
 		return v.ID
 	},
-}
+})
 
 // BookTable is s.DB.Book: the queries on table "book".
 type BookTable struct {
@@ -34,14 +35,19 @@ func (t BookTable) Insert(v *Book) error {
 	return insertRow(t.db, bookTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t BookTable) InsertMany(vs []*Book) error {
-	return insertMany(t.db, bookTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t BookTable) InsertMany(vs []*Book, conflict ...Conflict[Book]) error {
+	return insertMany(t.db, bookTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t BookTable) FindByID(id int64) (*Book, error) {
-	return findByID(t.db, bookTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t BookTable) Upsert(v *Book, key Column[Book], more ...Column[Book]) error {
+	return upsert(t.db, bookTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t BookTable) FindByID(id int64, opts ...QueryOption) (*Book, error) {
+	return findByID(t.db, bookTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -59,6 +65,16 @@ func (t BookTable) Update(v *Book) error {
 	return updateRow(t.db, bookTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t BookTable) UpdateColumns(v *Book, col Column[Book], more ...Column[Book]) error {
+	return updateColumns(t.db, bookTable, v, append([]Column[Book]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t BookTable) UpdateWhere(where *Expr[Book], set Assignment[Book], more ...Assignment[Book]) (int64, error) {
+	return updateWhere(t.db, bookTable, where, append([]Assignment[Book]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t BookTable) DeleteRow(v *Book) error {
 	return deleteRow(t.db, bookTable, v)
@@ -67,6 +83,11 @@ func (t BookTable) DeleteRow(v *Book) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t BookTable) Delete(where *Expr[Book]) (int64, error) {
 	return deleteWhere(t.db, bookTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t BookTable) DeleteReturning(where *Expr[Book]) ([]*Book, error) {
+	return deleteReturning(t.db, bookTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

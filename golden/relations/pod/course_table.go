@@ -4,25 +4,22 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// courseTable is the fixed SQL of table "course" and its row functions.
-var courseTable = &table[Course]{
-	name:      "course",
-	selectSQL: `SELECT "id", "title" FROM "course"`,
-	byIDSQL:   `SELECT "id", "title" FROM "course" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "course" ("title") VALUES ($1) RETURNING "id"`,
-	updateSQL: `UPDATE "course" SET "title" = $1 WHERE "id" = $2`,
-	deleteSQL: `DELETE FROM "course" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "course"`,
-	wipeSQL:   `DELETE FROM "course"`,
-	scan:      scanCourse,
-	values:    courseValues,
+// courseTable is table "course": its columns and row functions.
+var courseTable = newTable(&table[Course]{
+	name:    "course",
+	columns: []string{`"id"`, `"title"`},
+	insert: []insertColumn{
+		{name: `"title"`},
+	},
+	scan:   scanCourse,
+	values: courseValues,
 	returning: func(v *Course, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *Course) any {
 		return v.ID
 	},
-}
+})
 
 // CourseTable is s.DB.Course: the queries on table "course".
 type CourseTable struct {
@@ -34,14 +31,19 @@ func (t CourseTable) Insert(v *Course) error {
 	return insertRow(t.db, courseTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t CourseTable) InsertMany(vs []*Course) error {
-	return insertMany(t.db, courseTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t CourseTable) InsertMany(vs []*Course, conflict ...Conflict[Course]) error {
+	return insertMany(t.db, courseTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t CourseTable) FindByID(id int64) (*Course, error) {
-	return findByID(t.db, courseTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t CourseTable) Upsert(v *Course, key Column[Course], more ...Column[Course]) error {
+	return upsert(t.db, courseTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t CourseTable) FindByID(id int64, opts ...QueryOption) (*Course, error) {
+	return findByID(t.db, courseTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -59,6 +61,16 @@ func (t CourseTable) Update(v *Course) error {
 	return updateRow(t.db, courseTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t CourseTable) UpdateColumns(v *Course, col Column[Course], more ...Column[Course]) error {
+	return updateColumns(t.db, courseTable, v, append([]Column[Course]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t CourseTable) UpdateWhere(where *Expr[Course], set Assignment[Course], more ...Assignment[Course]) (int64, error) {
+	return updateWhere(t.db, courseTable, where, append([]Assignment[Course]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t CourseTable) DeleteRow(v *Course) error {
 	return deleteRow(t.db, courseTable, v)
@@ -67,6 +79,11 @@ func (t CourseTable) DeleteRow(v *Course) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t CourseTable) Delete(where *Expr[Course]) (int64, error) {
 	return deleteWhere(t.db, courseTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t CourseTable) DeleteReturning(where *Expr[Course]) ([]*Course, error) {
+	return deleteReturning(t.db, courseTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

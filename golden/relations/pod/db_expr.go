@@ -173,18 +173,24 @@ type OrderTerm struct {
 	desc bool
 }
 
-// QueryOption is OrderBy, Limit or Offset, for Find and FindFirst.
+// QueryOption shapes a query: OrderBy, Limit, Offset, the keyset of
+// After, and the row locks ForUpdate, ForNoKeyUpdate, ForShare and
+// ForKeyShare with their SkipLocked and NoWait.
 type QueryOption struct {
-	order  []OrderTerm
-	limit  int64
-	offset int64
-	kind   uint8
+	order []OrderTerm
+	n     int64  // Limit, Offset
+	after any    // After's row, a *M
+	lock  string // FOR UPDATE, ..., SKIP LOCKED, NOWAIT
+	kind  uint8
 }
 
 const (
 	optOrder uint8 = iota + 1
 	optLimit
 	optOffset
+	optAfter
+	optLock
+	optWait
 )
 
 // OrderBy sorts by the columns in turn: pod.OrderBy(pod.CompanyT.Name.Asc(),
@@ -192,50 +198,116 @@ const (
 func OrderBy(o ...OrderTerm) QueryOption { return QueryOption{kind: optOrder, order: o} }
 
 // Limit returns at most n rows.
-func Limit(n int) QueryOption { return QueryOption{kind: optLimit, limit: int64(n)} }
+func Limit(n int) QueryOption { return QueryOption{kind: optLimit, n: int64(n)} }
 
 // Offset skips the first n rows.
-func Offset(n int) QueryOption { return QueryOption{kind: optOffset, offset: int64(n)} }
+func Offset(n int) QueryOption { return QueryOption{kind: optOffset, n: int64(n)} }
 
-// appendOptions writes ORDER BY, LIMIT and OFFSET; limit and offset travel
-// as parameters too, so every page of a query shares one SQL text. An
-// ORDER BY column of another table is an error (the types cannot catch it,
-// since options are shared by all tables).
-func appendOptions(b []byte, args []any, table string, opts []QueryOption) ([]byte, []any, error) {
-	var limit, offset *QueryOption
-	first := true
+// After pages by keyset: it returns the rows that come after row in the
+// query's OrderBy, so the next page starts where the last one ended
+// however many rows came before it (Offset reads and skips them all):
+//
+//	page, err := s.DB.Company.Find(nil, pod.OrderBy(pod.CompanyT.Name.Asc(),
+//		pod.CompanyT.ID.Asc()), pod.After(last), pod.Limit(50))
+//
+// row is a row of the queried table (the last of the previous page). The
+// order must end with a unique column (the id) and have no nullable
+// column, or rows would be skipped or repeated; After refuses nullable
+// ones.
+func After[M any](row *M) QueryOption { return QueryOption{kind: optAfter, after: row} }
+
+// ForUpdate locks the rows found against updates, deletes and other
+// locks until the transaction ends (SELECT ... FOR UPDATE). Row locks are
+// for transactions: outside one a query with a lock is an error.
+func ForUpdate() QueryOption { return QueryOption{kind: optLock, lock: " FOR UPDATE"} }
+
+// ForNoKeyUpdate is FOR NO KEY UPDATE: as ForUpdate, but it lets other
+// transactions insert rows that reference the locked ones.
+func ForNoKeyUpdate() QueryOption { return QueryOption{kind: optLock, lock: " FOR NO KEY UPDATE"} }
+
+// ForShare is FOR SHARE: other transactions may read and share-lock the
+// rows, but not change them, until the transaction ends.
+func ForShare() QueryOption { return QueryOption{kind: optLock, lock: " FOR SHARE"} }
+
+// ForKeyShare is FOR KEY SHARE: only deletes and key changes wait.
+func ForKeyShare() QueryOption { return QueryOption{kind: optLock, lock: " FOR KEY SHARE"} }
+
+// SkipLocked, with a lock, leaves out the rows another transaction holds
+// locked instead of waiting for them (work queues).
+func SkipLocked() QueryOption { return QueryOption{kind: optWait, lock: " SKIP LOCKED"} }
+
+// NoWait, with a lock, fails at once when a row is locked by another
+// transaction instead of waiting.
+func NoWait() QueryOption { return QueryOption{kind: optWait, lock: " NOWAIT"} }
+
+// options are a query's QueryOptions, read and checked.
+type options struct {
+	order               []OrderTerm
+	limit, offset       int64
+	hasLimit, hasOffset bool
+	after               any
+	lock, wait          string
+}
+
+// readOptions collects opts; an ORDER BY column of another table is an
+// error (the types cannot catch it, since options are shared by all
+// tables), and so is SkipLocked or NoWait without a lock.
+func readOptions(opts []QueryOption, table string) (options, error) {
+	var o options
 	for i := range opts {
-		o := &opts[i]
-		switch o.kind {
+		q := &opts[i]
+		switch q.kind {
 		case optLimit:
-			limit = o
+			o.limit, o.hasLimit = q.n, true
 		case optOffset:
-			offset = o
+			o.offset, o.hasOffset = q.n, true
+		case optAfter:
+			o.after = q.after
+		case optLock:
+			o.lock = q.lock
+		case optWait:
+			o.wait = q.lock
 		case optOrder:
-			for _, t := range o.order {
+			for _, t := range q.order {
 				if t.col == nil || t.col.table != table {
-					return b, args, errorOrder(t, table)
+					return o, errorOrder(t, table)
 				}
-				if first {
-					b = append(b, " ORDER BY "...)
-					first = false
-				} else {
-					b = append(b, ", "...)
-				}
-				b = append(b, t.col.quoted...)
-				if t.desc {
-					b = append(b, " DESC"...)
-				}
+			}
+			if o.order == nil {
+				o.order = q.order
+			} else {
+				o.order = append(o.order[:len(o.order):len(o.order)], q.order...)
 			}
 		}
 	}
-	if limit != nil {
-		b, args = bind(append(b, " LIMIT "...), args, limit.limit)
+	if o.wait != "" && o.lock == "" {
+		return o, errorf("%s without a lock (ForUpdate, ForShare, ...)", o.wait[1:])
 	}
-	if offset != nil {
-		b, args = bind(append(b, " OFFSET "...), args, offset.offset)
+	return o, nil
+}
+
+// appendSQL writes ORDER BY, LIMIT, OFFSET and the lock; limit and
+// offset travel as parameters, so every page of a query shares one SQL
+// text.
+func (o *options) appendSQL(b []byte, args []any) ([]byte, []any) {
+	for i, t := range o.order {
+		if i == 0 {
+			b = append(b, " ORDER BY "...)
+		} else {
+			b = append(b, ", "...)
+		}
+		b = append(b, t.col.quoted...)
+		if t.desc {
+			b = append(b, " DESC"...)
+		}
 	}
-	return b, args, nil
+	if o.hasLimit {
+		b, args = bind(append(b, " LIMIT "...), args, o.limit)
+	}
+	if o.hasOffset {
+		b, args = bind(append(b, " OFFSET "...), args, o.offset)
+	}
+	return append(append(b, o.lock...), o.wait...), args
 }
 
 func errorOrder(t OrderTerm, table string) error {

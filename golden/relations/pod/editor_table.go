@@ -4,25 +4,22 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// editorTable is the fixed SQL of table "editor" and its row functions.
-var editorTable = &table[Editor]{
-	name:      "editor",
-	selectSQL: `SELECT "id", "name" FROM "editor"`,
-	byIDSQL:   `SELECT "id", "name" FROM "editor" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "editor" ("name") VALUES ($1) RETURNING "id"`,
-	updateSQL: `UPDATE "editor" SET "name" = $1 WHERE "id" = $2`,
-	deleteSQL: `DELETE FROM "editor" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "editor"`,
-	wipeSQL:   `DELETE FROM "editor"`,
-	scan:      scanEditor,
-	values:    editorValues,
+// editorTable is table "editor": its columns and row functions.
+var editorTable = newTable(&table[Editor]{
+	name:    "editor",
+	columns: []string{`"id"`, `"name"`},
+	insert: []insertColumn{
+		{name: `"name"`},
+	},
+	scan:   scanEditor,
+	values: editorValues,
 	returning: func(v *Editor, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *Editor) any {
 		return v.ID
 	},
-}
+})
 
 // EditorTable is s.DB.Editor: the queries on table "editor".
 type EditorTable struct {
@@ -34,14 +31,19 @@ func (t EditorTable) Insert(v *Editor) error {
 	return insertRow(t.db, editorTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t EditorTable) InsertMany(vs []*Editor) error {
-	return insertMany(t.db, editorTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t EditorTable) InsertMany(vs []*Editor, conflict ...Conflict[Editor]) error {
+	return insertMany(t.db, editorTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t EditorTable) FindByID(id int64) (*Editor, error) {
-	return findByID(t.db, editorTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t EditorTable) Upsert(v *Editor, key Column[Editor], more ...Column[Editor]) error {
+	return upsert(t.db, editorTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t EditorTable) FindByID(id int64, opts ...QueryOption) (*Editor, error) {
+	return findByID(t.db, editorTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -59,6 +61,16 @@ func (t EditorTable) Update(v *Editor) error {
 	return updateRow(t.db, editorTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t EditorTable) UpdateColumns(v *Editor, col Column[Editor], more ...Column[Editor]) error {
+	return updateColumns(t.db, editorTable, v, append([]Column[Editor]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t EditorTable) UpdateWhere(where *Expr[Editor], set Assignment[Editor], more ...Assignment[Editor]) (int64, error) {
+	return updateWhere(t.db, editorTable, where, append([]Assignment[Editor]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t EditorTable) DeleteRow(v *Editor) error {
 	return deleteRow(t.db, editorTable, v)
@@ -67,6 +79,11 @@ func (t EditorTable) DeleteRow(v *Editor) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t EditorTable) Delete(where *Expr[Editor]) (int64, error) {
 	return deleteWhere(t.db, editorTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t EditorTable) DeleteReturning(where *Expr[Editor]) ([]*Editor, error) {
+	return deleteReturning(t.db, editorTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

@@ -4,25 +4,24 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// enrollmentTable is the fixed SQL of table "enrollment" and its row functions.
-var enrollmentTable = &table[Enrollment]{
-	name:      "enrollment",
-	selectSQL: `SELECT "id", "student_id", "course_id", "grade" FROM "enrollment"`,
-	byIDSQL:   `SELECT "id", "student_id", "course_id", "grade" FROM "enrollment" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "enrollment" ("student_id", "course_id", "grade") VALUES ($1, $2, $3) RETURNING "id"`,
-	updateSQL: `UPDATE "enrollment" SET "student_id" = $1, "course_id" = $2, "grade" = $3 WHERE "id" = $4`,
-	deleteSQL: `DELETE FROM "enrollment" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "enrollment"`,
-	wipeSQL:   `DELETE FROM "enrollment"`,
-	scan:      scanEnrollment,
-	values:    enrollmentValues,
+// enrollmentTable is table "enrollment": its columns and row functions.
+var enrollmentTable = newTable(&table[Enrollment]{
+	name:    "enrollment",
+	columns: []string{`"id"`, `"student_id"`, `"course_id"`, `"grade"`},
+	insert: []insertColumn{
+		{name: `"student_id"`},
+		{name: `"course_id"`},
+		{name: `"grade"`},
+	},
+	scan:   scanEnrollment,
+	values: enrollmentValues,
 	returning: func(v *Enrollment, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *Enrollment) any {
 		return v.ID
 	},
-}
+})
 
 // EnrollmentTable is s.DB.Enrollment: the queries on table "enrollment".
 type EnrollmentTable struct {
@@ -34,14 +33,19 @@ func (t EnrollmentTable) Insert(v *Enrollment) error {
 	return insertRow(t.db, enrollmentTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t EnrollmentTable) InsertMany(vs []*Enrollment) error {
-	return insertMany(t.db, enrollmentTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t EnrollmentTable) InsertMany(vs []*Enrollment, conflict ...Conflict[Enrollment]) error {
+	return insertMany(t.db, enrollmentTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t EnrollmentTable) FindByID(id int64) (*Enrollment, error) {
-	return findByID(t.db, enrollmentTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t EnrollmentTable) Upsert(v *Enrollment, key Column[Enrollment], more ...Column[Enrollment]) error {
+	return upsert(t.db, enrollmentTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t EnrollmentTable) FindByID(id int64, opts ...QueryOption) (*Enrollment, error) {
+	return findByID(t.db, enrollmentTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -59,6 +63,16 @@ func (t EnrollmentTable) Update(v *Enrollment) error {
 	return updateRow(t.db, enrollmentTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t EnrollmentTable) UpdateColumns(v *Enrollment, col Column[Enrollment], more ...Column[Enrollment]) error {
+	return updateColumns(t.db, enrollmentTable, v, append([]Column[Enrollment]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t EnrollmentTable) UpdateWhere(where *Expr[Enrollment], set Assignment[Enrollment], more ...Assignment[Enrollment]) (int64, error) {
+	return updateWhere(t.db, enrollmentTable, where, append([]Assignment[Enrollment]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t EnrollmentTable) DeleteRow(v *Enrollment) error {
 	return deleteRow(t.db, enrollmentTable, v)
@@ -67,6 +81,11 @@ func (t EnrollmentTable) DeleteRow(v *Enrollment) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t EnrollmentTable) Delete(where *Expr[Enrollment]) (int64, error) {
 	return deleteWhere(t.db, enrollmentTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t EnrollmentTable) DeleteReturning(where *Expr[Enrollment]) ([]*Enrollment, error) {
+	return deleteReturning(t.db, enrollmentTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

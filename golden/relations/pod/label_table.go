@@ -4,18 +4,16 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// labelTable is the fixed SQL of table "label" and its row functions.
-var labelTable = &table[Label]{
-	name:      "label",
-	selectSQL: `SELECT "id", "name" FROM "label"`,
-	byIDSQL:   `SELECT "id", "name" FROM "label" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "label" ("name", "id") VALUES ($1, COALESCE($2::uuid, gen_random_uuid())) RETURNING "id"`,
-	updateSQL: `UPDATE "label" SET "name" = $1 WHERE "id" = $2`,
-	deleteSQL: `DELETE FROM "label" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "label"`,
-	wipeSQL:   `DELETE FROM "label"`,
-	scan:      scanLabel,
-	values:    labelValues,
+// labelTable is table "label": its columns and row functions.
+var labelTable = newTable(&table[Label]{
+	name:    "label",
+	columns: []string{`"id"`, `"name"`},
+	insert: []insertColumn{
+		{name: `"name"`},
+		{name: `"id"`, cast: "uuid", def: `gen_random_uuid()`},
+	},
+	scan:   scanLabel,
+	values: labelValues,
 	returning: func(v *Label, dest []any) []any {
 		return append(dest, uuidScan[UUID]{&v.ID})
 	},
@@ -23,7 +21,7 @@ var labelTable = &table[Label]{
 	id: func(v *Label) any {
 		return uuidID[UUID]{v.ID}
 	},
-}
+})
 
 // LabelTable is s.DB.Label: the queries on table "label".
 type LabelTable struct {
@@ -35,14 +33,19 @@ func (t LabelTable) Insert(v *Label) error {
 	return insertRow(t.db, labelTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t LabelTable) InsertMany(vs []*Label) error {
-	return insertMany(t.db, labelTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t LabelTable) InsertMany(vs []*Label, conflict ...Conflict[Label]) error {
+	return insertMany(t.db, labelTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t LabelTable) FindByID(id UUID) (*Label, error) {
-	return findByID(t.db, labelTable, uuidID[UUID]{id})
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t LabelTable) Upsert(v *Label, key Column[Label], more ...Column[Label]) error {
+	return upsert(t.db, labelTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t LabelTable) FindByID(id UUID, opts ...QueryOption) (*Label, error) {
+	return findByID(t.db, labelTable, uuidID[UUID]{id}, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -60,6 +63,16 @@ func (t LabelTable) Update(v *Label) error {
 	return updateRow(t.db, labelTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t LabelTable) UpdateColumns(v *Label, col Column[Label], more ...Column[Label]) error {
+	return updateColumns(t.db, labelTable, v, append([]Column[Label]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t LabelTable) UpdateWhere(where *Expr[Label], set Assignment[Label], more ...Assignment[Label]) (int64, error) {
+	return updateWhere(t.db, labelTable, where, append([]Assignment[Label]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t LabelTable) DeleteRow(v *Label) error {
 	return deleteRow(t.db, labelTable, v)
@@ -68,6 +81,11 @@ func (t LabelTable) DeleteRow(v *Label) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t LabelTable) Delete(where *Expr[Label]) (int64, error) {
 	return deleteWhere(t.db, labelTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t LabelTable) DeleteReturning(where *Expr[Label]) ([]*Label, error) {
+	return deleteReturning(t.db, labelTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

@@ -4,25 +4,23 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// personTable is the fixed SQL of table "person" and its row functions.
-var personTable = &table[Person]{
-	name:      "person",
-	selectSQL: `SELECT "id", "name", "manager_id" FROM "person"`,
-	byIDSQL:   `SELECT "id", "name", "manager_id" FROM "person" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "person" ("name", "manager_id") VALUES ($1, $2) RETURNING "id"`,
-	updateSQL: `UPDATE "person" SET "name" = $1, "manager_id" = $2 WHERE "id" = $3`,
-	deleteSQL: `DELETE FROM "person" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "person"`,
-	wipeSQL:   `DELETE FROM "person"`,
-	scan:      scanPerson,
-	values:    personValues,
+// personTable is table "person": its columns and row functions.
+var personTable = newTable(&table[Person]{
+	name:    "person",
+	columns: []string{`"id"`, `"name"`, `"manager_id"`},
+	insert: []insertColumn{
+		{name: `"name"`},
+		{name: `"manager_id"`},
+	},
+	scan:   scanPerson,
+	values: personValues,
 	returning: func(v *Person, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *Person) any {
 		return v.ID
 	},
-}
+})
 
 // PersonTable is s.DB.Person: the queries on table "person".
 type PersonTable struct {
@@ -34,14 +32,19 @@ func (t PersonTable) Insert(v *Person) error {
 	return insertRow(t.db, personTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t PersonTable) InsertMany(vs []*Person) error {
-	return insertMany(t.db, personTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t PersonTable) InsertMany(vs []*Person, conflict ...Conflict[Person]) error {
+	return insertMany(t.db, personTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t PersonTable) FindByID(id int64) (*Person, error) {
-	return findByID(t.db, personTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t PersonTable) Upsert(v *Person, key Column[Person], more ...Column[Person]) error {
+	return upsert(t.db, personTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t PersonTable) FindByID(id int64, opts ...QueryOption) (*Person, error) {
+	return findByID(t.db, personTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -59,6 +62,16 @@ func (t PersonTable) Update(v *Person) error {
 	return updateRow(t.db, personTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t PersonTable) UpdateColumns(v *Person, col Column[Person], more ...Column[Person]) error {
+	return updateColumns(t.db, personTable, v, append([]Column[Person]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t PersonTable) UpdateWhere(where *Expr[Person], set Assignment[Person], more ...Assignment[Person]) (int64, error) {
+	return updateWhere(t.db, personTable, where, append([]Assignment[Person]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t PersonTable) DeleteRow(v *Person) error {
 	return deleteRow(t.db, personTable, v)
@@ -67,6 +80,11 @@ func (t PersonTable) DeleteRow(v *Person) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t PersonTable) Delete(where *Expr[Person]) (int64, error) {
 	return deleteWhere(t.db, personTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t PersonTable) DeleteReturning(where *Expr[Person]) ([]*Person, error) {
+	return deleteReturning(t.db, personTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

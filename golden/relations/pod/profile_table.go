@@ -4,25 +4,23 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// profileTable is the fixed SQL of table "profile" and its row functions.
-var profileTable = &table[Profile]{
-	name:      "profile",
-	selectSQL: `SELECT "id", "bio", "author_id" FROM "profile"`,
-	byIDSQL:   `SELECT "id", "bio", "author_id" FROM "profile" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "profile" ("bio", "author_id") VALUES ($1, $2) RETURNING "id"`,
-	updateSQL: `UPDATE "profile" SET "bio" = $1, "author_id" = $2 WHERE "id" = $3`,
-	deleteSQL: `DELETE FROM "profile" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "profile"`,
-	wipeSQL:   `DELETE FROM "profile"`,
-	scan:      scanProfile,
-	values:    profileValues,
+// profileTable is table "profile": its columns and row functions.
+var profileTable = newTable(&table[Profile]{
+	name:    "profile",
+	columns: []string{`"id"`, `"bio"`, `"author_id"`},
+	insert: []insertColumn{
+		{name: `"bio"`},
+		{name: `"author_id"`},
+	},
+	scan:   scanProfile,
+	values: profileValues,
 	returning: func(v *Profile, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *Profile) any {
 		return v.ID
 	},
-}
+})
 
 // ProfileTable is s.DB.Profile: the queries on table "profile".
 type ProfileTable struct {
@@ -34,14 +32,19 @@ func (t ProfileTable) Insert(v *Profile) error {
 	return insertRow(t.db, profileTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t ProfileTable) InsertMany(vs []*Profile) error {
-	return insertMany(t.db, profileTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t ProfileTable) InsertMany(vs []*Profile, conflict ...Conflict[Profile]) error {
+	return insertMany(t.db, profileTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t ProfileTable) FindByID(id int64) (*Profile, error) {
-	return findByID(t.db, profileTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t ProfileTable) Upsert(v *Profile, key Column[Profile], more ...Column[Profile]) error {
+	return upsert(t.db, profileTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t ProfileTable) FindByID(id int64, opts ...QueryOption) (*Profile, error) {
+	return findByID(t.db, profileTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -59,6 +62,16 @@ func (t ProfileTable) Update(v *Profile) error {
 	return updateRow(t.db, profileTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t ProfileTable) UpdateColumns(v *Profile, col Column[Profile], more ...Column[Profile]) error {
+	return updateColumns(t.db, profileTable, v, append([]Column[Profile]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t ProfileTable) UpdateWhere(where *Expr[Profile], set Assignment[Profile], more ...Assignment[Profile]) (int64, error) {
+	return updateWhere(t.db, profileTable, where, append([]Assignment[Profile]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t ProfileTable) DeleteRow(v *Profile) error {
 	return deleteRow(t.db, profileTable, v)
@@ -67,6 +80,11 @@ func (t ProfileTable) DeleteRow(v *Profile) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t ProfileTable) Delete(where *Expr[Profile]) (int64, error) {
 	return deleteWhere(t.db, profileTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t ProfileTable) DeleteReturning(where *Expr[Profile]) ([]*Profile, error) {
+	return deleteReturning(t.db, profileTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

@@ -4,25 +4,25 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// reviewTable is the fixed SQL of table "review" and its row functions.
-var reviewTable = &table[Review]{
-	name:      "review",
-	selectSQL: `SELECT "id", "book_id", "reviewer_id", "approver_id", "score" FROM "review"`,
-	byIDSQL:   `SELECT "id", "book_id", "reviewer_id", "approver_id", "score" FROM "review" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "review" ("book_id", "reviewer_id", "approver_id", "score") VALUES ($1, $2, $3, $4) RETURNING "id"`,
-	updateSQL: `UPDATE "review" SET "book_id" = $1, "reviewer_id" = $2, "approver_id" = $3, "score" = $4 WHERE "id" = $5`,
-	deleteSQL: `DELETE FROM "review" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "review"`,
-	wipeSQL:   `DELETE FROM "review"`,
-	scan:      scanReview,
-	values:    reviewValues,
+// reviewTable is table "review": its columns and row functions.
+var reviewTable = newTable(&table[Review]{
+	name:    "review",
+	columns: []string{`"id"`, `"book_id"`, `"reviewer_id"`, `"approver_id"`, `"score"`},
+	insert: []insertColumn{
+		{name: `"book_id"`},
+		{name: `"reviewer_id"`},
+		{name: `"approver_id"`},
+		{name: `"score"`},
+	},
+	scan:   scanReview,
+	values: reviewValues,
 	returning: func(v *Review, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *Review) any {
 		return v.ID
 	},
-}
+})
 
 // ReviewTable is s.DB.Review: the queries on table "review".
 type ReviewTable struct {
@@ -34,14 +34,19 @@ func (t ReviewTable) Insert(v *Review) error {
 	return insertRow(t.db, reviewTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t ReviewTable) InsertMany(vs []*Review) error {
-	return insertMany(t.db, reviewTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t ReviewTable) InsertMany(vs []*Review, conflict ...Conflict[Review]) error {
+	return insertMany(t.db, reviewTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t ReviewTable) FindByID(id int64) (*Review, error) {
-	return findByID(t.db, reviewTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t ReviewTable) Upsert(v *Review, key Column[Review], more ...Column[Review]) error {
+	return upsert(t.db, reviewTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t ReviewTable) FindByID(id int64, opts ...QueryOption) (*Review, error) {
+	return findByID(t.db, reviewTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -59,6 +64,16 @@ func (t ReviewTable) Update(v *Review) error {
 	return updateRow(t.db, reviewTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t ReviewTable) UpdateColumns(v *Review, col Column[Review], more ...Column[Review]) error {
+	return updateColumns(t.db, reviewTable, v, append([]Column[Review]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t ReviewTable) UpdateWhere(where *Expr[Review], set Assignment[Review], more ...Assignment[Review]) (int64, error) {
+	return updateWhere(t.db, reviewTable, where, append([]Assignment[Review]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t ReviewTable) DeleteRow(v *Review) error {
 	return deleteRow(t.db, reviewTable, v)
@@ -67,6 +82,11 @@ func (t ReviewTable) DeleteRow(v *Review) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t ReviewTable) Delete(where *Expr[Review]) (int64, error) {
 	return deleteWhere(t.db, reviewTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t ReviewTable) DeleteReturning(where *Expr[Review]) ([]*Review, error) {
+	return deleteReturning(t.db, reviewTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

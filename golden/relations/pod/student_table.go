@@ -4,25 +4,22 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// studentTable is the fixed SQL of table "student" and its row functions.
-var studentTable = &table[Student]{
-	name:      "student",
-	selectSQL: `SELECT "id", "name" FROM "student"`,
-	byIDSQL:   `SELECT "id", "name" FROM "student" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "student" ("name") VALUES ($1) RETURNING "id"`,
-	updateSQL: `UPDATE "student" SET "name" = $1 WHERE "id" = $2`,
-	deleteSQL: `DELETE FROM "student" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "student"`,
-	wipeSQL:   `DELETE FROM "student"`,
-	scan:      scanStudent,
-	values:    studentValues,
+// studentTable is table "student": its columns and row functions.
+var studentTable = newTable(&table[Student]{
+	name:    "student",
+	columns: []string{`"id"`, `"name"`},
+	insert: []insertColumn{
+		{name: `"name"`},
+	},
+	scan:   scanStudent,
+	values: studentValues,
 	returning: func(v *Student, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *Student) any {
 		return v.ID
 	},
-}
+})
 
 // StudentTable is s.DB.Student: the queries on table "student".
 type StudentTable struct {
@@ -34,14 +31,19 @@ func (t StudentTable) Insert(v *Student) error {
 	return insertRow(t.db, studentTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t StudentTable) InsertMany(vs []*Student) error {
-	return insertMany(t.db, studentTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t StudentTable) InsertMany(vs []*Student, conflict ...Conflict[Student]) error {
+	return insertMany(t.db, studentTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t StudentTable) FindByID(id int64) (*Student, error) {
-	return findByID(t.db, studentTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t StudentTable) Upsert(v *Student, key Column[Student], more ...Column[Student]) error {
+	return upsert(t.db, studentTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t StudentTable) FindByID(id int64, opts ...QueryOption) (*Student, error) {
+	return findByID(t.db, studentTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -59,6 +61,16 @@ func (t StudentTable) Update(v *Student) error {
 	return updateRow(t.db, studentTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t StudentTable) UpdateColumns(v *Student, col Column[Student], more ...Column[Student]) error {
+	return updateColumns(t.db, studentTable, v, append([]Column[Student]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t StudentTable) UpdateWhere(where *Expr[Student], set Assignment[Student], more ...Assignment[Student]) (int64, error) {
+	return updateWhere(t.db, studentTable, where, append([]Assignment[Student]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t StudentTable) DeleteRow(v *Student) error {
 	return deleteRow(t.db, studentTable, v)
@@ -67,6 +79,11 @@ func (t StudentTable) DeleteRow(v *Student) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t StudentTable) Delete(where *Expr[Student]) (int64, error) {
 	return deleteWhere(t.db, studentTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t StudentTable) DeleteReturning(where *Expr[Student]) ([]*Student, error) {
+	return deleteReturning(t.db, studentTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

@@ -116,6 +116,44 @@ func (ep *StoreEndpoint) DeleteCompany(ctx context.Context, id int64) (int64, er
 	return r, err
 }
 
+// EmployeesAfter is one keyset page of employees by email.
+//
+// It calls POST /store/employeesAfter.
+func (ep *StoreEndpoint) EmployeesAfter(ctx context.Context, email string, limit int64) ([]Employee, error) {
+	var r []Employee
+	err := ep.c.call(ctx, "store/employeesAfter", func(b []byte) ([]byte, error) {
+		b = append(b, `{"email":`...)
+		b = AppendJSONString(b, email)
+		b = append(b, `,"limit":`...)
+		b = strconv.AppendInt(b, limit, 10)
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if err := d.BeginArray(); err != nil {
+			return err
+		}
+		r = r[:0]
+		for i := 0; ; i++ {
+			ok, err := d.More()
+			if err != nil {
+				return err
+			}
+			if !ok {
+				break
+			}
+			r = ExtendJSONSlice(d, r)
+			if err := r[i].DecodeJSON(d); err != nil {
+				return JSONIndexError(err, i)
+			}
+		}
+		if r == nil {
+			r = []Employee{}
+		}
+		return d.End()
+	})
+	return r, err
+}
+
 // FindCompanies returns up to limit companies with at least minEmployees,
 // largest first.
 //
@@ -172,6 +210,151 @@ func (ep *StoreEndpoint) GetCompany(ctx context.Context, id int64) (Company, err
 		return d.End()
 	})
 	return r, err
+}
+
+// GiveRaise raises the salary of every employee of role by amount, row
+// locked in a transaction, and returns the employees as they were.
+//
+// It calls POST /store/giveRaise.
+func (ep *StoreEndpoint) GiveRaise(ctx context.Context, role Role, amount float64) ([]Employee, error) {
+	var r []Employee
+	err := ep.c.call(ctx, "store/giveRaise", func(b []byte) ([]byte, error) {
+		var err error
+		b = append(b, `{"role":`...)
+		b = AppendJSONString(b, string(role))
+		b = append(b, `,"amount":`...)
+		if b, err = AppendJSONFloat(b, amount); err != nil {
+			return b, JSONFieldError(err, "parameter", "amount")
+		}
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if err := d.BeginArray(); err != nil {
+			return err
+		}
+		r = r[:0]
+		for i := 0; ; i++ {
+			ok, err := d.More()
+			if err != nil {
+				return err
+			}
+			if !ok {
+				break
+			}
+			r = ExtendJSONSlice(d, r)
+			if err := r[i].DecodeJSON(d); err != nil {
+				return JSONIndexError(err, i)
+			}
+		}
+		if r == nil {
+			r = []Employee{}
+		}
+		return d.End()
+	})
+	return r, err
+}
+
+// ImportEmployees stores es in one InsertMany, updating the employees
+// whose email is stored already, and returns their IDs in order.
+//
+// It calls POST /store/importEmployees.
+func (ep *StoreEndpoint) ImportEmployees(ctx context.Context, es []Employee) ([]int64, error) {
+	var r []int64
+	err := ep.c.call(ctx, "store/importEmployees", func(b []byte) ([]byte, error) {
+		var err error
+		b = append(b, '{')
+		if es != nil {
+			b = append(b, `"es":`...)
+			b = append(b, '[')
+			for i := range es {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				if b, err = es[i].AppendJSON(b); err != nil {
+					return b, JSONFieldError(JSONIndexError(err, i), "parameter", "es")
+				}
+			}
+			b = append(b, ']')
+		}
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if err := d.BeginArray(); err != nil {
+			return err
+		}
+		r = r[:0]
+		for i := 0; ; i++ {
+			ok, err := d.More()
+			if err != nil {
+				return err
+			}
+			if !ok {
+				break
+			}
+			r = ExtendJSONSlice(d, r)
+			if err := d.Int(&r[i]); err != nil {
+				return JSONIndexError(err, i)
+			}
+		}
+		if r == nil {
+			r = []int64{}
+		}
+		return d.End()
+	})
+	return r, err
+}
+
+// PurgeEmployees deletes the employees older than age and returns them.
+//
+// It calls POST /store/purgeEmployees.
+func (ep *StoreEndpoint) PurgeEmployees(ctx context.Context, olderThan int64) ([]Employee, error) {
+	var r []Employee
+	err := ep.c.call(ctx, "store/purgeEmployees", func(b []byte) ([]byte, error) {
+		b = append(b, `{"olderThan":`...)
+		b = strconv.AppendInt(b, olderThan, 10)
+		return append(b, '}'), nil
+	}, func(data []byte) error {
+		d := NewJSONDecoder(data)
+		if err := d.BeginArray(); err != nil {
+			return err
+		}
+		r = r[:0]
+		for i := 0; ; i++ {
+			ok, err := d.More()
+			if err != nil {
+				return err
+			}
+			if !ok {
+				break
+			}
+			r = ExtendJSONSlice(d, r)
+			if err := r[i].DecodeJSON(d); err != nil {
+				return JSONIndexError(err, i)
+			}
+		}
+		if r == nil {
+			r = []Employee{}
+		}
+		return d.End()
+	})
+	return r, err
+}
+
+// RenameCompany renames company id; a name another company of the same
+// founding date has is the caller's mistake (InvalidInput), which the
+// typed unique violation tells apart from any other failure.
+//
+// It calls POST /store/renameCompany.
+func (ep *StoreEndpoint) RenameCompany(ctx context.Context, id int64, name string) error {
+	return ep.c.call(ctx, "store/renameCompany", func(b []byte) ([]byte, error) {
+		b = append(b, `{"id":`...)
+		b = strconv.AppendInt(b, id, 10)
+		b = append(b, `,"name":`...)
+		b = AppendJSONString(b, name)
+		return append(b, '}'), nil
+	}, func([]byte) error {
+		return nil
+	})
 }
 
 // UpdateCompany stores c over the company with c.ID.

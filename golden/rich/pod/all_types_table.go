@@ -9,25 +9,57 @@ import (
 	"strconv"
 )
 
-// allTypesTable is the fixed SQL of table "all_types" and its row functions.
-var allTypesTable = &table[AllTypes]{
-	name:      "all_types",
-	selectSQL: `SELECT "id", "bool_val", "bool_opt", "int_val", "int_opt", "double_val", "double_opt", "string_val", "string_opt", "date_time_val", "date_time_opt", "duration_val", "duration_opt", "bytes_val", "bytes_opt", "uuid_val", "uuid_opt", "uri_val", "uri_opt", "big_val", "big_opt", "enum_val", "enum_opt", "class_val", "class_opt", "list_val", "list_opt", "map_val", "map_opt", "list_of_opt", "map_of_opt", "enum_list", "uri_list", "big_list", "nested", "secret", "token" FROM "all_types"`,
-	byIDSQL:   `SELECT "id", "bool_val", "bool_opt", "int_val", "int_opt", "double_val", "double_opt", "string_val", "string_opt", "date_time_val", "date_time_opt", "duration_val", "duration_opt", "bytes_val", "bytes_opt", "uuid_val", "uuid_opt", "uri_val", "uri_opt", "big_val", "big_opt", "enum_val", "enum_opt", "class_val", "class_opt", "list_val", "list_opt", "map_val", "map_opt", "list_of_opt", "map_of_opt", "enum_list", "uri_list", "big_list", "nested", "secret", "token" FROM "all_types" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "all_types" ("bool_val", "bool_opt", "int_val", "int_opt", "double_val", "double_opt", "string_val", "string_opt", "date_time_val", "date_time_opt", "duration_val", "duration_opt", "bytes_val", "bytes_opt", "uuid_val", "uuid_opt", "uri_val", "uri_opt", "big_val", "big_opt", "enum_val", "enum_opt", "class_val", "class_opt", "list_val", "list_opt", "map_val", "map_opt", "list_of_opt", "map_of_opt", "enum_list", "uri_list", "big_list", "nested", "secret", "token") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36) RETURNING "id"`,
-	updateSQL: `UPDATE "all_types" SET "bool_val" = $1, "bool_opt" = $2, "int_val" = $3, "int_opt" = $4, "double_val" = $5, "double_opt" = $6, "string_val" = $7, "string_opt" = $8, "date_time_val" = $9, "date_time_opt" = $10, "duration_val" = $11, "duration_opt" = $12, "bytes_val" = $13, "bytes_opt" = $14, "uuid_val" = $15, "uuid_opt" = $16, "uri_val" = $17, "uri_opt" = $18, "big_val" = $19, "big_opt" = $20, "enum_val" = $21, "enum_opt" = $22, "class_val" = $23, "class_opt" = $24, "list_val" = $25, "list_opt" = $26, "map_val" = $27, "map_opt" = $28, "list_of_opt" = $29, "map_of_opt" = $30, "enum_list" = $31, "uri_list" = $32, "big_list" = $33, "nested" = $34, "secret" = $35, "token" = $36 WHERE "id" = $37`,
-	deleteSQL: `DELETE FROM "all_types" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "all_types"`,
-	wipeSQL:   `DELETE FROM "all_types"`,
-	scan:      scanAllTypes,
-	values:    allTypesValues,
+// allTypesTable is table "all_types": its columns and row functions.
+var allTypesTable = newTable(&table[AllTypes]{
+	name:    "all_types",
+	columns: []string{`"id"`, `"bool_val"`, `"bool_opt"`, `"int_val"`, `"int_opt"`, `"double_val"`, `"double_opt"`, `"string_val"`, `"string_opt"`, `"date_time_val"`, `"date_time_opt"`, `"duration_val"`, `"duration_opt"`, `"bytes_val"`, `"bytes_opt"`, `"uuid_val"`, `"uuid_opt"`, `"uri_val"`, `"uri_opt"`, `"big_val"`, `"big_opt"`, `"enum_val"`, `"enum_opt"`, `"class_val"`, `"class_opt"`, `"list_val"`, `"list_opt"`, `"map_val"`, `"map_opt"`, `"list_of_opt"`, `"map_of_opt"`, `"enum_list"`, `"uri_list"`, `"big_list"`, `"nested"`, `"secret"`, `"token"`},
+	insert: []insertColumn{
+		{name: `"bool_val"`},
+		{name: `"bool_opt"`},
+		{name: `"int_val"`},
+		{name: `"int_opt"`},
+		{name: `"double_val"`},
+		{name: `"double_opt"`},
+		{name: `"string_val"`},
+		{name: `"string_opt"`},
+		{name: `"date_time_val"`},
+		{name: `"date_time_opt"`},
+		{name: `"duration_val"`},
+		{name: `"duration_opt"`},
+		{name: `"bytes_val"`},
+		{name: `"bytes_opt"`},
+		{name: `"uuid_val"`},
+		{name: `"uuid_opt"`},
+		{name: `"uri_val"`},
+		{name: `"uri_opt"`},
+		{name: `"big_val"`},
+		{name: `"big_opt"`},
+		{name: `"enum_val"`},
+		{name: `"enum_opt"`},
+		{name: `"class_val"`},
+		{name: `"class_opt"`},
+		{name: `"list_val"`},
+		{name: `"list_opt"`},
+		{name: `"map_val"`},
+		{name: `"map_opt"`},
+		{name: `"list_of_opt"`},
+		{name: `"map_of_opt"`},
+		{name: `"enum_list"`},
+		{name: `"uri_list"`},
+		{name: `"big_list"`},
+		{name: `"nested"`},
+		{name: `"secret"`},
+		{name: `"token"`},
+	},
+	scan:   scanAllTypes,
+	values: allTypesValues,
 	returning: func(v *AllTypes, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *AllTypes) any {
 		return v.ID
 	},
-}
+})
 
 // AllTypesTable is s.DB.AllTypes: the queries on table "all_types".
 type AllTypesTable struct {
@@ -39,14 +71,19 @@ func (t AllTypesTable) Insert(v *AllTypes) error {
 	return insertRow(t.db, allTypesTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t AllTypesTable) InsertMany(vs []*AllTypes) error {
-	return insertMany(t.db, allTypesTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t AllTypesTable) InsertMany(vs []*AllTypes, conflict ...Conflict[AllTypes]) error {
+	return insertMany(t.db, allTypesTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t AllTypesTable) FindByID(id int64) (*AllTypes, error) {
-	return findByID(t.db, allTypesTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t AllTypesTable) Upsert(v *AllTypes, key Column[AllTypes], more ...Column[AllTypes]) error {
+	return upsert(t.db, allTypesTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t AllTypesTable) FindByID(id int64, opts ...QueryOption) (*AllTypes, error) {
+	return findByID(t.db, allTypesTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -64,6 +101,16 @@ func (t AllTypesTable) Update(v *AllTypes) error {
 	return updateRow(t.db, allTypesTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t AllTypesTable) UpdateColumns(v *AllTypes, col Column[AllTypes], more ...Column[AllTypes]) error {
+	return updateColumns(t.db, allTypesTable, v, append([]Column[AllTypes]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t AllTypesTable) UpdateWhere(where *Expr[AllTypes], set Assignment[AllTypes], more ...Assignment[AllTypes]) (int64, error) {
+	return updateWhere(t.db, allTypesTable, where, append([]Assignment[AllTypes]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t AllTypesTable) DeleteRow(v *AllTypes) error {
 	return deleteRow(t.db, allTypesTable, v)
@@ -72,6 +119,11 @@ func (t AllTypesTable) DeleteRow(v *AllTypes) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t AllTypesTable) Delete(where *Expr[AllTypes]) (int64, error) {
 	return deleteWhere(t.db, allTypesTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t AllTypesTable) DeleteReturning(where *Expr[AllTypes]) ([]*AllTypes, error) {
+	return deleteReturning(t.db, allTypesTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

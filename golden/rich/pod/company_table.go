@@ -4,25 +4,30 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// companyTable is the fixed SQL of table "company" and its row functions.
-var companyTable = &table[Company]{
-	name:      "company",
-	selectSQL: `SELECT "id", "name", "founded_date", "employees", "num_employees", "headquarters", "offices", "tags", "status", "password" FROM "company"`,
-	byIDSQL:   `SELECT "id", "name", "founded_date", "employees", "num_employees", "headquarters", "offices", "tags", "status", "password" FROM "company" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "company" ("name", "founded_date", "employees", "num_employees", "headquarters", "offices", "tags", "status", "password") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING "id"`,
-	updateSQL: `UPDATE "company" SET "name" = $1, "founded_date" = $2, "employees" = $3, "num_employees" = $4, "headquarters" = $5, "offices" = $6, "tags" = $7, "status" = $8, "password" = $9 WHERE "id" = $10`,
-	deleteSQL: `DELETE FROM "company" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "company"`,
-	wipeSQL:   `DELETE FROM "company"`,
-	scan:      scanCompany,
-	values:    companyValues,
+// companyTable is table "company": its columns and row functions.
+var companyTable = newTable(&table[Company]{
+	name:    "company",
+	columns: []string{`"id"`, `"name"`, `"founded_date"`, `"employees"`, `"num_employees"`, `"headquarters"`, `"offices"`, `"tags"`, `"status"`, `"password"`},
+	insert: []insertColumn{
+		{name: `"name"`},
+		{name: `"founded_date"`},
+		{name: `"employees"`},
+		{name: `"num_employees"`},
+		{name: `"headquarters"`},
+		{name: `"offices"`},
+		{name: `"tags"`},
+		{name: `"status"`},
+		{name: `"password"`},
+	},
+	scan:   scanCompany,
+	values: companyValues,
 	returning: func(v *Company, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *Company) any {
 		return v.ID
 	},
-}
+})
 
 // CompanyTable is s.DB.Company: the queries on table "company".
 type CompanyTable struct {
@@ -34,14 +39,19 @@ func (t CompanyTable) Insert(v *Company) error {
 	return insertRow(t.db, companyTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t CompanyTable) InsertMany(vs []*Company) error {
-	return insertMany(t.db, companyTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t CompanyTable) InsertMany(vs []*Company, conflict ...Conflict[Company]) error {
+	return insertMany(t.db, companyTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t CompanyTable) FindByID(id int64) (*Company, error) {
-	return findByID(t.db, companyTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t CompanyTable) Upsert(v *Company, key Column[Company], more ...Column[Company]) error {
+	return upsert(t.db, companyTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t CompanyTable) FindByID(id int64, opts ...QueryOption) (*Company, error) {
+	return findByID(t.db, companyTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -59,6 +69,16 @@ func (t CompanyTable) Update(v *Company) error {
 	return updateRow(t.db, companyTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t CompanyTable) UpdateColumns(v *Company, col Column[Company], more ...Column[Company]) error {
+	return updateColumns(t.db, companyTable, v, append([]Column[Company]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t CompanyTable) UpdateWhere(where *Expr[Company], set Assignment[Company], more ...Assignment[Company]) (int64, error) {
+	return updateWhere(t.db, companyTable, where, append([]Assignment[Company]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t CompanyTable) DeleteRow(v *Company) error {
 	return deleteRow(t.db, companyTable, v)
@@ -67,6 +87,11 @@ func (t CompanyTable) DeleteRow(v *Company) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t CompanyTable) Delete(where *Expr[Company]) (int64, error) {
 	return deleteWhere(t.db, companyTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t CompanyTable) DeleteReturning(where *Expr[Company]) ([]*Company, error) {
+	return deleteReturning(t.db, companyTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

@@ -4,25 +4,24 @@ package pod
 
 import "github.com/jackc/pgx/v5"
 
-// vaultTable is the fixed SQL of table "vault" and its row functions.
-var vaultTable = &table[Vault]{
-	name:      "vault",
-	selectSQL: `SELECT "id", "owner", "secret", "spares" FROM "vault"`,
-	byIDSQL:   `SELECT "id", "owner", "secret", "spares" FROM "vault" WHERE "id" = $1`,
-	insertSQL: `INSERT INTO "vault" ("owner", "secret", "spares") VALUES ($1, $2, $3) RETURNING "id"`,
-	updateSQL: `UPDATE "vault" SET "owner" = $1, "secret" = $2, "spares" = $3 WHERE "id" = $4`,
-	deleteSQL: `DELETE FROM "vault" WHERE "id" = $1`,
-	countSQL:  `SELECT count(*) FROM "vault"`,
-	wipeSQL:   `DELETE FROM "vault"`,
-	scan:      scanVault,
-	values:    vaultValues,
+// vaultTable is table "vault": its columns and row functions.
+var vaultTable = newTable(&table[Vault]{
+	name:    "vault",
+	columns: []string{`"id"`, `"owner"`, `"secret"`, `"spares"`},
+	insert: []insertColumn{
+		{name: `"owner"`},
+		{name: `"secret"`},
+		{name: `"spares"`},
+	},
+	scan:   scanVault,
+	values: vaultValues,
 	returning: func(v *Vault, dest []any) []any {
 		return append(dest, &v.ID)
 	},
 	id: func(v *Vault) any {
 		return v.ID
 	},
-}
+})
 
 // VaultTable is s.DB.Vault: the queries on table "vault".
 type VaultTable struct {
@@ -34,14 +33,19 @@ func (t VaultTable) Insert(v *Vault) error {
 	return insertRow(t.db, vaultTable, v)
 }
 
-// InsertMany stores vs in one round trip (all or none) and sets their IDs.
-func (t VaultTable) InsertMany(vs []*Vault) error {
-	return insertMany(t.db, vaultTable, vs)
+// InsertMany stores vs with multi-row INSERTs in one round trip (all or none) and sets their IDs; a Conflict (pod.UpdateExisting, pod.KeepExisting) says what to do with a row whose key is stored already.
+func (t VaultTable) InsertMany(vs []*Vault, conflict ...Conflict[Vault]) error {
+	return insertMany(t.db, vaultTable, vs, conflict)
 }
 
-// FindByID returns the row with id, or nil and no error when there is none.
-func (t VaultTable) FindByID(id int64) (*Vault, error) {
-	return findByID(t.db, vaultTable, id)
+// Upsert inserts v, or updates the row that holds its key (the columns of a unique index), and sets v from the stored row.
+func (t VaultTable) Upsert(v *Vault, key Column[Vault], more ...Column[Vault]) error {
+	return upsert(t.db, vaultTable, v, key, more)
+}
+
+// FindByID returns the row with id, or nil and no error when there is none; opts may lock it (pod.ForUpdate).
+func (t VaultTable) FindByID(id int64, opts ...QueryOption) (*Vault, error) {
+	return findByID(t.db, vaultTable, id, opts)
 }
 
 // FindFirst returns the first row where matches (nil: any row), or nil when none does.
@@ -59,6 +63,16 @@ func (t VaultTable) Update(v *Vault) error {
 	return updateRow(t.db, vaultTable, v)
 }
 
+// UpdateColumns stores the named columns of v in the row with v.ID; no such row is an error.
+func (t VaultTable) UpdateColumns(v *Vault, col Column[Vault], more ...Column[Vault]) error {
+	return updateColumns(t.db, vaultTable, v, append([]Column[Vault]{col}, more...))
+}
+
+// UpdateWhere sets columns (a column's Set or SetNull) on the rows where matches (nil: every row) and returns how many.
+func (t VaultTable) UpdateWhere(where *Expr[Vault], set Assignment[Vault], more ...Assignment[Vault]) (int64, error) {
+	return updateWhere(t.db, vaultTable, where, append([]Assignment[Vault]{set}, more...))
+}
+
 // DeleteRow deletes the row with v.ID; no such row is an error.
 func (t VaultTable) DeleteRow(v *Vault) error {
 	return deleteRow(t.db, vaultTable, v)
@@ -67,6 +81,11 @@ func (t VaultTable) DeleteRow(v *Vault) error {
 // Delete deletes the rows where matches (nil: every row) and returns how many.
 func (t VaultTable) Delete(where *Expr[Vault]) (int64, error) {
 	return deleteWhere(t.db, vaultTable, where)
+}
+
+// DeleteReturning deletes the rows where matches (nil: every row) and returns them.
+func (t VaultTable) DeleteReturning(where *Expr[Vault]) ([]*Vault, error) {
+	return deleteReturning(t.db, vaultTable, where)
 }
 
 // Count counts the rows where matches (nil: every row).

@@ -39,8 +39,13 @@ var (
 	_ func(*pod.Session, pod.Company, pod.Company, bool) error                             = (*endpoints.StoreEndpoint)(nil).CreateTwo
 	_ func(*pod.Session, pod.Vault) (int64, error)                                         = (*endpoints.StoreEndpoint)(nil).CreateVault
 	_ func(*pod.Session, int64) (int64, error)                                             = (*endpoints.StoreEndpoint)(nil).DeleteCompany
+	_ func(*pod.Session, string, int64) ([]pod.Employee, error)                            = (*endpoints.StoreEndpoint)(nil).EmployeesAfter
 	_ func(*pod.Session, int64, int64) ([]pod.Company, error)                              = (*endpoints.StoreEndpoint)(nil).FindCompanies
 	_ func(*pod.Session, int64) (pod.Company, error)                                       = (*endpoints.StoreEndpoint)(nil).GetCompany
+	_ func(*pod.Session, pod.Role, float64) ([]pod.Employee, error)                        = (*endpoints.StoreEndpoint)(nil).GiveRaise
+	_ func(*pod.Session, []pod.Employee) ([]int64, error)                                  = (*endpoints.StoreEndpoint)(nil).ImportEmployees
+	_ func(*pod.Session, int64) ([]pod.Employee, error)                                    = (*endpoints.StoreEndpoint)(nil).PurgeEmployees
+	_ func(*pod.Session, int64, string) error                                              = (*endpoints.StoreEndpoint)(nil).RenameCompany
 	_ func(*pod.Session, pod.Company) error                                                = (*endpoints.StoreEndpoint)(nil).UpdateCompany
 	_ func(*pod.Session, pod.AllTypes) (pod.AllTypes, error)                               = (*endpoints.TypesEndpoint)(nil).AllTypes
 	_ func(*pod.Session, *big.Int) (*big.Int, error)                                       = (*endpoints.TypesEndpoint)(nil).BigInt
@@ -98,8 +103,13 @@ func routes(r *router) {
 	r.handle("store", "createTwo", handleStoreCreateTwo(storeEndpoint))
 	r.handle("store", "createVault", handleStoreCreateVault(storeEndpoint))
 	r.handle("store", "deleteCompany", handleStoreDeleteCompany(storeEndpoint))
+	r.handle("store", "employeesAfter", handleStoreEmployeesAfter(storeEndpoint))
 	r.handle("store", "findCompanies", handleStoreFindCompanies(storeEndpoint))
 	r.handle("store", "getCompany", handleStoreGetCompany(storeEndpoint))
+	r.handle("store", "giveRaise", handleStoreGiveRaise(storeEndpoint))
+	r.handle("store", "importEmployees", handleStoreImportEmployees(storeEndpoint))
+	r.handle("store", "purgeEmployees", handleStorePurgeEmployees(storeEndpoint))
+	r.handle("store", "renameCompany", handleStoreRenameCompany(storeEndpoint))
 	r.handle("store", "updateCompany", handleStoreUpdateCompany(storeEndpoint))
 	typesEndpoint := &endpoints.TypesEndpoint{}
 	r.handle("types", "allTypes", handleTypesAllTypes(typesEndpoint))

@@ -331,6 +331,90 @@ func encodeStoreDeleteCompany(b []byte, res int64) ([]byte, error) {
 	return b, nil
 }
 
+// storeEmployeesAfterParams holds the parameters of StoreEndpoint.EmployeesAfter.
+type storeEmployeesAfterParams struct {
+	email string
+	limit int64
+}
+
+// decode reads the parameter object in one pass.
+func (p *storeEmployeesAfterParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	var seen [2]bool
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "email":
+			if err := d.String(&p.email); err != nil {
+				return pod.JSONFieldError(err, "parameter", "email")
+			}
+			seen[0] = true
+		case "limit":
+			if err := d.Int(&p.limit); err != nil {
+				return pod.JSONFieldError(err, "parameter", "limit")
+			}
+			seen[1] = true
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if !seen[0] {
+		return pod.JSONMissingError("parameter", "email")
+	}
+	if !seen[1] {
+		return pod.JSONMissingError("parameter", "limit")
+	}
+	return nil
+}
+
+// handleStoreEmployeesAfter serves POST /store/employeesAfter with StoreEndpoint.EmployeesAfter.
+func handleStoreEmployeesAfter(e *endpoints.StoreEndpoint) handler {
+	return func(c *call) {
+		var p storeEmployeesAfterParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.EmployeesAfter(c.session, p.email, p.limit)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeStoreEmployeesAfter(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeStoreEmployeesAfter appends the JSON of a result of StoreEndpoint.EmployeesAfter.
+func encodeStoreEmployeesAfter(b []byte, res []pod.Employee) ([]byte, error) {
+	var err error
+	b = append(b, '[')
+	for i := range res {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, err = res[i].AppendJSON(b); err != nil {
+			return b, pod.JSONIndexError(err, i)
+		}
+	}
+	b = append(b, ']')
+	return b, nil
+}
+
 // storeFindCompaniesParams holds the parameters of StoreEndpoint.FindCompanies.
 type storeFindCompaniesParams struct {
 	minEmployees int64
@@ -481,6 +565,315 @@ func encodeStoreGetCompany(b []byte, res pod.Company) ([]byte, error) {
 		return b, err
 	}
 	return b, nil
+}
+
+// storeGiveRaiseParams holds the parameters of StoreEndpoint.GiveRaise.
+type storeGiveRaiseParams struct {
+	role   pod.Role
+	amount float64
+}
+
+// decode reads the parameter object in one pass.
+func (p *storeGiveRaiseParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	var seen [2]bool
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "role":
+			if err := p.role.DecodeJSON(d); err != nil {
+				return pod.JSONFieldError(err, "parameter", "role")
+			}
+			seen[0] = true
+		case "amount":
+			if err := d.Float(&p.amount); err != nil {
+				return pod.JSONFieldError(err, "parameter", "amount")
+			}
+			seen[1] = true
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if !seen[0] {
+		return pod.JSONMissingError("parameter", "role")
+	}
+	if !seen[1] {
+		return pod.JSONMissingError("parameter", "amount")
+	}
+	return nil
+}
+
+// handleStoreGiveRaise serves POST /store/giveRaise with StoreEndpoint.GiveRaise.
+func handleStoreGiveRaise(e *endpoints.StoreEndpoint) handler {
+	return func(c *call) {
+		var p storeGiveRaiseParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.GiveRaise(c.session, p.role, p.amount)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeStoreGiveRaise(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeStoreGiveRaise appends the JSON of a result of StoreEndpoint.GiveRaise.
+func encodeStoreGiveRaise(b []byte, res []pod.Employee) ([]byte, error) {
+	var err error
+	b = append(b, '[')
+	for i := range res {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, err = res[i].AppendJSON(b); err != nil {
+			return b, pod.JSONIndexError(err, i)
+		}
+	}
+	b = append(b, ']')
+	return b, nil
+}
+
+// storeImportEmployeesParams holds the parameters of StoreEndpoint.ImportEmployees.
+type storeImportEmployeesParams struct {
+	es []pod.Employee
+}
+
+// decode reads the parameter object in one pass.
+func (p *storeImportEmployeesParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "es":
+			if d.Null() {
+				p.es = nil
+			} else {
+				if err := d.BeginArray(); err != nil {
+					return pod.JSONFieldError(err, "parameter", "es")
+				}
+				p.es = p.es[:0]
+				for i := 0; ; i++ {
+					ok, err := d.More()
+					if err != nil {
+						return pod.JSONFieldError(err, "parameter", "es")
+					}
+					if !ok {
+						break
+					}
+					p.es = pod.ExtendJSONSlice(d, p.es)
+					if err := p.es[i].DecodeJSON(d); err != nil {
+						return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "es")
+					}
+				}
+				if p.es == nil {
+					p.es = []pod.Employee{}
+				}
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// handleStoreImportEmployees serves POST /store/importEmployees with StoreEndpoint.ImportEmployees.
+func handleStoreImportEmployees(e *endpoints.StoreEndpoint) handler {
+	return func(c *call) {
+		var p storeImportEmployeesParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.ImportEmployees(c.session, p.es)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeStoreImportEmployees(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeStoreImportEmployees appends the JSON of a result of StoreEndpoint.ImportEmployees.
+func encodeStoreImportEmployees(b []byte, res []int64) ([]byte, error) {
+	b = append(b, '[')
+	for i := range res {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, res[i], 10)
+	}
+	b = append(b, ']')
+	return b, nil
+}
+
+// storePurgeEmployeesParams holds the parameters of StoreEndpoint.PurgeEmployees.
+type storePurgeEmployeesParams struct {
+	olderThan int64
+}
+
+// decode reads the parameter object in one pass.
+func (p *storePurgeEmployeesParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	var seen [1]bool
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "olderThan":
+			if err := d.Int(&p.olderThan); err != nil {
+				return pod.JSONFieldError(err, "parameter", "olderThan")
+			}
+			seen[0] = true
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if !seen[0] {
+		return pod.JSONMissingError("parameter", "olderThan")
+	}
+	return nil
+}
+
+// handleStorePurgeEmployees serves POST /store/purgeEmployees with StoreEndpoint.PurgeEmployees.
+func handleStorePurgeEmployees(e *endpoints.StoreEndpoint) handler {
+	return func(c *call) {
+		var p storePurgeEmployeesParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		res, err := e.PurgeEmployees(c.session, p.olderThan)
+		if err != nil {
+			endpointError(c, err)
+			return
+		}
+		b, err := encodeStorePurgeEmployees(c.out[:0], res)
+		if err != nil {
+			c.internalError(err)
+			return
+		}
+		c.reply(b)
+	}
+}
+
+// encodeStorePurgeEmployees appends the JSON of a result of StoreEndpoint.PurgeEmployees.
+func encodeStorePurgeEmployees(b []byte, res []pod.Employee) ([]byte, error) {
+	var err error
+	b = append(b, '[')
+	for i := range res {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, err = res[i].AppendJSON(b); err != nil {
+			return b, pod.JSONIndexError(err, i)
+		}
+	}
+	b = append(b, ']')
+	return b, nil
+}
+
+// storeRenameCompanyParams holds the parameters of StoreEndpoint.RenameCompany.
+type storeRenameCompanyParams struct {
+	id   int64
+	name string
+}
+
+// decode reads the parameter object in one pass.
+func (p *storeRenameCompanyParams) decode(d *pod.JSONDecoder) error {
+	if err := d.BeginObject(); err != nil {
+		return err
+	}
+	var seen [2]bool
+	for {
+		key, ok, err := d.Key()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		switch string(key) {
+		case "id":
+			if err := d.Int(&p.id); err != nil {
+				return pod.JSONFieldError(err, "parameter", "id")
+			}
+			seen[0] = true
+		case "name":
+			if err := d.String(&p.name); err != nil {
+				return pod.JSONFieldError(err, "parameter", "name")
+			}
+			seen[1] = true
+		default:
+			if err := d.Skip(); err != nil {
+				return err
+			}
+		}
+	}
+	if !seen[0] {
+		return pod.JSONMissingError("parameter", "id")
+	}
+	if !seen[1] {
+		return pod.JSONMissingError("parameter", "name")
+	}
+	return nil
+}
+
+// handleStoreRenameCompany serves POST /store/renameCompany with StoreEndpoint.RenameCompany.
+func handleStoreRenameCompany(e *endpoints.StoreEndpoint) handler {
+	return func(c *call) {
+		var p storeRenameCompanyParams
+		if err := decodeParams(c, &p); err != nil {
+			c.badRequest(err)
+			return
+		}
+		if err := e.RenameCompany(c.session, p.id, p.name); err != nil {
+			endpointError(c, err)
+			return
+		}
+		c.reply(append(c.out[:0], "null"...))
+	}
 }
 
 // storeUpdateCompanyParams holds the parameters of StoreEndpoint.UpdateCompany.

@@ -1013,13 +1013,14 @@ const $c26 = $list($string);
 const $c27 = $nullable($Employee);
 const $c28 = $nullable($list($Secret));
 const $c29 = $nullable($Company);
-const $c30 = $list($Company);
-const $c31 = $nullable($list($bigint));
-const $c32 = $list($bigint);
-const $c33 = $nullable($list($int));
-const $c34 = $nullable($list($c0));
-const $c35 = $nullable($record($double));
-const $c36 = $list($c22);
+const $c30 = $list($Employee);
+const $c31 = $list($Company);
+const $c32 = $nullable($list($bigint));
+const $c33 = $list($bigint);
+const $c34 = $nullable($list($int));
+const $c35 = $nullable($list($c0));
+const $c36 = $nullable($record($double));
+const $c37 = $list($c22);
 
 /** $exceptions builds the app's exceptions from an error answer. */
 const $exceptions: $Exceptions = {
@@ -1268,13 +1269,22 @@ export class StoreEndpoint {
   }
 
   /**
+   * EmployeesAfter is one keyset page of employees by email.
+   *
+   * It calls POST /store/employeesAfter.
+   */
+  employeesAfter(email: string, limit: number, opts?: CallOptions): Promise<Employee[]> {
+    return this.$t.call("store/employeesAfter", ["email", $string, email, "limit", $int, limit], $c30, opts);
+  }
+
+  /**
    * FindCompanies returns up to limit companies with at least minEmployees,
    * largest first.
    *
    * It calls POST /store/findCompanies.
    */
   findCompanies(minEmployees: number, limit: number, opts?: CallOptions): Promise<Company[]> {
-    return this.$t.call("store/findCompanies", ["minEmployees", $int, minEmployees, "limit", $int, limit], $c30, opts);
+    return this.$t.call("store/findCompanies", ["minEmployees", $int, minEmployees, "limit", $int, limit], $c31, opts);
   }
 
   /**
@@ -1284,6 +1294,46 @@ export class StoreEndpoint {
    */
   getCompany(id: number, opts?: CallOptions): Promise<Company> {
     return this.$t.call("store/getCompany", ["id", $int, id], $Company, opts);
+  }
+
+  /**
+   * GiveRaise raises the salary of every employee of role by amount, row
+   * locked in a transaction, and returns the employees as they were.
+   *
+   * It calls POST /store/giveRaise.
+   */
+  giveRaise(role: Role, amount: number, opts?: CallOptions): Promise<Employee[]> {
+    return this.$t.call("store/giveRaise", ["role", $Role, role, "amount", $double, amount], $c30, opts);
+  }
+
+  /**
+   * ImportEmployees stores es in one InsertMany, updating the employees
+   * whose email is stored already, and returns their IDs in order.
+   *
+   * It calls POST /store/importEmployees.
+   */
+  importEmployees(es?: Employee[] | null, opts?: CallOptions): Promise<number[]> {
+    return this.$t.call("store/importEmployees", ["es", $c24, es], $c12, opts);
+  }
+
+  /**
+   * PurgeEmployees deletes the employees older than age and returns them.
+   *
+   * It calls POST /store/purgeEmployees.
+   */
+  purgeEmployees(olderThan: number, opts?: CallOptions): Promise<Employee[]> {
+    return this.$t.call("store/purgeEmployees", ["olderThan", $int, olderThan], $c30, opts);
+  }
+
+  /**
+   * RenameCompany renames company id; a name another company of the same
+   * founding date has is the caller's mistake (InvalidInput), which the
+   * typed unique violation tells apart from any other failure.
+   *
+   * It calls POST /store/renameCompany.
+   */
+  renameCompany(id: number, name: string, opts?: CallOptions): Promise<void> {
+    return this.$t.call("store/renameCompany", ["id", $int, id, "name", $string, name], $void, opts);
   }
 
   /**
@@ -1333,7 +1383,7 @@ export class TypesEndpoint {
    * It calls POST /types/bigInts.
    */
   bigInts(v?: bigint[] | null, opts?: CallOptions): Promise<bigint[]> {
-    return this.$t.call("types/bigInts", ["v", $c31, v], $c32, opts);
+    return this.$t.call("types/bigInts", ["v", $c32, v], $c33, opts);
   }
 
   /**
@@ -1477,7 +1527,7 @@ export class TypesEndpoint {
    * It calls POST /types/list.
    */
   list(v?: number[] | null, opts?: CallOptions): Promise<number[]> {
-    return this.$t.call("types/list", ["v", $c33, v], $c12, opts);
+    return this.$t.call("types/list", ["v", $c34, v], $c12, opts);
   }
 
   /**
@@ -1486,7 +1536,7 @@ export class TypesEndpoint {
    * It calls POST /types/listOfOpt.
    */
   listOfOpt(v?: (string | null)[] | null, opts?: CallOptions): Promise<(string | null)[]> {
-    return this.$t.call("types/listOfOpt", ["v", $c34, v], $c16, opts);
+    return this.$t.call("types/listOfOpt", ["v", $c35, v], $c16, opts);
   }
 
   /**
@@ -1495,7 +1545,7 @@ export class TypesEndpoint {
    * It calls POST /types/map.
    */
   map(v?: Record<string, number> | null, opts?: CallOptions): Promise<Record<string, number>> {
-    return this.$t.call("types/map", ["v", $c35, v], $c14, opts);
+    return this.$t.call("types/map", ["v", $c36, v], $c14, opts);
   }
 
   /**
@@ -1513,7 +1563,7 @@ export class TypesEndpoint {
    * It calls POST /types/nested.
    */
   nested(v?: Record<string, Reminder[]>[] | null, opts?: CallOptions): Promise<Record<string, Reminder[]>[]> {
-    return this.$t.call("types/nested", ["v", $c23, v], $c36, opts);
+    return this.$t.call("types/nested", ["v", $c23, v], $c37, opts);
   }
 
   /**

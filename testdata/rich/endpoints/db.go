@@ -83,3 +83,75 @@ func (e *StoreEndpoint) CreateVault(s *pod.Session, v pod.Vault) (int64, error) 
 	err := s.DB.Vault.Insert(&v)
 	return v.ID, err
 }
+
+// ImportEmployees stores es in one InsertMany, updating the employees
+// whose email is stored already, and returns their IDs in order.
+func (e *StoreEndpoint) ImportEmployees(s *pod.Session, es []pod.Employee) ([]int64, error) {
+	rows := make([]*pod.Employee, len(es))
+	for i := range es {
+		es[i].ID = 0
+		rows[i] = &es[i]
+	}
+	if err := s.DB.Employee.InsertMany(rows, pod.UpdateExisting(pod.EmployeeT.Email)); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	return ids, nil
+}
+
+// RenameCompany renames company id; a name another company of the same
+// founding date has is the caller's mistake (InvalidInput), which the
+// typed unique violation tells apart from any other failure.
+func (e *StoreEndpoint) RenameCompany(s *pod.Session, id int64, name string) error {
+	c := &pod.Company{ID: id, Name: name}
+	err := s.DB.Company.UpdateColumns(c, pod.CompanyT.Name)
+	var dup *pod.UniqueViolationError
+	if errors.As(err, &dup) {
+		return &pod.InvalidInput{Field: "name", Reason: "taken"}
+	}
+	return err
+}
+
+// GiveRaise raises the salary of every employee of role by amount, row
+// locked in a transaction, and returns the employees as they were.
+func (e *StoreEndpoint) GiveRaise(s *pod.Session, role pod.Role, amount float64) ([]pod.Employee, error) {
+	var before []pod.Employee
+	err := s.DB.Transaction(func(tx *pod.DB) error {
+		es, err := tx.Employee.Find(pod.EmployeeT.Role.Equals(role), pod.OrderBy(pod.EmployeeT.ID.Asc()), pod.ForUpdate())
+		if err != nil {
+			return err
+		}
+		for _, e := range es {
+			before = append(before, *e)
+			if _, err := tx.Employee.UpdateWhere(pod.EmployeeT.ID.Equals(e.ID), pod.EmployeeT.Salary.Set(e.Salary+amount)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, pod.TxOptions{Isolation: pod.RepeatableRead})
+	return before, err
+}
+
+// EmployeesAfter is one keyset page of employees by email.
+func (e *StoreEndpoint) EmployeesAfter(s *pod.Session, email string, limit int64) ([]pod.Employee, error) {
+	es, err := s.DB.Employee.Find(nil, pod.OrderBy(pod.EmployeeT.Email.Asc()),
+		pod.After(&pod.Employee{Email: email}), pod.Limit(int(limit)))
+	out := make([]pod.Employee, len(es))
+	for i, e := range es {
+		out[i] = *e
+	}
+	return out, err
+}
+
+// PurgeEmployees deletes the employees older than age and returns them.
+func (e *StoreEndpoint) PurgeEmployees(s *pod.Session, olderThan int64) ([]pod.Employee, error) {
+	es, err := s.DB.Employee.DeleteReturning(pod.EmployeeT.Age.GreaterThan(olderThan))
+	out := make([]pod.Employee, len(es))
+	for i, e := range es {
+		out[i] = *e
+	}
+	return out, err
+}

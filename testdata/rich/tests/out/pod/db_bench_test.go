@@ -39,7 +39,8 @@ func BenchmarkDB(b *testing.B) {
 	}
 	id := seed[0].ID
 	find50 := EmployeeT.Age.GreaterOrEqual(0)
-	find50SQL, _, _ := build(db, employeeTable, employeeTable.selectSQL, find50, []QueryOption{OrderBy(EmployeeT.ID.Asc()), Limit(50)})
+	find50SQL, _, _ := build(db, employeeTable, query[Employee]{prefix: employeeTable.selectSQL, where: find50,
+		opts: []QueryOption{OrderBy(EmployeeT.ID.Asc()), Limit(50)}})
 	run := func(name string, gen, hand func(b *testing.B)) {
 		b.Run(name+"/generated", gen)
 		b.Run(name+"/handwritten", hand)
@@ -204,4 +205,70 @@ func handInsertMany(ctx context.Context, pool *pgxpool.Pool, es []*Employee) err
 		}
 	}
 	return res.Close()
+}
+
+func handCopyFrom(ctx context.Context, pool *pgxpool.Pool, es []*Employee) error {
+	rows := make([][]any, len(es))
+	for i, e := range es {
+		args, err := handArgs(e)
+		if err != nil {
+			return err
+		}
+		rows[i] = args
+	}
+	cols := []string{"name", "email", "age", "salary", "role", "start_date", "manager", "skills"}
+	_, err := pool.CopyFrom(ctx, pgx.Identifier{"employee"}, cols, pgx.CopyFromRows(rows))
+	return err
+}
+
+// BenchmarkInsertMany1000 stores 1,000 employees three ways, in rounds
+// that alternate which goes first: InsertMany (multi-row INSERTs that
+// return the ids), the batch of 1,000 single INSERTs that InsertMany was
+// before (and that a careful hand would write), and pgx CopyFrom (which
+// returns no ids). It reports each one's best µs per row and the ratios
+// (goal: batch/insertmany >= 3, insertmany/copyfrom <= 1.5).
+func BenchmarkInsertMany1000(b *testing.B) {
+	db := testDB(b)
+	pool := db.pool.pgx
+	ctx := context.Background()
+	ways := []func([]*Employee) error{
+		func(es []*Employee) error { return db.Employee.InsertMany(es) },
+		func(es []*Employee) error { return handInsertMany(ctx, pool, es) },
+		func(es []*Employee) error { return handCopyFrom(ctx, pool, es) },
+	}
+	best := make([]time.Duration, len(ways))
+	const rows = 1000
+	for r := 0; r < 12; r++ {
+		for k := range ways {
+			i := (r + k) % len(ways)
+			es := make([]*Employee, rows)
+			for j := range es {
+				es[j] = benchEmployee()
+			}
+			start := time.Now()
+			if err := ways[i](es); err != nil {
+				b.Fatal(err)
+			}
+			if d := time.Since(start); best[i] == 0 || d < best[i] {
+				best[i] = d
+			}
+		}
+	}
+	for b.Loop() { // the timed loop: InsertMany alone
+		b.StopTimer()
+		es := make([]*Employee, rows)
+		for j := range es {
+			es[j] = benchEmployee()
+		}
+		b.StartTimer()
+		if err := db.Employee.InsertMany(es); err != nil {
+			b.Fatal(err)
+		}
+	}
+	perRow := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / rows / 1000 }
+	b.ReportMetric(perRow(best[0]), "insertmany-µs/row")
+	b.ReportMetric(perRow(best[1]), "batch-µs/row")
+	b.ReportMetric(perRow(best[2]), "copyfrom-µs/row")
+	b.ReportMetric(float64(best[1])/float64(best[0]), "batch/insertmany")
+	b.ReportMetric(float64(best[0])/float64(best[2]), "insertmany/copyfrom")
 }

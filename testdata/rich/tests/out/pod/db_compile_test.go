@@ -22,7 +22,12 @@ func TestQueriesTypeCheck(t *testing.T) {
 		{"control", `w := pod.CompanyT.Name.Equals("x").And(pod.CompanyT.NumEmployees.GreaterThan(3))
 			_, _ = db.Company.Find(w, pod.OrderBy(pod.CompanyT.Name.Desc()), pod.Limit(5))
 			_ = pod.CompanyT.FoundedDate.IsNull()
-			_ = pod.CompanyT.Employees.IsNotNull()`, ""},
+			_ = pod.CompanyT.Employees.IsNotNull()
+			_ = db.Employee.Upsert(&pod.Employee{}, pod.EmployeeT.Email)
+			_ = db.Employee.InsertMany(nil, pod.UpdateExisting(pod.EmployeeT.Email, pod.EmployeeT.Name))
+			_ = db.Company.UpdateColumns(&pod.Company{}, pod.CompanyT.Headquarters, pod.CompanyT.Name)
+			_, _ = db.Company.UpdateWhere(nil, pod.CompanyT.Name.Set("x"), pod.CompanyT.FoundedDate.SetNull())
+			_, _ = db.Company.Find(nil, pod.OrderBy(pod.CompanyT.Name.Asc()), pod.After(&pod.Company{}), pod.ForUpdate(), pod.SkipLocked())`, ""},
 		{"and across tables", `_ = pod.CompanyT.Name.Equals("x").And(pod.EmployeeT.Name.Equals("y"))`,
 			"*pod.Expr[pod.Employee]) as *pod.Expr[pod.Company]"},
 		{"find with another table's column", `_, _ = db.Company.Find(pod.EmployeeT.Age.Equals(1))`,
@@ -35,6 +40,16 @@ func TestQueriesTypeCheck(t *testing.T) {
 		{"ordering an enum", `_ = pod.CompanyT.Status.GreaterThan(pod.StatusActive)`, "has no field or method GreaterThan"},
 		{"wrong value type", `_ = pod.CompanyT.NumEmployees.Equals("3")`, "cannot use \"3\""},
 		{"wrong enum", `_ = pod.CompanyT.Status.Equals(pod.RoleEngineer)`, "cannot use pod.RoleEngineer"},
+		{"upsert key of another table", `_ = db.Company.Upsert(&pod.Company{}, pod.EmployeeT.Email)`,
+			"as pod.Column[pod.Company] value"},
+		{"conflict of another table", `_ = db.Company.InsertMany(nil, pod.KeepExisting(pod.EmployeeT.Email))`,
+			"as pod.Conflict[pod.Company] value"},
+		{"update column of another table", `_ = db.Employee.UpdateColumns(&pod.Employee{}, pod.CompanyT.Name)`,
+			"as pod.Column[pod.Employee] value"},
+		{"assignment of another table", `_, _ = db.Company.UpdateWhere(nil, pod.EmployeeT.Age.Set(1))`,
+			"as pod.Assignment[pod.Company] value"},
+		{"setting a json column", `_ = pod.CompanyT.Headquarters.Set(pod.Address{})`, "has no field or method Set"},
+		{"null into a non-nullable column", `_ = pod.CompanyT.Name.SetNull()`, "has no field or method SetNull"},
 	}
 	root, err := filepath.Abs("../..")
 	if err != nil {
@@ -46,13 +61,13 @@ func TestQueriesTypeCheck(t *testing.T) {
 	}
 	defer os.RemoveAll(dir)
 	// Two builds: the control program, then every bad line at once, each in
-	// its own function (the compiler reports up to ten errors).
+	// its own function (-gcflags=-e: the compiler reports every error).
 	build := func(body string) string {
 		src := "package main\n\nimport \"example.com/rich/out/pod\"\n\nvar db *pod.DB\n\n" + body + "func main() {}\n"
 		if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(src), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		cmd := exec.Command("go", "build", "-o", os.DevNull, ".")
+		cmd := exec.Command("go", "build", "-gcflags=-e", "-o", os.DevNull, ".")
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
 		out, err := cmd.CombinedOutput()

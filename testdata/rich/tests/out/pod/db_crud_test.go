@@ -292,8 +292,8 @@ func TestRawQueryExecAndHook(t *testing.T) {
 func TestSQLShapesAreReused(t *testing.T) {
 	db := testDB(t)
 	find := func(n int64) string {
-		sql, _, err := build(db, employeeTable, employeeTable.selectSQL,
-			EmployeeT.Age.GreaterThan(n).And(EmployeeT.Role.InSet(RoleEngineer, RoleManager)), []QueryOption{Limit(int(n))})
+		sql, _, err := build(db, employeeTable, query[Employee]{prefix: employeeTable.selectSQL,
+			where: EmployeeT.Age.GreaterThan(n).And(EmployeeT.Role.InSet(RoleEngineer, RoleManager)), opts: []QueryOption{Limit(int(n))}})
 		if err != nil {
 			t.Fatal(err)
 		}
