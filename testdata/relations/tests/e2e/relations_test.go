@@ -209,12 +209,13 @@ func TestRelationsOnTheWire(t *testing.T) {
 	}
 }
 
-// wantFKViolation checks that err is Postgres' foreign-key violation of
-// the named constraint.
+// wantFKViolation checks that err is the data layer's typed foreign-key
+// violation of the named constraint, wrapping Postgres' 23503.
 func wantFKViolation(t *testing.T, err error, constraint string) {
 	t.Helper()
+	var fk *pod.ForeignKeyViolationError
 	var pe *pgconn.PgError
-	if !errors.As(err, &pe) || pe.Code != "23503" || pe.ConstraintName != constraint {
+	if !errors.As(err, &fk) || fk.Constraint != constraint || !errors.As(err, &pe) || pe.Code != "23503" {
 		t.Errorf("error = %v, want a foreign-key violation (23503) of %s", err, constraint)
 	}
 }
