@@ -54,7 +54,7 @@ func TestForeignKeyDiffs(t *testing.T) {
 		name: "an existing column becomes a foreign key",
 		old:  withAuthor("  authorId: int\n"),
 		new:  withAuthor("  authorId: int, parent=author\n"),
-		sql:  "\n-- podgen: fails if a value of book.author_id names no row of author\n" + fk("CASCADE"),
+		sql:  "\n-- podgen: fails if a value of book.author_id names no row of author\n" + fk("NO ACTION"),
 	}, {
 		name: "changed action: dropped and added",
 		old:  withAuthor("  author: Author?, relation\n"),

@@ -167,8 +167,9 @@ func (r *resolver) relation(rs *relSrc, tables map[string]*Class, tableNames []s
 }
 
 // idRelation is `authorId: int, parent=author` (or relation(parent=author)):
-// the field is its own foreign key. Serverpod's default for this form is
-// onDelete=Cascade.
+// the field is its own foreign key. Its actions default to NoAction, as
+// SPEC §10 and Serverpod 4 have it (Serverpod 2.2 defaulted onDelete to
+// Cascade, 3.x did for this form only).
 func (r *resolver) idRelation(rs *relSrc, tables map[string]*Class, tableNames []string) *Relation {
 	raw, f := rs.raw, rs.field
 	if raw.field != "" {
@@ -183,7 +184,7 @@ func (r *resolver) idRelation(rs *relSrc, tables map[string]*Class, tableNames [
 	if !r.fkType(f, target, raw.parentPos) || !r.optionalKey(raw, f) {
 		return nil
 	}
-	return r.newRelation(rs, target, f, "CASCADE")
+	return r.newRelation(rs, target, f, "NO ACTION")
 }
 
 // objectRelation is `author: Author?, relation(...)`: the foreign key is

@@ -60,7 +60,7 @@ func TestRelationsApp(t *testing.T) {
 		"Person.manager → Person fk=Person.managerId other=reports optional SET NULL/NO ACTION",
 		"Person.reports → Person list fk=Person.managerId other=manager optional SET NULL/NO ACTION",
 		"Profile.author → Author fk=Profile.authorId other=profile RESTRICT/NO ACTION",
-		"Review.bookId → Book fk=Review.bookId CASCADE/NO ACTION",
+		"Review.bookId → Book fk=Review.bookId NO ACTION/NO ACTION",
 		"Review.reviewerId → Person fk=Review.reviewerId SET DEFAULT/NO ACTION",
 		"Review.approverId → Person fk=Review.approverId optional NO ACTION/RESTRICT",
 		"Student.enrollments → Enrollment list fk=Enrollment.studentId other=student CASCADE/NO ACTION",
@@ -119,9 +119,8 @@ func TestRelationFieldsAndColumns(t *testing.T) {
 	}
 }
 
-// TestRelationDefaults: an object relation defaults to NoAction, an id
-// relation (parent=) to onDelete=Cascade, as in Serverpod; spaces are
-// allowed around the arguments.
+// TestRelationDefaults: object and id relations (parent=) default to
+// NoAction (SPEC §10, Serverpod 4); spaces are allowed around the arguments.
 func TestRelationDefaults(t *testing.T) {
 	p, err := loadYAML(t,
 		"a.yaml", "class: A\ntable: a\nfields:\n  name: String\n",
@@ -133,8 +132,32 @@ func TestRelationDefaults(t *testing.T) {
 	for _, fk := range p.Classes[1].ForeignKeys {
 		got = append(got, fk.Name+" "+fk.OnDelete+"/"+fk.OnUpdate)
 	}
-	want := []string{"b_a3_id_fkey NO ACTION/SET NULL", "b_a_id2_fkey CASCADE/NO ACTION", "b_a_id_fkey NO ACTION/NO ACTION"}
+	want := []string{"b_a3_id_fkey NO ACTION/SET NULL", "b_a_id2_fkey NO ACTION/NO ACTION", "b_a_id_fkey NO ACTION/NO ACTION"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("foreign keys %q, want %q", got, want)
+	}
+}
+
+// TestIDRelationPairsWithList: Serverpod's id relation may carry the name
+// of a list on the other side (`companyId: int, relation(name=company_employees,
+// parent=company)`); the list's key is then that field.
+func TestIDRelationPairsWithList(t *testing.T) {
+	p, err := loadYAML(t,
+		"company.yaml", "class: Company\ntable: company\nfields:\n  employees: List<Employee>?, relation(name=company_employees)\n",
+		"employee.yaml", "class: Employee\ntable: employee\nfields:\n  companyId: int, relation(name=company_employees, parent=company)\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	company, employee := p.Classes[0], p.Classes[1]
+	list := fieldNamed(company, "employees").Relation
+	key := fieldNamed(employee, "companyId")
+	if list == nil || !list.List || list.FK != key || list.Other != key || key.Relation.Other != fieldNamed(company, "employees") {
+		t.Fatalf("employees relation %+v, companyId relation %+v", list, key.Relation)
+	}
+	if got := fieldsOf(employee); got != "id/id/id companyId/company_id" {
+		t.Errorf("Employee fields %q: an id relation adds no field", got)
+	}
+	if fks := employee.ForeignKeys; len(fks) != 1 || fks[0].OnDelete != "NO ACTION" || fks[0].Relation != key {
+		t.Errorf("Employee foreign keys %+v", fks)
 	}
 }

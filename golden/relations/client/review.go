@@ -4,8 +4,8 @@ package client
 
 import "strconv"
 
-// Review uses the id-field forms: the old `parent=` spelling (onDelete
-// defaults to Cascade, as in Serverpod) and relation(parent=...) with
+// Review uses the id-field forms: the old `parent=` spelling (NoAction:
+// a reviewed book cannot be deleted) and relation(parent=...) with
 // SetDefault (person 1 takes over the reviews of a deleted reviewer).
 type Review struct {
 	ID         int64

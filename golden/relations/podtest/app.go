@@ -116,7 +116,7 @@ ALTER TABLE "profile" ADD CONSTRAINT "profile_author_id_fkey" FOREIGN KEY ("auth
 ALTER TABLE "review" ADD CONSTRAINT "review_approver_id_fkey" FOREIGN KEY ("approver_id")
 	REFERENCES "person" ("id") ON DELETE NO ACTION ON UPDATE RESTRICT;
 ALTER TABLE "review" ADD CONSTRAINT "review_book_id_fkey" FOREIGN KEY ("book_id")
-	REFERENCES "book" ("id") ON DELETE CASCADE ON UPDATE NO ACTION;
+	REFERENCES "book" ("id") ON DELETE NO ACTION ON UPDATE NO ACTION;
 ALTER TABLE "review" ADD CONSTRAINT "review_reviewer_id_fkey" FOREIGN KEY ("reviewer_id")
 	REFERENCES "person" ("id") ON DELETE SET DEFAULT ON UPDATE NO ACTION;
 

@@ -38,7 +38,7 @@ func TestForeignKeysExist(t *testing.T) {
 		"person.person_manager_id_fkey FOREIGN KEY (manager_id) REFERENCES person(id) ON DELETE SET NULL",
 		"profile.profile_author_id_fkey FOREIGN KEY (author_id) REFERENCES author(id) ON DELETE RESTRICT",
 		"review.review_approver_id_fkey FOREIGN KEY (approver_id) REFERENCES person(id) ON UPDATE RESTRICT",
-		"review.review_book_id_fkey FOREIGN KEY (book_id) REFERENCES book(id) ON DELETE CASCADE",
+		"review.review_book_id_fkey FOREIGN KEY (book_id) REFERENCES book(id)",
 		"review.review_reviewer_id_fkey FOREIGN KEY (reviewer_id) REFERENCES person(id) ON DELETE SET DEFAULT",
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -48,7 +48,8 @@ func TestForeignKeysExist(t *testing.T) {
 
 // TestOnDelete deletes referenced rows and checks each action: Cascade
 // removes the books, SetNull clears the editor and the manager, SetDefault
-// hands the review to person 1, Restrict and NoAction refuse.
+// hands the review to person 1, Restrict and NoAction refuse (NoAction is
+// also the default of the old parent= spelling).
 func TestOnDelete(t *testing.T) {
 	env := podtest.New(t)
 	db := env.DB
@@ -118,8 +119,11 @@ func TestOnDelete(t *testing.T) {
 	wantFKViolation(t, db.Author.DeleteRow(ada), "profile_author_id_fkey")
 	must(db.Profile.DeleteRow(p))
 
-	// Cascade, two levels: the author's books go, and with them the
-	// review of one (parent=book cascades by default).
+	// NoAction, the default of parent=book: a reviewed book stays.
+	wantFKViolation(t, db.Author.DeleteRow(ada), "review_book_id_fkey")
+	must(db.Review.DeleteRow(r))
+
+	// Cascade: the author's books go with the author.
 	must(db.Author.DeleteRow(ada))
 	for table, want := range map[string]int64{"book": 0, "review": 0, "person": 2} {
 		n, err := db.Query(`SELECT count(*) FROM "` + table + `"`)
@@ -205,12 +209,13 @@ func TestRelationsOnTheWire(t *testing.T) {
 	}
 }
 
-// wantFKViolation checks that err is Postgres' foreign-key violation of
-// the named constraint.
+// wantFKViolation checks that err is the data layer's typed foreign-key
+// violation of the named constraint, wrapping Postgres' 23503.
 func wantFKViolation(t *testing.T, err error, constraint string) {
 	t.Helper()
+	var fk *pod.ForeignKeyViolationError
 	var pe *pgconn.PgError
-	if !errors.As(err, &pe) || pe.Code != "23503" || pe.ConstraintName != constraint {
+	if !errors.As(err, &fk) || fk.Constraint != constraint || !errors.As(err, &pe) || pe.Code != "23503" {
 		t.Errorf("error = %v, want a foreign-key violation (23503) of %s", err, constraint)
 	}
 }
