@@ -63,9 +63,10 @@ type jwksServer struct {
 	mu           sync.Mutex
 	keys         map[string]*rsa.PublicKey
 	cacheControl string
-	status       int           // 0: 200
-	body         []byte        // served instead of the keys when set
-	gate         chan struct{} // when set, requests wait for it to close
+	status       int              // 0: 200
+	body         []byte           // served instead of the keys when set
+	gate         chan struct{}    // when set, requests wait for it to close
+	handler      http.HandlerFunc // when set, answers instead (hits still counted)
 }
 
 func newJWKSServer(t testing.TB, keys map[string]*rsa.PublicKey) *jwksServer {
@@ -78,11 +79,15 @@ func newJWKSServer(t testing.TB, keys map[string]*rsa.PublicKey) *jwksServer {
 func (s *jwksServer) serve(w http.ResponseWriter, r *http.Request) {
 	s.hits.Add(1)
 	s.mu.Lock()
-	gate, status, body, cc := s.gate, s.status, s.body, s.cacheControl
+	gate, status, body, cc, h := s.gate, s.status, s.body, s.cacheControl, s.handler
 	if body == nil {
 		body = jwksDoc(s.keys)
 	}
 	s.mu.Unlock()
+	if h != nil {
+		h(w, r)
+		return
+	}
 	if gate != nil {
 		<-gate
 	}
