@@ -204,3 +204,14 @@ func publicPEM(t testing.TB, i int) []byte {
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 }
+
+// settle waits for the fetch running in the background, if any.
+func (f *fixture) settle() {
+	c := f.v.keys
+	c.mu.Lock()
+	fetch := c.inflight
+	c.mu.Unlock()
+	if fetch != nil {
+		<-fetch.done
+	}
+}

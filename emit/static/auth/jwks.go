@@ -72,16 +72,29 @@ type jwksFetch struct {
 	err  error
 }
 
-// key returns the key named kid: from the cached set while it is fresh,
-// otherwise after a refresh. When a refresh fails the old keys keep
-// serving; only a kid that no set holds is refused.
+// key returns the key named kid. A key of a stale set still serves while
+// a refresh runs in the background (a removed key is accepted for one
+// fetch longer, and no caller waits for the provider); a kid the set
+// lacks waits for a refresh and is looked up again. A failed refresh
+// keeps the old keys.
 func (c *jwksCache) key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
-	if set := c.set.Load(); set != nil && c.now().Before(set.expires) {
+	if set := c.set.Load(); set != nil {
 		if k, ok := set.keys[kid]; ok {
+			if !c.now().Before(set.expires) {
+				c.refresh(ctx)
+			}
 			return k, nil
 		}
 	}
-	err := c.refresh(ctx)
+	f, err := c.refresh(ctx)
+	if f != nil {
+		select {
+		case <-f.done:
+			err = f.err
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w: %w", errKeysUnavailable, ctx.Err())
+		}
+	}
 	if set := c.set.Load(); set != nil {
 		if k, ok := set.keys[kid]; ok {
 			return k, nil
@@ -93,33 +106,25 @@ func (c *jwksCache) key(ctx context.Context, kid string) (*rsa.PublicKey, error)
 	return nil, errUnknownKey
 }
 
-// refresh fetches the key set unless a fetch started less than
-// jwksMinRefetch ago, in which case it reports that fetch's error. A fetch
-// already running is waited for rather than repeated. The fetch runs on
-// its own goroutine, so a caller that gives up does not cancel it for the
+// refresh returns the fetch of the key set to wait for: the one running,
+// or a new one unless the last started less than jwksMinRefetch ago, in
+// which case it returns that fetch's error instead. A fetch runs on its
+// own goroutine, so a caller that gives up does not cancel it for the
 // others.
-func (c *jwksCache) refresh(ctx context.Context) error {
+func (c *jwksCache) refresh(ctx context.Context) (*jwksFetch, error) {
 	c.mu.Lock()
-	f := c.inflight
-	if f == nil {
-		now := c.now()
-		if !c.lastAttempt.IsZero() && now.Sub(c.lastAttempt) < jwksMinRefetch {
-			err := c.lastErr
-			c.mu.Unlock()
-			return err
-		}
-		c.lastAttempt = now
-		f = &jwksFetch{done: make(chan struct{})}
-		c.inflight = f
-		go c.run(context.WithoutCancel(ctx), f)
+	defer c.mu.Unlock()
+	if c.inflight != nil {
+		return c.inflight, nil
 	}
-	c.mu.Unlock()
-	select {
-	case <-f.done:
-		return f.err
-	case <-ctx.Done():
-		return fmt.Errorf("%w: %w", errKeysUnavailable, ctx.Err())
+	now := c.now()
+	if !c.lastAttempt.IsZero() && now.Sub(c.lastAttempt) < jwksMinRefetch {
+		return nil, c.lastErr
 	}
+	c.lastAttempt = now
+	c.inflight = &jwksFetch{done: make(chan struct{})}
+	go c.run(context.WithoutCancel(ctx), c.inflight)
+	return c.inflight, nil
 }
 
 // run does fetch f and publishes its result; a failure keeps the old set.

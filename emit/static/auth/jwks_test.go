@@ -243,6 +243,7 @@ func TestMaxAgeHonoured(t *testing.T) {
 				if _, err := f.verify(t, sign(t, googleClaims(f.clock.Now()), "k0", 0)); err != nil {
 					t.Fatal(err)
 				}
+				f.settle()
 				if n := f.srv.hits.Load(); n != wantHits {
 					t.Fatalf("at %v: %d fetches, want %d", f.clock.Now().Sub(epoch), n, wantHits)
 				}
@@ -254,6 +255,40 @@ func TestMaxAgeHonoured(t *testing.T) {
 			check(2)
 			check(2)
 		})
+	}
+}
+
+// TestStaleKeyServes: a stale set's key verifies at once while the
+// refresh it triggers waits for the provider.
+func TestStaleKeyServes(t *testing.T) {
+	f := newFixture(t, googleProvider(testClientID))
+	if _, err := f.verify(t, sign(t, googleClaims(epoch), "k0", 0)); err != nil {
+		t.Fatal(err)
+	}
+	gate := make(chan struct{})
+	f.srv.set(func(s *jwksServer) {
+		s.gate = gate
+		s.keys = map[string]*rsa.PublicKey{"k1": &testKeys()[1].PublicKey}
+	})
+	f.clock.Advance(jwksDefaultTTL)
+	for range 3 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_, err := f.v.verify(ctx, sign(t, googleClaims(f.clock.Now()), "k0", 0))
+		cancel()
+		if err != nil {
+			t.Fatalf("stale key during the refresh: %v", err)
+		}
+	}
+	close(gate)
+	f.settle()
+	if n := f.srv.hits.Load(); n != 2 {
+		t.Errorf("%d fetches, want 2", n)
+	}
+	if _, err := f.verify(t, sign(t, googleClaims(f.clock.Now()), "k0", 0)); !errors.Is(err, errUnknownKey) {
+		t.Errorf("a key the refresh removed: err = %v, want %v", err, errUnknownKey)
+	}
+	if _, err := f.verify(t, sign(t, googleClaims(f.clock.Now()), "k1", 1)); err != nil {
+		t.Errorf("the key the refresh brought: %v", err)
 	}
 }
 
