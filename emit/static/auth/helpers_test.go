@@ -215,3 +215,14 @@ func (f *fixture) settle() {
 		<-fetch.done
 	}
 }
+
+// hold makes requests wait until the returned release is called; the
+// test's end releases them too, so a failing test does not leave the
+// server's Close waiting for a held request.
+func (s *jwksServer) hold(t testing.TB) (release func()) {
+	gate := make(chan struct{})
+	s.set(func(s *jwksServer) { s.gate = gate })
+	release = sync.OnceFunc(func() { close(gate) })
+	t.Cleanup(release)
+	return release
+}

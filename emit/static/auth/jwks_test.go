@@ -84,8 +84,7 @@ func TestUnknownKIDFlood(t *testing.T) {
 // runs wait for it instead of fetching (or, rate-limited, failing).
 func TestConcurrentVerifyCoalesced(t *testing.T) {
 	f := newFixture(t, googleProvider(testClientID))
-	gate := make(chan struct{})
-	f.srv.set(func(s *jwksServer) { s.gate = gate })
+	release := f.srv.hold(t)
 	tok := sign(t, googleClaims(epoch), "k0", 0)
 	var wg sync.WaitGroup
 	errs := make([]error, 50)
@@ -96,7 +95,7 @@ func TestConcurrentVerifyCoalesced(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	time.Sleep(50 * time.Millisecond) // let the others queue behind the fetch
-	close(gate)
+	release()
 	wg.Wait()
 	for i, err := range errs {
 		if err != nil {
@@ -112,8 +111,7 @@ func TestConcurrentVerifyCoalesced(t *testing.T) {
 // fetch, which goes on and serves the next caller.
 func TestWaiterGivesUp(t *testing.T) {
 	f := newFixture(t, googleProvider(testClientID))
-	gate := make(chan struct{})
-	f.srv.set(func(s *jwksServer) { s.gate = gate })
+	release := f.srv.hold(t)
 	tok := sign(t, googleClaims(epoch), "k0", 0)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
@@ -124,7 +122,7 @@ func TestWaiterGivesUp(t *testing.T) {
 	if errors.Is(err, errInvalidIDToken) {
 		t.Errorf("%v is not a refusal of the token", err)
 	}
-	close(gate)
+	release()
 	if _, err := f.verify(t, tok); err != nil {
 		t.Fatal(err)
 	}
@@ -265,11 +263,8 @@ func TestStaleKeyServes(t *testing.T) {
 	if _, err := f.verify(t, sign(t, googleClaims(epoch), "k0", 0)); err != nil {
 		t.Fatal(err)
 	}
-	gate := make(chan struct{})
-	f.srv.set(func(s *jwksServer) {
-		s.gate = gate
-		s.keys = map[string]*rsa.PublicKey{"k1": &testKeys()[1].PublicKey}
-	})
+	release := f.srv.hold(t)
+	f.srv.set(func(s *jwksServer) { s.keys = map[string]*rsa.PublicKey{"k1": &testKeys()[1].PublicKey} })
 	f.clock.Advance(jwksDefaultTTL)
 	for range 3 {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -279,7 +274,7 @@ func TestStaleKeyServes(t *testing.T) {
 			t.Fatalf("stale key during the refresh: %v", err)
 		}
 	}
-	close(gate)
+	release()
 	f.settle()
 	if n := f.srv.hits.Load(); n != 2 {
 		t.Errorf("%d fetches, want 2", n)
