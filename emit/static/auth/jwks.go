@@ -81,7 +81,7 @@ func (c *jwksCache) key(ctx context.Context, kid string) (*rsa.PublicKey, error)
 	if set := c.set.Load(); set != nil {
 		if k, ok := set.keys[kid]; ok {
 			if !c.now().Before(set.expires) {
-				c.refresh(ctx)
+				c.refresh(ctx) // not waited for: the stale key answers now
 			}
 			return k, nil
 		}
