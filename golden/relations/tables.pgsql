@@ -40,6 +40,14 @@ CREATE TABLE "label" (
 	"rank" numeric
 );
 
+CREATE TABLE "novel" (
+	"id" bigserial PRIMARY KEY,
+	"title" text NOT NULL,
+	"year" bigint NOT NULL,
+	"writer_id" bigint NOT NULL
+);
+CREATE INDEX "novel_writer_idx" ON "novel" USING btree ("writer_id");
+
 CREATE TABLE "person" (
 	"id" bigserial PRIMARY KEY,
 	"name" text NOT NULL,
@@ -66,6 +74,18 @@ CREATE TABLE "student" (
 	"name" text NOT NULL
 );
 
+CREATE TABLE "tag" (
+	"id" bigserial PRIMARY KEY,
+	"name" text NOT NULL,
+	"novel_id" bigint NOT NULL
+);
+CREATE INDEX "tag_novel_idx" ON "tag" USING btree ("novel_id");
+
+CREATE TABLE "writer" (
+	"id" bigserial PRIMARY KEY,
+	"name" text NOT NULL
+);
+
 ALTER TABLE "book" ADD CONSTRAINT "book_author_id_fkey" FOREIGN KEY ("author_id")
 	REFERENCES "author" ("id") ON DELETE CASCADE ON UPDATE NO ACTION;
 ALTER TABLE "book" ADD CONSTRAINT "book_editor_id_fkey" FOREIGN KEY ("editor_id")
@@ -76,6 +96,8 @@ ALTER TABLE "enrollment" ADD CONSTRAINT "enrollment_course_id_fkey" FOREIGN KEY 
 	REFERENCES "course" ("id") ON DELETE CASCADE ON UPDATE NO ACTION;
 ALTER TABLE "enrollment" ADD CONSTRAINT "enrollment_student_id_fkey" FOREIGN KEY ("student_id")
 	REFERENCES "student" ("id") ON DELETE CASCADE ON UPDATE NO ACTION;
+ALTER TABLE "novel" ADD CONSTRAINT "novel_writer_id_fkey" FOREIGN KEY ("writer_id")
+	REFERENCES "writer" ("id") ON DELETE CASCADE ON UPDATE NO ACTION;
 ALTER TABLE "person" ADD CONSTRAINT "person_manager_id_fkey" FOREIGN KEY ("manager_id")
 	REFERENCES "person" ("id") ON DELETE SET NULL ON UPDATE NO ACTION;
 ALTER TABLE "profile" ADD CONSTRAINT "profile_author_id_fkey" FOREIGN KEY ("author_id")
@@ -86,6 +108,8 @@ ALTER TABLE "review" ADD CONSTRAINT "review_book_id_fkey" FOREIGN KEY ("book_id"
 	REFERENCES "book" ("id") ON DELETE NO ACTION ON UPDATE NO ACTION;
 ALTER TABLE "review" ADD CONSTRAINT "review_reviewer_id_fkey" FOREIGN KEY ("reviewer_id")
 	REFERENCES "person" ("id") ON DELETE SET DEFAULT ON UPDATE NO ACTION;
+ALTER TABLE "tag" ADD CONSTRAINT "tag_novel_id_fkey" FOREIGN KEY ("novel_id")
+	REFERENCES "novel" ("id") ON DELETE CASCADE ON UPDATE NO ACTION;
 
 -- podgen system tables 0001-future-calls
 CREATE TABLE IF NOT EXISTS "pod_future_call" (

@@ -207,6 +207,38 @@ func (v *Label) deepCopy(dst *Label) {
 }
 
 // cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *Novel) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "Novel"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *Novel) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(Novel)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+func (v *Novel) deepCopy(dst *Novel) {
+	*dst = *v
+	if v.Writer != nil {
+		p := new(Writer)
+		v.Writer.deepCopy(p)
+		dst.Writer = p
+	}
+	dst.Tags = slices.Clone(v.Tags)
+	for i := range dst.Tags {
+		dst.Tags[i].deepCopy(&dst.Tags[i])
+	}
+}
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
 func (v *Person) cacheClass() string {
 	if v == nil {
 		return ""
@@ -324,6 +356,61 @@ func (v *Student) deepCopy(dst *Student) {
 	}
 }
 
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *Tag) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "Tag"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *Tag) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(Tag)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+func (v *Tag) deepCopy(dst *Tag) {
+	*dst = *v
+	if v.Novel != nil {
+		p := new(Novel)
+		v.Novel.deepCopy(p)
+		dst.Novel = p
+	}
+}
+
+// cacheClass is the class name the Global cache stores with the value, "" for nil.
+func (v *Writer) cacheClass() string {
+	if v == nil {
+		return ""
+	}
+	return "Writer"
+}
+
+// cacheCopy is a deep copy of v for the local caches, nil for nil.
+func (v *Writer) cacheCopy() any {
+	if v == nil {
+		return nil
+	}
+	c := new(Writer)
+	v.deepCopy(c)
+	return c
+}
+
+// deepCopy sets *dst to a copy of v that shares no memory with it.
+func (v *Writer) deepCopy(dst *Writer) {
+	*dst = *v
+	dst.Novels = slices.Clone(v.Novels)
+	for i := range dst.Novels {
+		dst.Novels[i].deepCopy(&dst.Novels[i])
+	}
+}
+
 // cacheDecode decodes a value the Global cache stored as class and JSON.
 func cacheDecode(class string, data []byte) (any, error) {
 	switch class {
@@ -363,6 +450,12 @@ func cacheDecode(class string, data []byte) (any, error) {
 			return nil, err
 		}
 		return v, nil
+	case "Novel":
+		v := new(Novel)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
 	case "Person":
 		v := new(Person)
 		if err := decodeStoredJSONDocument(data, v); err != nil {
@@ -383,6 +476,18 @@ func cacheDecode(class string, data []byte) (any, error) {
 		return v, nil
 	case "Student":
 		v := new(Student)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case "Tag":
+		v := new(Tag)
+		if err := decodeStoredJSONDocument(data, v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	case "Writer":
+		v := new(Writer)
 		if err := decodeStoredJSONDocument(data, v); err != nil {
 			return nil, err
 		}

@@ -16,6 +16,8 @@ type dbTables struct {
 	Enrollment EnrollmentTable
 	// Label is table "label".
 	Label LabelTable
+	// Novel is table "novel".
+	Novel NovelTable
 	// Person is table "person".
 	Person PersonTable
 	// Profile is table "profile".
@@ -24,6 +26,10 @@ type dbTables struct {
 	Review ReviewTable
 	// Student is table "student".
 	Student StudentTable
+	// Tag is table "tag".
+	Tag TagTable
+	// Writer is table "writer".
+	Writer WriterTable
 }
 
 // bind points every table at db.
@@ -34,10 +40,13 @@ func (t *dbTables) bind(db *DB) {
 	t.Editor.db = db
 	t.Enrollment.db = db
 	t.Label.db = db
+	t.Novel.db = db
 	t.Person.db = db
 	t.Profile.db = db
 	t.Review.db = db
 	t.Student.db = db
+	t.Tag.db = db
+	t.Writer.db = db
 }
 
 // decoder is the scratch's JSON decoder for json columns, reset to b.

@@ -631,6 +631,17 @@ export interface Label {
   rank?: bigint | null;
 }
 
+/** Novel is a class of the app. */
+export interface Novel {
+  id?: number;
+  title: string;
+  year: number;
+  writer?: Writer | null;
+  /** The foreign key of relation "writer": the id of its Writer. */
+  writerId: number;
+  tags?: Tag[] | null;
+}
+
 /** Person is a self-relation: a manager and the people who report to them. */
 export interface Person {
   id?: number;
@@ -670,6 +681,25 @@ export interface Student {
   id?: number;
   name: string;
   enrollments?: Enrollment[] | null;
+}
+
+/** Tag is a class of the app. */
+export interface Tag {
+  id?: number;
+  name: string;
+  novel?: Novel | null;
+  /** The foreign key of relation "novel": the id of its Novel. */
+  novelId: number;
+}
+
+/**
+ * Writer, Novel and Tag are the shape of the includes benchmark: a writer
+ * with 20 novels, each with 3 tags.
+ */
+export interface Writer {
+  id?: number;
+  name: string;
+  novels?: Novel[] | null;
 }
 
 // Codecs convert between client values and their JSON form.
