@@ -64,7 +64,6 @@ func (t *dbTable) columns(f *jen.File) {
 		kv("name", jen.Lit(t.c.Table)),
 		kv("columns", jen.Index().String().Values(all...)),
 		kv("insert", jen.Index().Id("insertColumn").Values(ins...)),
-		kv("json", jen.Index().Id("includeField").Values(t.includeFields()...)),
 		kv("scan", jen.Id(t.c.RowScanName())),
 		kv("values", jen.Id(t.c.RowValuesName())),
 		kv("returning", t.returningFunc()),
@@ -80,26 +79,6 @@ func (t *dbTable) columns(f *jen.File) {
 			jen.Return(t.idArg(jen.Id("v").Dot("ID"))))),
 		jen.Line())
 	f.Var().Id(t.info()).Op("=").Id("newTable").Call(jen.Op("&").Id("table").Types(m).Values(entries...))
-}
-
-// includeFields are the keys of the row's JSON in an include: the stored
-// fields that travel as JSON, with the SQL that gives their wire form.
-func (t *dbTable) includeFields() []jen.Code {
-	var out []jen.Code
-	for _, fl := range t.stored {
-		if fl.NotSerialized {
-			continue
-		}
-		vals := []jen.Code{jen.Id("key").Op(":").Lit(fl.Name), jen.Id("col").Op(":").Add(sqlLit(QuoteIdent(fl.Column)))}
-		if w := kindOf(fl.Type).wireSQL; w[0] != "" || w[1] != "" {
-			vals = append(vals, jen.Id("pre").Op(":").Add(sqlLit(w[0])), jen.Id("post").Op(":").Add(sqlLit(w[1])))
-		}
-		out = append(out, jen.Line().Values(vals...))
-	}
-	if len(out) > 0 {
-		out = append(out, jen.Line())
-	}
-	return out
 }
 
 // insertDefault is the SQL default an insert falls back to when the field
@@ -196,7 +175,7 @@ func (t *dbTable) scanFunc(f *jen.File) {
 	}
 	body = append(body,
 		jen.Id("sc").Dot("dest").Op("=").Append(append([]jen.Code{jen.Id("sc").Dot("dest").Index(jen.Empty(), jen.Lit(0))}, dest...)...),
-		jen.Id("sc").Dot("dest").Op("=").Append(jen.Id("sc").Dot("dest"), jen.Id("sc").Dot("extra").Op("...")), // include columns
+		jen.Id("sc").Dot("dest").Op("=").Append(jen.Id("sc").Dot("dest"), jen.Id("sc").Dot("extra").Op("...")), // include columns: read raw
 		jen.If(jen.Err().Op(":=").Id("r").Dot("Scan").Call(jen.Id("sc").Dot("dest").Op("...")), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Err())),
 	)
@@ -208,8 +187,8 @@ func (t *dbTable) scanFunc(f *jen.File) {
 			jen.Return(jen.Id("columnError").Call(jen.Lit(t.c.Table), jen.Lit(fl.Column), jen.Err()))))
 	}
 	body = append(body, jen.Return(jen.Nil()))
-	f.Comment(t.c.RowScanName() + " reads the current row, in the column order of selectSQL, and the include")
-	f.Comment("columns after them into sc.extra.")
+	f.Comment(t.c.RowScanName() + " reads the current row, in the column order of selectSQL (also a record of")
+	f.Comment("an include); sc.extra skips the include columns after them.")
 	f.Func().Id(t.c.RowScanName()).Params(jen.Id("r").Qual(pgxPkg, "Rows"), jen.Id("v").Op("*").Add(t.model()),
 		jen.Id("sc").Op("*").Id("scratch")).Error().Block(body...)
 	for _, fl := range js {

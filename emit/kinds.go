@@ -71,10 +71,6 @@ type kindInfo struct {
 	// ts is the kind in the TypeScript client and the OpenAPI document
 	// (ts_kinds.go).
 	ts tsKind
-	// wireSQL, for a kind whose column holds other than its wire form,
-	// is the SQL around the column that makes the wire form, for the JSON
-	// of includes: pre + column + post.
-	wireSQL [2]string
 }
 
 // kinds is the table of kinds, indexed by schema.Kind.
@@ -138,7 +134,6 @@ var kinds = [schema.NumKinds]kindInfo{
 			return sqlString(d.Time.Format("2006-01-02 15:04:05.999999"))
 		},
 		defaultGo: defaultTime,
-		wireSQL:   [2]string{"to_char(", `, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`},
 	},
 	schema.Duration: {
 		goType:     qual("time", "Duration"),
@@ -164,8 +159,7 @@ var kinds = [schema.NumKinds]kindInfo{
 		pgType:     "bytea", column: "Bytes",
 		bindCall: "nonNilBytes",
 		fill:     "''", wire: "string",
-		ts:      tsScalar("Uint8Array", "$bytes", tsStringSchema(oasMember{"contentEncoding", "base64"})),
-		wireSQL: [2]string{"translate(encode(", `, 'base64'), E'\n', '')`},
+		ts: tsScalar("Uint8Array", "$bytes", tsStringSchema(oasMember{"contentEncoding", "base64"})),
 	},
 	schema.UUID: {
 		goType:     func(_ *schema.Type, models string) *jen.Statement { return jen.Qual(models, "UUID") },
@@ -197,7 +191,7 @@ var kinds = [schema.NumKinds]kindInfo{
 		clone:      func(src *jen.Statement) *jen.Statement { return jen.Id("cloneBigInt").Call(src) },
 		pgType:     "numeric", column: "BigInt",
 		scan: "bigIntScan", nullScan: "bigIntScan", bind: "bigIntValue", nullBind: "nullBigIntValue",
-		fill: "0", wire: "string", wireSQL: [2]string{"", "::text"},
+		fill: "0", wire: "string",
 		ts: tsScalar("bigint", "$bigint", tsStringSchema(oasMember{"pattern", "^-?[0-9]+$"}, oasMember{"description", "An integer of any size in decimal."})),
 	},
 	schema.EnumKind: {

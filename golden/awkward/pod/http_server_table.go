@@ -13,12 +13,6 @@ var httpServerTable = newTable(&table[HTTPServer]{
 		{name: `"host_name"`},
 		{name: `"tls_enabled"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "url", col: `"url"`},
-		{key: "hostName", col: `"host_name"`},
-		{key: "tlsEnabled", col: `"tls_enabled"`},
-	},
 	scan:   scanHTTPServer,
 	values: httpServerValues,
 	returning: func(v *HTTPServer, dest []any) []any {
@@ -115,8 +109,8 @@ var HTTPServerT = HTTPServerColumns{
 	TLSEnabled: boolColumn[HTTPServer](newCol("http_server", "tls_enabled", false)),
 }
 
-// scanHTTPServer reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanHTTPServer reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanHTTPServer(r pgx.Rows, v *HTTPServer, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.URL, &v.HostName, &v.TLSEnabled)
 	sc.dest = append(sc.dest, sc.extra...)

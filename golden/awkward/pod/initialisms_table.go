@@ -16,15 +16,6 @@ var initialismsTable = newTable(&table[Initialisms]{
 		{name: `"uuid_value"`},
 		{name: `"ip_address"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "userUrl", col: `"user_url"`},
-		{key: "httpId", col: `"http_id"`},
-		{key: "apiKey", col: `"api_key"`},
-		{key: "jsonData", col: `"json_data"`},
-		{key: "uuidValue", col: `"uuid_value"`},
-		{key: "ipAddress", col: `"ip_address"`},
-	},
 	scan:   scanInitialisms,
 	values: initialismsValues,
 	returning: func(v *Initialisms, dest []any) []any {
@@ -127,8 +118,8 @@ var InitialismsT = InitialismsColumns{
 	IPAddress: nullStringColumn[Initialisms](newCol("initialisms", "ip_address", true)),
 }
 
-// scanInitialisms reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanInitialisms reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanInitialisms(r pgx.Rows, v *Initialisms, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.UserURL, &v.HTTPID, &v.APIKey, &v.JSONData, uuidScan[UUID]{&v.UUIDValue}, &v.IPAddress)
 	sc.dest = append(sc.dest, sc.extra...)

@@ -40,36 +40,6 @@ var keywordsTable = newTable(&table[Keywords]{
 		{name: `"data"`},
 		{name: `"key"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "type", col: `"type"`},
-		{key: "func", col: `"func"`},
-		{key: "range", col: `"range"`},
-		{key: "map", col: `"map"`},
-		{key: "chan", col: `"chan"`},
-		{key: "go", col: `"go"`},
-		{key: "default", col: `"default"`},
-		{key: "select", col: `"select"`},
-		{key: "interface", col: `"interface"`, pre: `to_char(`, post: `, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`},
-		{key: "package", col: `"package"`},
-		{key: "import", col: `"import"`, pre: `translate(encode(`, post: `, 'base64'), E'\n', '')`},
-		{key: "var", col: `"var"`},
-		{key: "const", col: `"const"`},
-		{key: "return", col: `"return"`},
-		{key: "string", col: `"string"`},
-		{key: "len", col: `"len"`},
-		{key: "nil", col: `"nil"`},
-		{key: "error", col: `"error"`},
-		{key: "err", col: `"err"`},
-		{key: "s", col: `"s"`},
-		{key: "ctx", col: `"ctx"`},
-		{key: "b", col: `"b"`, pre: `translate(encode(`, post: `, 'base64'), E'\n', '')`},
-		{key: "d", col: `"d"`},
-		{key: "v", col: `"v"`},
-		{key: "buf", col: `"buf"`},
-		{key: "data", col: `"data"`},
-		{key: "key", col: `"key"`},
-	},
 	scan:   scanKeywords,
 	values: keywordsValues,
 	returning: func(v *Keywords, dest []any) []any {
@@ -214,8 +184,8 @@ var KeywordsT = KeywordsColumns{
 	Key:       nullUUIDColumn[Keywords, UUID](newCol("keywords", "key", true)),
 }
 
-// scanKeywords reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanKeywords reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanKeywords(r pgx.Rows, v *Keywords, sc *scratch) error {
 	j := sc.jsonBufs(4)
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Type, &v.Func, &v.Range, jsonScan{&j[0]}, jsonScan{&j[1]}, &v.Go, &v.Default, &v.Select, &v.Interface, durationScan{&v.Package}, &v.Import, uuidScan[UUID]{&v.Var}, enumScan[Keyword]{&v.Const}, nullEnumScan[Keyword]{&v.Return}, &v.String, &v.Len, &v.Nil, &v.Error, &v.Err, &v.S, &v.Ctx, &v.B, &v.D, &v.V, jsonScan{&j[2]}, jsonScan{&j[3]}, nullUUIDScan[UUID]{&v.Key})

@@ -18,7 +18,6 @@ type table[M any] struct {
 	name    string         // table name, unquoted
 	columns []string       // every stored column, quoted, id first: the order of scan
 	insert  []insertColumn // the columns an insert sets, in the order of values
-	json    []includeField // the columns as the JSON of an include reads them
 	// scan reads the current row into v, in columns' order.
 	scan func(r pgx.Rows, v *M, sc *scratch) error
 	// values appends v's stored fields but a bigserial id, in insert's order.
@@ -158,8 +157,7 @@ func (t *table[M]) returningSQL() string {
 // bytes of JSON columns, the JSON encoded for inserts, a decoder. Pooled.
 type scratch struct {
 	dest  []any
-	extra []any    // the scan targets of a query's include columns, after dest
-	inc   [][]byte // their JSON
+	extra []any // nil targets that skip a query's include columns, after dest
 	json  [][]byte
 	buf   []byte
 	dec   any // the generated *JSONDecoder, made on first use
@@ -179,22 +177,8 @@ func putScratch(sc *scratch) {
 			sc.json[i] = nil
 		}
 	}
-	for i := range sc.inc {
-		if cap(sc.inc[i]) > 64<<10 {
-			sc.inc[i] = nil
-		}
-	}
-	clear(sc.extra)
 	sc.dest, sc.buf, sc.extra = sc.dest[:0], sc.buf[:0], sc.extra[:0]
 	scratchPool.Put(sc)
-}
-
-// includeBufs returns n byte buffers for a query's include columns.
-func (sc *scratch) includeBufs(n int) [][]byte {
-	for len(sc.inc) < n {
-		sc.inc = append(sc.inc, nil)
-	}
-	return sc.inc[:n]
 }
 
 // jsonBufs returns n byte buffers for a row's JSON columns.
@@ -386,15 +370,14 @@ func findRows[M any](db *DB, t *table[M], where *Expr[M], opts []Option[M]) ([]*
 	return queryRows(db, t, sql, args, incs)
 }
 
-// queryRows runs sql, whose result has t's columns and then one json
-// column per include, and returns its rows.
+// queryRows runs sql, whose result has t's columns and then one column
+// per include, and returns its rows.
 func queryRows[M any](db *DB, t *table[M], sql string, args []any, incs []includer) ([]*M, error) {
 	var out []*M
 	sc := getScratch()
 	defer putScratch(sc)
-	raw := sc.includeBufs(len(incs))
-	for i := range raw {
-		sc.extra = append(sc.extra, jsonScan{&raw[i]})
+	for range incs {
+		sc.extra = append(sc.extra, nil) // Scan skips them: they are read raw
 	}
 	err := db.query(sql, args, func(r pgx.Rows) error {
 		v := new(M)
@@ -402,9 +385,13 @@ func queryRows[M any](db *DB, t *table[M], sql string, args []any, incs []includ
 		if err := t.scan(r, v, sc); err != nil {
 			return err
 		}
+		if len(incs) == 0 {
+			return nil
+		}
+		raw := r.RawValues()[len(t.columns):]
 		for i, in := range incs {
-			if err := in.decode(v, raw[i], sc); err != nil {
-				return errorf("table %q: include %q: %w", t.name, in.jsonKey(), err)
+			if err := in.decode(v, raw[i], r.TypeMap()); err != nil {
+				return errorf("table %q: include %q: %w", t.name, in.name(), err)
 			}
 		}
 		return nil

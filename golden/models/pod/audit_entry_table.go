@@ -12,11 +12,6 @@ var auditEntryTable = newTable(&table[AuditEntry]{
 		{name: `"action"`},
 		{name: `"level"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "action", col: `"action"`},
-		{key: "level", col: `"level"`},
-	},
 	scan:   scanAuditEntry,
 	values: auditEntryValues,
 	returning: func(v *AuditEntry, dest []any) []any {
@@ -111,8 +106,8 @@ var AuditEntryT = AuditEntryColumns{
 	Level:  enumColumn[AuditEntry, Secrecy](newCol("audit_entry", "level", false)),
 }
 
-// scanAuditEntry reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanAuditEntry reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanAuditEntry(r pgx.Rows, v *AuditEntry, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Action, enumScan[Secrecy]{&v.Level})
 	sc.dest = append(sc.dest, sc.extra...)

@@ -32,31 +32,6 @@ var defaultsTable = newTable(&table[Defaults]{
 		{name: `"maybe"`},
 		{name: `"plain"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "count", col: `"count"`},
-		{key: "ratio", col: `"ratio"`},
-		{key: "enabled", col: `"enabled"`},
-		{key: "greeting", col: `"greeting"`},
-		{key: "quoted", col: `"quoted"`},
-		{key: "status", col: `"status"`},
-		{key: "timeout", col: `"timeout"`},
-		{key: "since", col: `"since"`, pre: `to_char(`, post: `, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`},
-		{key: "created", col: `"created"`, pre: `to_char(`, post: `, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`},
-		{key: "token", col: `"token"`},
-		{key: "fixedToken", col: `"fixed_token"`},
-		{key: "dbCount", col: `"db_count"`},
-		{key: "dbNote", col: `"db_note"`},
-		{key: "dbCreated", col: `"db_created"`, pre: `to_char(`, post: `, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`},
-		{key: "dbToken", col: `"db_token"`},
-		{key: "dbOrderedToken", col: `"db_ordered_token"`},
-		{key: "dbStatus", col: `"db_status"`},
-		{key: "dbTimeout", col: `"db_timeout"`},
-		{key: "dbLevel", col: `"db_level"`},
-		{key: "level", col: `"level"`},
-		{key: "maybe", col: `"maybe"`},
-		{key: "plain", col: `"plain"`},
-	},
 	scan:   scanDefaults,
 	values: defaultsValues,
 	returning: func(v *Defaults, dest []any) []any {
@@ -196,8 +171,8 @@ var DefaultsT = DefaultsColumns{
 	Plain:          nullStringColumn[Defaults](newCol("defaults", "plain", true)),
 }
 
-// scanDefaults reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanDefaults reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanDefaults(r pgx.Rows, v *Defaults, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Count, &v.Ratio, &v.Enabled, &v.Greeting, &v.Quoted, enumScan[DefaultStatus]{&v.Status}, durationScan{&v.Timeout}, &v.Since, &v.Created, uuidScan[UUID]{&v.Token}, uuidScan[UUID]{&v.FixedToken}, &v.DbCount, &v.DbNote, nullTimeScan{&v.DbCreated}, nullUUIDScan[UUID]{&v.DbToken}, nullUUIDScan[UUID]{&v.DbOrderedToken}, nullEnumScan[DefaultStatus]{&v.DbStatus}, nullDurationScan{&v.DbTimeout}, nullEnumIndexScan[Level]{&v.DbLevel}, enumIndexScan[Level]{&v.Level}, &v.Maybe, &v.Plain)
 	sc.dest = append(sc.dest, sc.extra...)

@@ -14,13 +14,6 @@ var employeeTable = newTable(&table[Employee]{
 		{name: `"title"`},
 		{name: `"salary"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "name", col: `"name"`},
-		{key: "email", col: `"email"`},
-		{key: "title", col: `"title"`},
-		{key: "salary", col: `"salary"`},
-	},
 	scan:   scanEmployee,
 	values: employeeValues,
 	returning: func(v *Employee, dest []any) []any {
@@ -119,8 +112,8 @@ var EmployeeT = EmployeeColumns{
 	Salary: intColumn[Employee](newCol("employee", "salary", false)),
 }
 
-// scanEmployee reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanEmployee reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanEmployee(r pgx.Rows, v *Employee, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name, &v.Email, &v.Title, &v.Salary)
 	sc.dest = append(sc.dest, sc.extra...)

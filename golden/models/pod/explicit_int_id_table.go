@@ -11,10 +11,6 @@ var explicitIntIDTable = newTable(&table[ExplicitIntID]{
 	insert: []insertColumn{
 		{name: `"name"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "name", col: `"name"`},
-	},
 	scan:   scanExplicitIntID,
 	values: explicitIntIDValues,
 	returning: func(v *ExplicitIntID, dest []any) []any {
@@ -107,8 +103,8 @@ var ExplicitIntIDT = ExplicitIntIDColumns{
 	Name: stringColumn[ExplicitIntID](newCol("explicit_int_id", "name", false)),
 }
 
-// scanExplicitIntID reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanExplicitIntID reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanExplicitIntID(r pgx.Rows, v *ExplicitIntID, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name)
 	sc.dest = append(sc.dest, sc.extra...)

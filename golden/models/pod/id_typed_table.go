@@ -12,10 +12,6 @@ var idTypedTable = newTable(&table[IdTyped]{
 		{name: `"name"`},
 		{name: `"id"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "name", col: `"name"`},
-	},
 	scan:   scanIdTyped,
 	values: idTypedValues,
 	returning: func(v *IdTyped, dest []any) []any {
@@ -114,8 +110,8 @@ var IdTypedT = IdTypedColumns{
 	Name: stringColumn[IdTyped](newCol("id_typed", "name", false)),
 }
 
-// scanIdTyped reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanIdTyped reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanIdTyped(r pgx.Rows, v *IdTyped, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], uuidScan[UUID]{&v.ID}, &v.Name)
 	sc.dest = append(sc.dest, sc.extra...)

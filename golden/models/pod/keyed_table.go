@@ -34,27 +34,6 @@ var keyedTable = newTable(&table[Keyed]{
 		{name: `"mood_opt"`},
 		{name: `"rank"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "tags", col: `"tags"`},
-		{key: "scores", col: `"scores"`},
-		{key: "days", col: `"days"`},
-		{key: "refs", col: `"refs"`},
-		{key: "levels", col: `"levels"`},
-		{key: "moods", col: `"moods"`},
-		{key: "byId", col: `"by_id"`},
-		{key: "byLevel", col: `"by_level"`},
-		{key: "byRef", col: `"by_ref"`},
-		{key: "byDay", col: `"by_day"`},
-		{key: "byMood", col: `"by_mood"`},
-		{key: "byName", col: `"by_name"`},
-		{key: "nested", col: `"nested"`},
-		{key: "level", col: `"level"`},
-		{key: "levelOpt", col: `"level_opt"`},
-		{key: "mood", col: `"mood"`},
-		{key: "moodOpt", col: `"mood_opt"`},
-		{key: "rank", col: `"rank"`},
-	},
 	scan:   scanKeyed,
 	values: keyedValues,
 	returning: func(v *Keyed, dest []any) []any {
@@ -181,8 +160,8 @@ var KeyedT = KeyedColumns{
 	Rank:     enumIndexColumn[Keyed, Rank](newCol("keyed", "rank", false)),
 }
 
-// scanKeyed reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanKeyed reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanKeyed(r pgx.Rows, v *Keyed, sc *scratch) error {
 	j := sc.jsonBufs(13)
 	sc.dest = append(sc.dest[:0], &v.ID, jsonScan{&j[0]}, jsonScan{&j[1]}, jsonScan{&j[2]}, jsonScan{&j[3]}, jsonScan{&j[4]}, jsonScan{&j[5]}, jsonScan{&j[6]}, jsonScan{&j[7]}, jsonScan{&j[8]}, jsonScan{&j[9]}, jsonScan{&j[10]}, jsonScan{&j[11]}, jsonScan{&j[12]}, enumIndexScan[Level]{&v.Level}, nullEnumIndexScan[Level]{&v.LevelOpt}, enumScan[Mood]{&v.Mood}, nullEnumScan[Mood]{&v.MoodOpt}, enumIndexScan[Rank]{&v.Rank})

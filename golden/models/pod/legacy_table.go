@@ -12,11 +12,6 @@ var legacyTable = newTable(&table[Legacy]{
 		{name: `"legacy_code"`},
 		{name: `"note"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "code", col: `"legacy_code"`},
-		{key: "note", col: `"note"`},
-	},
 	scan:   scanLegacy,
 	values: legacyValues,
 	returning: func(v *Legacy, dest []any) []any {
@@ -111,8 +106,8 @@ var LegacyT = LegacyColumns{
 	Note: nullStringColumn[Legacy](newCol("legacy_row", "note", true)),
 }
 
-// scanLegacy reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanLegacy reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanLegacy(r pgx.Rows, v *Legacy, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Code, &v.Note)
 	sc.dest = append(sc.dest, sc.extra...)

@@ -13,12 +13,6 @@ var mixedDefaultsTable = newTable(&table[MixedDefaults]{
 		{name: `"split"`},
 		{name: `"old"`, cast: "bigint", def: `7`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "both", col: `"both"`},
-		{key: "split", col: `"split"`},
-		{key: "old", col: `"old"`},
-	},
 	scan:   scanMixedDefaults,
 	values: mixedDefaultsValues,
 	returning: func(v *MixedDefaults, dest []any) []any {
@@ -115,8 +109,8 @@ var MixedDefaultsT = MixedDefaultsColumns{
 	Old:   nullIntColumn[MixedDefaults](newCol("mixed_defaults", "old", true)),
 }
 
-// scanMixedDefaults reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanMixedDefaults reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanMixedDefaults(r pgx.Rows, v *MixedDefaults, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Both, &v.Split, &v.Old)
 	sc.dest = append(sc.dest, sc.extra...)

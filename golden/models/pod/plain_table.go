@@ -11,10 +11,6 @@ var plainTable = newTable(&table[Plain]{
 	insert: []insertColumn{
 		{name: `"name"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "name", col: `"name"`},
-	},
 	scan:   scanPlain,
 	values: plainValues,
 	returning: func(v *Plain, dest []any) []any {
@@ -107,8 +103,8 @@ var PlainT = PlainColumns{
 	Name: stringColumn[Plain](newCol("plain", "name", false)),
 }
 
-// scanPlain reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanPlain reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanPlain(r pgx.Rows, v *Plain, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name)
 	sc.dest = append(sc.dest, sc.extra...)

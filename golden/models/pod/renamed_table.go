@@ -13,12 +13,6 @@ var renamedTable = newTable(&table[Renamed]{
 		{name: `"MixedCase"`},
 		{name: `"plain_field"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "userName", col: `"login"`},
-		{key: "mixedCase", col: `"MixedCase"`},
-		{key: "plainField", col: `"plain_field"`},
-	},
 	scan:   scanRenamed,
 	values: renamedValues,
 	returning: func(v *Renamed, dest []any) []any {
@@ -115,8 +109,8 @@ var RenamedT = RenamedColumns{
 	PlainField: boolColumn[Renamed](newCol("renamed", "plain_field", false)),
 }
 
-// scanRenamed reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanRenamed reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanRenamed(r pgx.Rows, v *Renamed, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.UserName, &v.MixedCase, &v.PlainField)
 	sc.dest = append(sc.dest, sc.extra...)

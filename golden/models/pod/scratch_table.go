@@ -13,11 +13,6 @@ var scratchTable = newTable(&table[Scratch]{
 		{name: `"secret"`},
 		{name: `"note"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "label", col: `"label"`},
-		{key: "note", col: `"note"`},
-	},
 	scan:   scanScratch,
 	values: scratchValues,
 	returning: func(v *Scratch, dest []any) []any {
@@ -114,8 +109,8 @@ var ScratchT = ScratchColumns{
 	Note:   jsonColumn[Scratch](newCol("scratch", "note", false)),
 }
 
-// scanScratch reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanScratch reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanScratch(r pgx.Rows, v *Scratch, sc *scratch) error {
 	j := sc.jsonBufs(1)
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Label, &v.Secret, jsonScan{&j[0]})

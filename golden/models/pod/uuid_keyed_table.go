@@ -13,11 +13,6 @@ var uuidKeyedTable = newTable(&table[UuidKeyed]{
 		{name: `"score"`, cast: "bigint", def: `10`},
 		{name: `"id"`, cast: "uuid", def: `gen_random_uuid()`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "name", col: `"name"`},
-		{key: "score", col: `"score"`},
-	},
 	scan:   scanUuidKeyed,
 	values: uuidKeyedValues,
 	returning: func(v *UuidKeyed, dest []any) []any {
@@ -113,8 +108,8 @@ var UuidKeyedT = UuidKeyedColumns{
 	Score: nullIntColumn[UuidKeyed](newCol("uuid_keyed", "score", true)),
 }
 
-// scanUuidKeyed reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanUuidKeyed reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanUuidKeyed(r pgx.Rows, v *UuidKeyed, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], uuidScan[UUID]{&v.ID}, &v.Name, &v.Score)
 	sc.dest = append(sc.dest, sc.extra...)

@@ -12,10 +12,6 @@ var uuidModelKeyedTable = newTable(&table[UuidModelKeyed]{
 		{name: `"name"`},
 		{name: `"id"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "name", col: `"name"`},
-	},
 	scan:   scanUuidModelKeyed,
 	values: uuidModelKeyedValues,
 	returning: func(v *UuidModelKeyed, dest []any) []any {
@@ -114,8 +110,8 @@ var UuidModelKeyedT = UuidModelKeyedColumns{
 	Name: stringColumn[UuidModelKeyed](newCol("uuid_model_keyed", "name", false)),
 }
 
-// scanUuidModelKeyed reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanUuidModelKeyed reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanUuidModelKeyed(r pgx.Rows, v *UuidModelKeyed, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], uuidScan[UUID]{&v.ID}, &v.Name)
 	sc.dest = append(sc.dest, sc.extra...)

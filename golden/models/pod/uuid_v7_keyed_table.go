@@ -12,10 +12,6 @@ var uuidV7KeyedTable = newTable(&table[UuidV7Keyed]{
 		{name: `"name"`},
 		{name: `"id"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "name", col: `"name"`},
-	},
 	scan:   scanUuidV7Keyed,
 	values: uuidV7KeyedValues,
 	returning: func(v *UuidV7Keyed, dest []any) []any {
@@ -114,8 +110,8 @@ var UuidV7KeyedT = UuidV7KeyedColumns{
 	Name: stringColumn[UuidV7Keyed](newCol("uuid_v7_keyed", "name", false)),
 }
 
-// scanUuidV7Keyed reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanUuidV7Keyed reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanUuidV7Keyed(r pgx.Rows, v *UuidV7Keyed, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], uuidScan[UUID]{&v.ID}, &v.Name)
 	sc.dest = append(sc.dest, sc.extra...)

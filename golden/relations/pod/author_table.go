@@ -11,10 +11,6 @@ var authorTable = newTable(&table[Author]{
 	insert: []insertColumn{
 		{name: `"name"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "name", col: `"name"`},
-	},
 	scan:   scanAuthor,
 	values: authorValues,
 	returning: func(v *Author, dest []any) []any {
@@ -151,8 +147,8 @@ var AuthorT = AuthorColumns{
 	}),
 }
 
-// scanAuthor reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanAuthor reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanAuthor(r pgx.Rows, v *Author, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name)
 	sc.dest = append(sc.dest, sc.extra...)

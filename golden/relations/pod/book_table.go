@@ -15,14 +15,6 @@ var bookTable = newTable(&table[Book]{
 		{name: `"editor_id"`},
 		{name: `"label_id"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "title", col: `"title"`},
-		{key: "pages", col: `"pages"`},
-		{key: "authorId", col: `"author_id"`},
-		{key: "editorId", col: `"editor_id"`},
-		{key: "labelId", col: `"label_id"`},
-	},
 	scan:   scanBook,
 	values: bookValues,
 	returning: func(v *Book, dest []any) []any {
@@ -203,8 +195,8 @@ var BookT = BookColumns{
 	}),
 }
 
-// scanBook reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanBook reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanBook(r pgx.Rows, v *Book, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Title, &v.Pages, &v.AuthorID, &v.EditorID, nullUUIDScan[UUID]{&v.LabelID})
 	sc.dest = append(sc.dest, sc.extra...)

@@ -11,10 +11,6 @@ var courseTable = newTable(&table[Course]{
 	insert: []insertColumn{
 		{name: `"title"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "title", col: `"title"`},
-	},
 	scan:   scanCourse,
 	values: courseValues,
 	returning: func(v *Course, dest []any) []any {
@@ -133,8 +129,8 @@ var CourseT = CourseColumns{
 	}),
 }
 
-// scanCourse reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanCourse reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanCourse(r pgx.Rows, v *Course, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Title)
 	sc.dest = append(sc.dest, sc.extra...)

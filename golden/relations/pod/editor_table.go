@@ -11,10 +11,6 @@ var editorTable = newTable(&table[Editor]{
 	insert: []insertColumn{
 		{name: `"name"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "name", col: `"name"`},
-	},
 	scan:   scanEditor,
 	values: editorValues,
 	returning: func(v *Editor, dest []any) []any {
@@ -156,8 +152,8 @@ var EditorT = EditorColumns{
 	}),
 }
 
-// scanEditor reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanEditor reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanEditor(r pgx.Rows, v *Editor, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name)
 	sc.dest = append(sc.dest, sc.extra...)

@@ -13,12 +13,6 @@ var enrollmentTable = newTable(&table[Enrollment]{
 		{name: `"course_id"`},
 		{name: `"grade"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "studentId", col: `"student_id"`},
-		{key: "courseId", col: `"course_id"`},
-		{key: "grade", col: `"grade"`},
-	},
 	scan:   scanEnrollment,
 	values: enrollmentValues,
 	returning: func(v *Enrollment, dest []any) []any {
@@ -151,8 +145,8 @@ var EnrollmentT = EnrollmentColumns{
 	}),
 }
 
-// scanEnrollment reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanEnrollment reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanEnrollment(r pgx.Rows, v *Enrollment, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.StudentID, &v.CourseID, &v.Grade)
 	sc.dest = append(sc.dest, sc.extra...)

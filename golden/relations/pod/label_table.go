@@ -15,13 +15,6 @@ var labelTable = newTable(&table[Label]{
 		{name: `"rank"`},
 		{name: `"id"`, cast: "uuid", def: `gen_random_uuid()`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "name", col: `"name"`},
-		{key: "since", col: `"since"`, pre: `to_char(`, post: `, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`},
-		{key: "logo", col: `"logo"`, pre: `translate(encode(`, post: `, 'base64'), E'\n', '')`},
-		{key: "rank", col: `"rank"`, pre: ``, post: `::text`},
-	},
 	scan:   scanLabel,
 	values: labelValues,
 	returning: func(v *Label, dest []any) []any {
@@ -121,8 +114,8 @@ var LabelT = LabelColumns{
 	Rank:  nullBigIntColumn[Label](newCol("label", "rank", true)),
 }
 
-// scanLabel reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanLabel reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanLabel(r pgx.Rows, v *Label, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], uuidScan[UUID]{&v.ID}, &v.Name, nullTimeScan{&v.Since}, &v.Logo, bigIntScan{&v.Rank})
 	sc.dest = append(sc.dest, sc.extra...)

@@ -13,12 +13,6 @@ var novelTable = newTable(&table[Novel]{
 		{name: `"year"`},
 		{name: `"writer_id"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "title", col: `"title"`},
-		{key: "year", col: `"year"`},
-		{key: "writerId", col: `"writer_id"`},
-	},
 	scan:   scanNovel,
 	values: novelValues,
 	returning: func(v *Novel, dest []any) []any {
@@ -159,8 +153,8 @@ var NovelT = NovelColumns{
 	}),
 }
 
-// scanNovel reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanNovel reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanNovel(r pgx.Rows, v *Novel, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Title, &v.Year, &v.WriterID)
 	sc.dest = append(sc.dest, sc.extra...)

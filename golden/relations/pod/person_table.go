@@ -12,11 +12,6 @@ var personTable = newTable(&table[Person]{
 		{name: `"name"`},
 		{name: `"manager_id"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "name", col: `"name"`},
-		{key: "managerId", col: `"manager_id"`},
-	},
 	scan:   scanPerson,
 	values: personValues,
 	returning: func(v *Person, dest []any) []any {
@@ -191,8 +186,8 @@ var PersonT = PersonColumns{
 	}),
 }
 
-// scanPerson reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanPerson reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanPerson(r pgx.Rows, v *Person, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name, &v.ManagerID)
 	sc.dest = append(sc.dest, sc.extra...)

@@ -12,11 +12,6 @@ var profileTable = newTable(&table[Profile]{
 		{name: `"bio"`},
 		{name: `"author_id"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "bio", col: `"bio"`},
-		{key: "authorId", col: `"author_id"`},
-	},
 	scan:   scanProfile,
 	values: profileValues,
 	returning: func(v *Profile, dest []any) []any {
@@ -129,8 +124,8 @@ var ProfileT = ProfileColumns{
 	}),
 }
 
-// scanProfile reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanProfile reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanProfile(r pgx.Rows, v *Profile, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Bio, &v.AuthorID)
 	sc.dest = append(sc.dest, sc.extra...)

@@ -14,13 +14,6 @@ var reviewTable = newTable(&table[Review]{
 		{name: `"approver_id"`},
 		{name: `"score"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "bookId", col: `"book_id"`},
-		{key: "reviewerId", col: `"reviewer_id"`},
-		{key: "approverId", col: `"approver_id"`},
-		{key: "score", col: `"score"`},
-	},
 	scan:   scanReview,
 	values: reviewValues,
 	returning: func(v *Review, dest []any) []any {
@@ -119,8 +112,8 @@ var ReviewT = ReviewColumns{
 	Score:      intColumn[Review](newCol("review", "score", false)),
 }
 
-// scanReview reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanReview reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanReview(r pgx.Rows, v *Review, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.BookID, &v.ReviewerID, &v.ApproverID, &v.Score)
 	sc.dest = append(sc.dest, sc.extra...)

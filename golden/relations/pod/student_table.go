@@ -11,10 +11,6 @@ var studentTable = newTable(&table[Student]{
 	insert: []insertColumn{
 		{name: `"name"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "name", col: `"name"`},
-	},
 	scan:   scanStudent,
 	values: studentValues,
 	returning: func(v *Student, dest []any) []any {
@@ -133,8 +129,8 @@ var StudentT = StudentColumns{
 	}),
 }
 
-// scanStudent reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanStudent reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanStudent(r pgx.Rows, v *Student, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name)
 	sc.dest = append(sc.dest, sc.extra...)

@@ -12,11 +12,6 @@ var tagTable = newTable(&table[Tag]{
 		{name: `"name"`},
 		{name: `"novel_id"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "name", col: `"name"`},
-		{key: "novelId", col: `"novel_id"`},
-	},
 	scan:   scanTag,
 	values: tagValues,
 	returning: func(v *Tag, dest []any) []any {
@@ -129,8 +124,8 @@ var TagT = TagColumns{
 	}),
 }
 
-// scanTag reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanTag reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanTag(r pgx.Rows, v *Tag, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name, &v.NovelID)
 	sc.dest = append(sc.dest, sc.extra...)

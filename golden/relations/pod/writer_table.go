@@ -11,10 +11,6 @@ var writerTable = newTable(&table[Writer]{
 	insert: []insertColumn{
 		{name: `"name"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "name", col: `"name"`},
-	},
 	scan:   scanWriter,
 	values: writerValues,
 	returning: func(v *Writer, dest []any) []any {
@@ -133,8 +129,8 @@ var WriterT = WriterColumns{
 	}),
 }
 
-// scanWriter reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanWriter reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanWriter(r pgx.Rows, v *Writer, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name)
 	sc.dest = append(sc.dest, sc.extra...)

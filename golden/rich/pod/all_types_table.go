@@ -51,45 +51,6 @@ var allTypesTable = newTable(&table[AllTypes]{
 		{name: `"secret"`},
 		{name: `"token"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "boolVal", col: `"bool_val"`},
-		{key: "boolOpt", col: `"bool_opt"`},
-		{key: "intVal", col: `"int_val"`},
-		{key: "intOpt", col: `"int_opt"`},
-		{key: "doubleVal", col: `"double_val"`},
-		{key: "doubleOpt", col: `"double_opt"`},
-		{key: "stringVal", col: `"string_val"`},
-		{key: "stringOpt", col: `"string_opt"`},
-		{key: "dateTimeVal", col: `"date_time_val"`, pre: `to_char(`, post: `, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`},
-		{key: "dateTimeOpt", col: `"date_time_opt"`, pre: `to_char(`, post: `, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`},
-		{key: "durationVal", col: `"duration_val"`},
-		{key: "durationOpt", col: `"duration_opt"`},
-		{key: "bytesVal", col: `"bytes_val"`, pre: `translate(encode(`, post: `, 'base64'), E'\n', '')`},
-		{key: "bytesOpt", col: `"bytes_opt"`, pre: `translate(encode(`, post: `, 'base64'), E'\n', '')`},
-		{key: "uuidVal", col: `"uuid_val"`},
-		{key: "uuidOpt", col: `"uuid_opt"`},
-		{key: "uriVal", col: `"uri_val"`},
-		{key: "uriOpt", col: `"uri_opt"`},
-		{key: "bigVal", col: `"big_val"`, pre: ``, post: `::text`},
-		{key: "bigOpt", col: `"big_opt"`, pre: ``, post: `::text`},
-		{key: "enumVal", col: `"enum_val"`},
-		{key: "enumOpt", col: `"enum_opt"`},
-		{key: "classVal", col: `"class_val"`},
-		{key: "classOpt", col: `"class_opt"`},
-		{key: "listVal", col: `"list_val"`},
-		{key: "listOpt", col: `"list_opt"`},
-		{key: "mapVal", col: `"map_val"`},
-		{key: "mapOpt", col: `"map_opt"`},
-		{key: "listOfOpt", col: `"list_of_opt"`},
-		{key: "mapOfOpt", col: `"map_of_opt"`},
-		{key: "enumList", col: `"enum_list"`},
-		{key: "uriList", col: `"uri_list"`},
-		{key: "bigList", col: `"big_list"`},
-		{key: "nested", col: `"nested"`},
-		{key: "secret", col: `"secret"`},
-		{key: "token", col: `"token"`},
-	},
 	scan:   scanAllTypes,
 	values: allTypesValues,
 	returning: func(v *AllTypes, dest []any) []any {
@@ -252,8 +213,8 @@ var AllTypesT = AllTypesColumns{
 	Token:       nullStringColumn[AllTypes](newCol("all_types", "token", true)),
 }
 
-// scanAllTypes reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanAllTypes reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanAllTypes(r pgx.Rows, v *AllTypes, sc *scratch) error {
 	j := sc.jsonBufs(12)
 	sc.dest = append(sc.dest[:0], &v.ID, &v.BoolVal, &v.BoolOpt, &v.IntVal, &v.IntOpt, &v.DoubleVal, &v.DoubleOpt, &v.StringVal, &v.StringOpt, &v.DateTimeVal, nullTimeScan{&v.DateTimeOpt}, durationScan{&v.DurationVal}, nullDurationScan{&v.DurationOpt}, &v.BytesVal, &v.BytesOpt, uuidScan[UUID]{&v.UUIDVal}, nullUUIDScan[UUID]{&v.UUIDOpt}, urlScan{&v.URIVal}, nullURLScan{&v.URIOpt}, bigIntScan{&v.BigVal}, bigIntScan{&v.BigOpt}, enumScan[Status]{&v.EnumVal}, nullEnumScan[Role]{&v.EnumOpt}, jsonScan{&j[0]}, jsonScan{&j[1]}, jsonScan{&j[2]}, jsonScan{&j[3]}, jsonScan{&j[4]}, jsonScan{&j[5]}, jsonScan{&j[6]}, jsonScan{&j[7]}, jsonScan{&j[8]}, jsonScan{&j[9]}, jsonScan{&j[10]}, jsonScan{&j[11]}, &v.Secret, &v.Token)

@@ -19,18 +19,6 @@ var companyTable = newTable(&table[Company]{
 		{name: `"status"`},
 		{name: `"password"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "name", col: `"name"`},
-		{key: "foundedDate", col: `"founded_date"`, pre: `to_char(`, post: `, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`},
-		{key: "employees", col: `"employees"`},
-		{key: "numEmployees", col: `"num_employees"`},
-		{key: "headquarters", col: `"headquarters"`},
-		{key: "offices", col: `"offices"`},
-		{key: "tags", col: `"tags"`},
-		{key: "status", col: `"status"`},
-		{key: "password", col: `"password"`},
-	},
 	scan:   scanCompany,
 	values: companyValues,
 	returning: func(v *Company, dest []any) []any {
@@ -139,8 +127,8 @@ var CompanyT = CompanyColumns{
 	Password:     stringColumn[Company](newCol("company", "password", false)),
 }
 
-// scanCompany reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanCompany reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanCompany(r pgx.Rows, v *Company, sc *scratch) error {
 	j := sc.jsonBufs(4)
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name, nullTimeScan{&v.FoundedDate}, jsonScan{&j[0]}, &v.NumEmployees, jsonScan{&j[1]}, jsonScan{&j[2]}, jsonScan{&j[3]}, enumScan[Status]{&v.Status}, &v.Password)

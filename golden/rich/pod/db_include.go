@@ -2,7 +2,12 @@
 
 package pod
 
-import "strconv"
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5/pgtype"
+)
 
 // Relations (SPEC §10): the descriptor of a table class has one field per
 // relation (pod.BookT.Author, pod.AuthorT.Books) that makes includes,
@@ -14,9 +19,11 @@ import "strconv"
 //
 // A query and all its includes, nested to any depth, are one SQL
 // statement: each include is a column of the SELECT, a correlated
-// subquery that gives the related rows as JSON (json_build_object, and
-// json_agg for a list), which the related class's generated decoder reads
-// into the row's field. Filters are EXISTS / count subqueries in WHERE.
+// subquery that gives the related row as a record (ROW(...)) or the
+// related rows as an array of records (array_agg), nested includes being
+// fields of the records. They come in PostgreSQL's binary format, and the
+// related table's generated scan function reads each record as it reads a
+// row (db_records.go). Filters are EXISTS / count subqueries in WHERE.
 
 // relation is what a relation knows of the SQL that joins its two tables:
 // the related row's column childCol matches the row's parentCol.
@@ -58,14 +65,14 @@ func listRelation[P, C any](child *table[C], childCol, parentCol, parent, key st
 // Include loads the related row into the field (nil when there is none).
 // nested are includes of C's relations, loaded with it.
 func (r ObjectRelation[P, C]) Include(nested ...Option[C]) Option[P] {
-	return Option[P]{kind: optInclude, inc: &objectInclude[P, C]{r: r, opts: nested}}
+	return Option[P]{kind: optInclude, inc: &objectInclude[P, C]{r: r, opts: nested, incs: includesOf(nested)}}
 }
 
 // Include loads the related rows into the field: those where matches (nil:
 // all), shaped by opts: OrderBy, Limit, Offset, and includes of C's
 // relations.
 func (r ListRelation[P, C]) Include(where *Expr[C], opts ...Option[C]) Option[P] {
-	return Option[P]{kind: optInclude, inc: &listInclude[P, C]{r: r, where: where, opts: opts}}
+	return Option[P]{kind: optInclude, inc: &listInclude[P, C]{r: r, where: where, opts: opts, incs: includesOf(opts)}}
 }
 
 // Any matches the rows that have a related row where matches (nil: any).
@@ -193,25 +200,27 @@ func (n notTrue) appendIn(b []byte, args []any, self string, depth int) ([]byte,
 }
 
 // includer is one include of a query: a column of its SELECT, and the
-// decoding of that column into the row.
+// reading of that column into the row.
 type includer interface {
 	// appendColumn writes the subquery that gives the related rows of the
-	// row named parent as JSON, nesting depth deep.
+	// row named parent, nesting depth deep.
 	appendColumn(b []byte, args []any, parent string, depth int) ([]byte, []any, error)
-	// jsonKey is the JSON key of the row's field.
-	jsonKey() string
-	// decode reads the column's JSON into row, a *P.
-	decode(row any, raw []byte, sc *scratch) error
+	// name is the row's field, for errors.
+	name() string
+	// decode reads the column (binary: a record, or an array of records;
+	// nil for NULL) into row, a *P.
+	decode(row any, raw []byte, tm *pgtype.Map) error
 }
 
 type objectInclude[P, C any] struct {
 	r    ObjectRelation[P, C]
 	opts []Option[C]
+	incs []includer // the nested includes among opts
 }
 
-func (in *objectInclude[P, C]) jsonKey() string { return in.r.rel.key }
+func (in *objectInclude[P, C]) name() string { return in.r.rel.key }
 
-// appendColumn writes (SELECT json_build_object(...) FROM child AS iN
+// appendColumn writes (SELECT ROW(iN."id", ..., nested) FROM child AS iN
 // WHERE iN.childCol = parent.parentCol).
 func (in *objectInclude[P, C]) appendColumn(b []byte, args []any, parent string, depth int) ([]byte, []any, error) {
 	o, err := readOptions(in.opts, in.r.rel.child.name)
@@ -223,7 +232,7 @@ func (in *objectInclude[P, C]) appendColumn(b []byte, args []any, parent string,
 	}
 	rel, alias := in.r.rel, "i"+strconv.Itoa(depth+1)
 	b = append(b, "(SELECT "...)
-	if b, args, err = appendObject(b, args, rel.child, alias, depth+1, o.includes); err != nil {
+	if b, args, err = appendRecord(b, args, rel.child, alias, depth+1, o.includes); err != nil {
 		return b, args, err
 	}
 	b = append(append(append(append(b, " FROM "...), rel.child.quoted...), " AS "...), alias...)
@@ -231,37 +240,39 @@ func (in *objectInclude[P, C]) appendColumn(b []byte, args []any, parent string,
 	return append(b, ')'), args, nil
 }
 
-func (in *objectInclude[P, C]) decode(row any, raw []byte, sc *scratch) error {
+func (in *objectInclude[P, C]) decode(row any, raw []byte, tm *pgtype.Map) error {
 	field := in.r.field(row.(*P))
-	d := sc.decoder(jsonOrNull(raw))
-	if d.Null() {
+	if raw == nil {
 		*field = nil
-		return d.End()
+		return nil
 	}
+	r := newRecordReader(in.r.rel.child, tm)
+	defer r.close()
 	c := new(C)
-	if err := in.r.rel.decode(c, d); err != nil {
+	if err := r.read(raw, c, in.incs); err != nil {
 		return err
 	}
 	*field = c
-	return d.End()
+	return nil
 }
 
 type listInclude[P, C any] struct {
 	r     ListRelation[P, C]
 	where *Expr[C]
 	opts  []Option[C]
+	incs  []includer
 }
 
-func (in *listInclude[P, C]) jsonKey() string { return in.r.rel.key }
+func (in *listInclude[P, C]) name() string { return in.r.rel.key }
 
 // appendColumn writes
 //
-//	(SELECT coalesce(json_agg(json_build_object(...) ORDER BY ...), '[]')
+//	(SELECT array_agg(ROW(iN."id", ..., nested) ORDER BY ...)
 //	 FROM (SELECT * FROM child AS iN WHERE iN.childCol = parent.parentCol
 //	       AND (where) ORDER BY ... LIMIT $n OFFSET $m) AS iN)
 //
-// The inner SELECT picks the rows, the outer one makes their JSON, in the
-// same order.
+// The inner SELECT picks the rows, the outer one makes their records, in
+// the same order.
 func (in *listInclude[P, C]) appendColumn(b []byte, args []any, parent string, depth int) ([]byte, []any, error) {
 	rel := in.r.rel
 	o, err := readOptions(in.opts, rel.child.name)
@@ -272,12 +283,12 @@ func (in *listInclude[P, C]) appendColumn(b []byte, args []any, parent string, d
 		return b, args, errorf("an include of %q rows takes no After or lock", rel.child.name)
 	}
 	alias := "i" + strconv.Itoa(depth+1)
-	b = append(b, "(SELECT coalesce(json_agg("...)
-	if b, args, err = appendObject(b, args, rel.child, alias, depth+1, o.includes); err != nil {
+	b = append(b, "(SELECT array_agg("...)
+	if b, args, err = appendRecord(b, args, rel.child, alias, depth+1, o.includes); err != nil {
 		return b, args, err
 	}
 	b = appendOrder(b, o.order)
-	b = append(append(append(b, "), '[]') FROM (SELECT * FROM "...), rel.child.quoted...), " AS "...)
+	b = append(append(append(b, ") FROM (SELECT * FROM "...), rel.child.quoted...), " AS "...)
 	b = appendJoin(append(b, alias...), rel, alias, parent)
 	if in.where != nil {
 		b, args = in.where.appendIn(append(b, " AND "...), args, alias, depth+1)
@@ -286,31 +297,39 @@ func (in *listInclude[P, C]) appendColumn(b []byte, args []any, parent string, d
 	return append(append(append(b, ") AS "...), alias...), ')'), args, nil
 }
 
-func (in *listInclude[P, C]) decode(row any, raw []byte, sc *scratch) error {
+func (in *listInclude[P, C]) decode(row any, raw []byte, tm *pgtype.Map) error {
 	field := in.r.field(row.(*P))
-	d := sc.decoder(jsonOrNull(raw))
-	if err := d.BeginArray(); err != nil {
+	elems, err := arrayElements(raw)
+	if err != nil {
 		return err
 	}
 	s := (*field)[:0]
-	for i := 0; ; i++ {
-		ok, err := d.More()
-		if err != nil {
-			return err
-		}
-		if !ok {
-			break
-		}
-		s = ExtendJSONSlice(d, s)
-		if err := in.r.rel.decode(&s[i], d); err != nil {
-			return JSONIndexError(err, i)
-		}
+	if s == nil || cap(s) < len(elems) {
+		s = make([]C, 0, len(elems)) // an empty list, not nil, as JSON has it
 	}
-	if s == nil {
-		s = []C{}
+	r := newRecordReader(in.r.rel.child, tm)
+	defer r.close()
+	for i, e := range elems {
+		var c C
+		s = append(s, c)
+		if err := r.read(e, &s[i], in.incs); err != nil {
+			return fmt.Errorf("row %d: %w", i, err)
+		}
 	}
 	*field = s
-	return d.End()
+	return nil
+}
+
+// includesOf are the includes among opts, in their order (the order of
+// their columns).
+func includesOf[C any](opts []Option[C]) []includer {
+	var incs []includer
+	for _, o := range opts {
+		if o.kind == optInclude {
+			incs = append(incs, o.inc)
+		}
+	}
+	return incs
 }
 
 // appendJoin writes " WHERE alias.childCol = parent.parentCol".
@@ -322,7 +341,7 @@ func appendJoin[C any](b []byte, rel *relation[C], alias, parent string) []byte 
 	return append(append(append(append(b, " = "...), parent...), '.'), rel.parentCol...)
 }
 
-// appendOrder writes ORDER BY inside json_agg.
+// appendOrder writes ORDER BY inside array_agg.
 func appendOrder(b []byte, order []OrderTerm) []byte {
 	for i, t := range order {
 		if i == 0 {
@@ -338,67 +357,21 @@ func appendOrder(b []byte, order []OrderTerm) []byte {
 	return b
 }
 
-// includeField is one key of a row's JSON as an include builds it: the
-// column, written as pre + alias.column + post so that it reads as the
-// wire form (DateTime in RFC 3339, ByteData in base64, BigInt a string).
-type includeField struct {
-	key, col, pre, post string
-}
-
-// maxJSONPairs is how many key/value pairs one json_build_object takes
-// (PostgreSQL functions take at most 100 arguments).
-const maxJSONPairs = 50
-
-// appendObject writes the JSON object of the row alias of table t, with
-// the nested includes under their keys: json_build_object(...), or for
-// more than 50 keys jsonb_build_object(...) || ... as json.
-func appendObject[C any](b []byte, args []any, t *table[C], alias string, depth int, nested []includer) ([]byte, []any, error) {
-	pairs := len(t.json) + len(nested)
-	chunked := pairs > maxJSONPairs
-	if chunked {
-		b = append(b, "(jsonb_build_object("...)
-	} else {
-		b = append(b, "json_build_object("...)
-	}
-	n := 0
-	sep := func() {
-		switch {
-		case n == 0:
-		case chunked && n%maxJSONPairs == 0:
-			b = append(b, ") || jsonb_build_object("...)
-		default:
+// appendRecord writes ROW(alias."id", alias."name", ..., nested...): the
+// columns of table t in the order of its scan, then the nested includes.
+func appendRecord[C any](b []byte, args []any, t *table[C], alias string, depth int, nested []includer) ([]byte, []any, error) {
+	b = append(b, "ROW("...)
+	for i, c := range t.columns {
+		if i > 0 {
 			b = append(b, ", "...)
 		}
-		n++
-	}
-	for _, c := range t.json {
-		sep()
-		b = append(appendSQLString(b, c.key), ", "...)
-		b = append(append(append(append(append(b, c.pre...), alias...), '.'), c.col...), c.post...)
+		b = append(append(append(b, alias...), '.'), c...)
 	}
 	for _, in := range nested {
-		sep()
-		b = append(appendSQLString(b, in.jsonKey()), ", "...)
 		var err error
-		if b, args, err = in.appendColumn(b, args, alias, depth); err != nil {
+		if b, args, err = in.appendColumn(append(b, ", "...), args, alias, depth); err != nil {
 			return b, args, err
 		}
 	}
-	if chunked {
-		return append(b, "))::json"...), args, nil
-	}
 	return append(b, ')'), args, nil
-}
-
-// appendSQLString writes s as a SQL string literal (a JSON key: a field
-// name, never user input).
-func appendSQLString(b []byte, s string) []byte {
-	b = append(b, '\'')
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\'' {
-			b = append(b, '\'')
-		}
-		b = append(b, s[i])
-	}
-	return append(b, '\'')
 }

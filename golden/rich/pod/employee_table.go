@@ -18,17 +18,6 @@ var employeeTable = newTable(&table[Employee]{
 		{name: `"manager"`},
 		{name: `"skills"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "name", col: `"name"`},
-		{key: "email", col: `"email"`},
-		{key: "age", col: `"age"`},
-		{key: "salary", col: `"salary"`},
-		{key: "role", col: `"role"`},
-		{key: "startDate", col: `"start_date"`, pre: `to_char(`, post: `, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`},
-		{key: "manager", col: `"manager"`},
-		{key: "skills", col: `"skills"`},
-	},
 	scan:   scanEmployee,
 	values: employeeValues,
 	returning: func(v *Employee, dest []any) []any {
@@ -135,8 +124,8 @@ var EmployeeT = EmployeeColumns{
 	Skills:    jsonColumn[Employee](newCol("employee", "skills", false)),
 }
 
-// scanEmployee reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanEmployee reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanEmployee(r pgx.Rows, v *Employee, sc *scratch) error {
 	j := sc.jsonBufs(2)
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name, &v.Email, &v.Age, &v.Salary, enumScan[Role]{&v.Role}, &v.StartDate, jsonScan{&j[0]}, jsonScan{&j[1]})

@@ -13,12 +13,6 @@ var vaultTable = newTable(&table[Vault]{
 		{name: `"secret"`},
 		{name: `"spares"`},
 	},
-	json: []includeField{
-		{key: "id", col: `"id"`},
-		{key: "owner", col: `"owner"`},
-		{key: "secret", col: `"secret"`},
-		{key: "spares", col: `"spares"`},
-	},
 	scan:   scanVault,
 	values: vaultValues,
 	returning: func(v *Vault, dest []any) []any {
@@ -115,8 +109,8 @@ var VaultT = VaultColumns{
 	Spares: nullJSONColumn[Vault](newCol("vault", "spares", true)),
 }
 
-// scanVault reads the current row, in the column order of selectSQL, and the include
-// columns after them into sc.extra.
+// scanVault reads the current row, in the column order of selectSQL (also a record of
+// an include); sc.extra skips the include columns after them.
 func scanVault(r pgx.Rows, v *Vault, sc *scratch) error {
 	j := sc.jsonBufs(2)
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Owner, jsonScan{&j[0]}, jsonScan{&j[1]})

@@ -35,11 +35,13 @@ func TestForeignKeysExist(t *testing.T) {
 		"book.book_label_id_fkey FOREIGN KEY (label_id) REFERENCES label(id) ON UPDATE CASCADE ON DELETE SET NULL",
 		"enrollment.enrollment_course_id_fkey FOREIGN KEY (course_id) REFERENCES course(id) ON DELETE CASCADE",
 		"enrollment.enrollment_student_id_fkey FOREIGN KEY (student_id) REFERENCES student(id) ON DELETE CASCADE",
+		"novel.novel_writer_id_fkey FOREIGN KEY (writer_id) REFERENCES writer(id) ON DELETE CASCADE",
 		"person.person_manager_id_fkey FOREIGN KEY (manager_id) REFERENCES person(id) ON DELETE SET NULL",
 		"profile.profile_author_id_fkey FOREIGN KEY (author_id) REFERENCES author(id) ON DELETE RESTRICT",
 		"review.review_approver_id_fkey FOREIGN KEY (approver_id) REFERENCES person(id) ON UPDATE RESTRICT",
 		"review.review_book_id_fkey FOREIGN KEY (book_id) REFERENCES book(id)",
 		"review.review_reviewer_id_fkey FOREIGN KEY (reviewer_id) REFERENCES person(id) ON DELETE SET DEFAULT",
+		"tag.tag_novel_id_fkey FOREIGN KEY (novel_id) REFERENCES novel(id) ON DELETE CASCADE",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("foreign keys:\n got %s\nwant %s", strings.Join(got, "\n     "), strings.Join(want, "\n     "))
