@@ -268,11 +268,15 @@ func (in *listInclude[P, C]) name() string { return in.r.rel.key }
 // appendColumn writes
 //
 //	(SELECT array_agg(ROW(iN."id", ..., nested) ORDER BY ...)
-//	 FROM (SELECT * FROM child AS iN WHERE iN.childCol = parent.parentCol
-//	       AND (where) ORDER BY ... LIMIT $n OFFSET $m) AS iN)
+//	 FROM child AS iN WHERE iN.childCol = parent.parentCol AND (where))
 //
-// The inner SELECT picks the rows, the outer one makes their records, in
-// the same order.
+// and with Limit or Offset
+//
+//	(SELECT array_agg(ROW(...) ORDER BY ...)
+//	 FROM (SELECT * FROM child AS iN WHERE ... ORDER BY ... LIMIT $n OFFSET $m) AS iN)
+//
+// where the inner SELECT picks the page and the outer one makes the
+// records, in the same order.
 func (in *listInclude[P, C]) appendColumn(b []byte, args []any, parent string, depth int) ([]byte, []any, error) {
 	rel := in.r.rel
 	o, err := readOptions(in.opts, rel.child.name)
@@ -288,10 +292,19 @@ func (in *listInclude[P, C]) appendColumn(b []byte, args []any, parent string, d
 		return b, args, err
 	}
 	b = appendOrder(b, o.order)
-	b = append(append(append(b, ") FROM (SELECT * FROM "...), rel.child.quoted...), " AS "...)
-	b = appendJoin(append(b, alias...), rel, alias, parent)
+	paged := o.hasLimit || o.hasOffset
+	if paged { // the rows to page through come from a subquery of their own
+		b = append(b, ") FROM (SELECT * FROM "...)
+	} else {
+		b = append(b, ") FROM "...)
+	}
+	b = append(append(append(b, rel.child.quoted...), " AS "...), alias...)
+	b = appendJoin(b, rel, alias, parent)
 	if in.where != nil {
 		b, args = in.where.appendIn(append(b, " AND "...), args, alias, depth+1)
+	}
+	if !paged { // one sort, in array_agg
+		return append(b, ')'), args, nil
 	}
 	b, args = o.appendSQL(b, args)
 	return append(append(append(b, ") AS "...), alias...), ')'), args, nil
