@@ -57,6 +57,8 @@ func TestRelationsApp(t *testing.T) {
 		"Editor.books → Book list fk=Book.editorId other=editor optional SET NULL/NO ACTION",
 		"Enrollment.student → Student fk=Enrollment.studentId other=enrollments CASCADE/NO ACTION",
 		"Enrollment.course → Course fk=Enrollment.courseId other=enrollments CASCADE/NO ACTION",
+		"Novel.writer → Writer fk=Novel.writerId other=novels CASCADE/NO ACTION",
+		"Novel.tags → Tag list fk=Tag.novelId other=novel CASCADE/NO ACTION",
 		"Person.manager → Person fk=Person.managerId other=reports optional SET NULL/NO ACTION",
 		"Person.reports → Person list fk=Person.managerId other=manager optional SET NULL/NO ACTION",
 		"Profile.author → Author fk=Profile.authorId other=profile RESTRICT/NO ACTION",
@@ -64,6 +66,8 @@ func TestRelationsApp(t *testing.T) {
 		"Review.reviewerId → Person fk=Review.reviewerId SET DEFAULT/NO ACTION",
 		"Review.approverId → Person fk=Review.approverId optional NO ACTION/RESTRICT",
 		"Student.enrollments → Enrollment list fk=Enrollment.studentId other=student CASCADE/NO ACTION",
+		"Tag.novel → Novel fk=Tag.novelId other=tags CASCADE/NO ACTION",
+		"Writer.novels → Novel list fk=Novel.writerId other=writer CASCADE/NO ACTION",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("relations:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -72,10 +76,12 @@ func TestRelationsApp(t *testing.T) {
 		"Book": {"book_author_id_fkey(author_id→author via author)", "book_editor_id_fkey(editor_id→editor via editor)",
 			"book_label_id_fkey(label_id→label via label)"},
 		"Enrollment": {"enrollment_course_id_fkey(course_id→course via course)", "enrollment_student_id_fkey(student_id→student via student)"},
+		"Novel":      {"novel_writer_id_fkey(writer_id→writer via writer)"},
 		"Person":     {"person_manager_id_fkey(manager_id→person via manager)"},
 		"Profile":    {"profile_author_id_fkey(author_id→author via author)"},
 		"Review": {"review_approver_id_fkey(approver_id→person via approverId)", "review_book_id_fkey(book_id→book via bookId)",
 			"review_reviewer_id_fkey(reviewer_id→person via reviewerId)"},
+		"Tag": {"tag_novel_id_fkey(novel_id→novel via novel)"},
 	}
 	if !reflect.DeepEqual(fks, wantFKs) {
 		t.Errorf("foreign keys:\n%v\nwant\n%v", fks, wantFKs)
