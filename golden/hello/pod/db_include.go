@@ -354,7 +354,7 @@ func appendJoin[C any](b []byte, rel *relation[C], alias, parent string) []byte 
 	return append(append(append(append(b, " = "...), parent...), '.'), rel.parentCol...)
 }
 
-// appendOrder writes ORDER BY inside array_agg.
+// appendOrder writes " ORDER BY a, b DESC" (nothing without terms).
 func appendOrder(b []byte, order []OrderTerm) []byte {
 	for i, t := range order {
 		if i == 0 {

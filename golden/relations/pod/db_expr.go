@@ -320,17 +320,7 @@ func readOptions[M any](opts []Option[M], table string) (options, error) {
 // offset travel as parameters, so every page of a query shares one SQL
 // text.
 func (o *options) appendSQL(b []byte, args []any) ([]byte, []any) {
-	for i, t := range o.order {
-		if i == 0 {
-			b = append(b, " ORDER BY "...)
-		} else {
-			b = append(b, ", "...)
-		}
-		b = append(b, t.col.quoted...)
-		if t.desc {
-			b = append(b, " DESC"...)
-		}
-	}
+	b = appendOrder(b, o.order)
 	if o.hasLimit {
 		b, args = bind(append(b, " LIMIT "...), args, o.limit)
 	}
