@@ -231,6 +231,7 @@ var staticUnexported = map[string]bool{
 	"appendInt8":               true,
 	"appendJoin":               true,
 	"appendKeyset":             true,
+	"appendMatch":              true,
 	"appendNull":               true,
 	"appendOrder":              true,
 	"appendParam":              true,

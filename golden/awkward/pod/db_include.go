@@ -157,9 +157,7 @@ func (s *subquery) appendFrom(b []byte, args []any, self string, depth int) ([]b
 	}
 	alias := "e" + strconv.Itoa(depth+1)
 	b = append(append(append(b, " FROM "...), s.child...), " AS "...)
-	b = append(append(b, alias...), " WHERE "...)
-	b = append(append(append(b, alias...), '.'), s.childCol...)
-	b = append(append(append(append(b, " = "...), self...), '.'), s.parentCol...)
+	b = appendMatch(append(b, alias...), alias, s.childCol, self, s.parentCol)
 	if s.where != nil {
 		b = append(b, " AND "...)
 		b, args = s.where.appendIn(b, args, alias, depth+1)
@@ -345,13 +343,19 @@ func includesOf[C any](opts []Option[C]) []includer {
 	return incs
 }
 
-// appendJoin writes " WHERE alias.childCol = parent.parentCol".
+// appendJoin writes " WHERE alias.childCol = parent.parentCol" for rel.
 func appendJoin[C any](b []byte, rel *relation[C], alias, parent string) []byte {
 	if parent == "" {
 		parent = rel.parent
 	}
-	b = append(append(append(append(b, " WHERE "...), alias...), '.'), rel.childCol...)
-	return append(append(append(append(b, " = "...), parent...), '.'), rel.parentCol...)
+	return appendMatch(b, alias, rel.childCol, parent, rel.parentCol)
+}
+
+// appendMatch writes " WHERE alias.childCol = parent.parentCol": the join
+// of a related row to its row, for includes and filters alike.
+func appendMatch(b []byte, alias, childCol, parent, parentCol string) []byte {
+	b = append(append(append(append(b, " WHERE "...), alias...), '.'), childCol...)
+	return append(append(append(append(b, " = "...), parent...), '.'), parentCol...)
 }
 
 // appendOrder writes " ORDER BY a, b DESC" (nothing without terms).
