@@ -13,8 +13,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/podgen/podgen/emit"
 )
 
 var fcDBSeq atomic.Int64
@@ -38,9 +36,7 @@ func schedulerRuntime(t *testing.T, cfg FutureCallsConfig) *Runtime {
 		pool.Close()
 		adb.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 	})
-	if _, err := NewDB(context.Background(), pool).Exec(emit.FutureCallsSQL); err != nil {
-		t.Fatal(err)
-	}
+	applySystemTables(t, pool)
 	c := DefaultConfig("test", "x")
 	c.FutureCalls = cfg
 	return &Runtime{Config: c, DB: pool, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}

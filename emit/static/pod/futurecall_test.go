@@ -26,7 +26,8 @@ func futureCallSession(t *testing.T) *Session {
 	if err := pool.Ping(context.Background()); err != nil {
 		t.Skipf("PostgreSQL unreachable: %v", err)
 	}
-	ddl := strings.ReplaceAll(emit.FutureCallsSQL, "CREATE TABLE", "CREATE TEMP TABLE")
+	ddl := strings.ReplaceAll(emit.FutureCallsSQL, "CREATE TABLE", "CREATE TEMP TABLE") +
+		`ALTER TABLE "pod_future_call" ADD COLUMN "user_id" bigint` // as emit.AuthUserSQL does
 	if _, err := NewDB(context.Background(), pool).Exec(ddl); err != nil {
 		t.Fatal(err)
 	}

@@ -37,11 +37,7 @@ func systemTablesRuntime(t *testing.T) (*Runtime, *lockedBuffer) {
 		pool.Close()
 		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 	})
-	for _, m := range emit.SystemMigrations {
-		if _, err := NewDB(context.Background(), pool).Exec(m.SQL); err != nil {
-			t.Fatalf("system tables %s: %v", m.Version, err)
-		}
-	}
+	applySystemTables(t, pool)
 	log := &lockedBuffer{}
 	cfg := DefaultConfig("test", "x")
 	cfg.Database = dcfg
@@ -125,5 +121,16 @@ func TestHealthMetricsDatabaseDown(t *testing.T) {
 	RunHealthMetrics(ctx, rt, 20*time.Millisecond, func() RequestStats { calls++; return RequestStats{} })
 	if got := bytes.Count([]byte(log.String()), []byte("cannot write pod_health_metric")); got != 1 || calls < 3 {
 		t.Errorf("%d warnings over %d intervals:\n%s", got, calls, log.String())
+	}
+}
+
+// applySystemTables creates every system table of emit.SystemMigrations
+// in pool's database, at its newest version.
+func applySystemTables(tb testing.TB, pool *DBPool) {
+	tb.Helper()
+	for _, m := range emit.SystemMigrations {
+		if _, err := NewDB(context.Background(), pool).Exec(m.SQL); err != nil {
+			tb.Fatalf("system tables %s: %v", m.Version, err)
+		}
 	}
 }

@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/podgen/podgen/emit"
 )
 
 // The hand-written binary COPY of the log writer (logwriter.go, write and
@@ -324,9 +322,7 @@ func benchLogsDatabase(b *testing.B) *DBPool {
 		pool.Close()
 		NewDB(context.Background(), admin).Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 	})
-	if _, err := NewDB(context.Background(), pool).Exec(emit.LogsSQL); err != nil {
-		b.Fatal(err)
-	}
+	applySystemTables(b, pool)
 	return pool
 }
 

@@ -15,8 +15,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/podgen/podgen/emit"
 )
 
 var logsDBSeq atomic.Int64
@@ -39,9 +37,7 @@ func logsDatabase(t *testing.T) (DatabaseConfig, *DBPool) {
 		pool.Close()
 		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 	})
-	if _, err := NewDB(context.Background(), pool).Exec(emit.LogsSQL); err != nil {
-		t.Fatal(err)
-	}
+	applySystemTables(t, pool)
 	return cfg, pool
 }
 
@@ -337,9 +333,6 @@ func TestSessionLogAllocs(t *testing.T) {
 // error; the scheduler's own statements are not logged.
 func TestFutureCallSessionLogged(t *testing.T) {
 	rt := schedulerRuntime(t, FutureCallsConfig{Concurrency: 1, PollInterval: 50 * time.Millisecond, Lease: time.Second, MaxAttempts: 1})
-	if _, err := NewDB(context.Background(), rt.DB).Exec(emit.LogsSQL); err != nil {
-		t.Fatal(err)
-	}
 	logged := loggingRuntime(t, rt.DB, allOn())
 	rt.LogSettings, rt.Logs = logged.LogSettings, logged.Logs
 	s := NewSession(context.Background(), rt, "t", "t", "r")
