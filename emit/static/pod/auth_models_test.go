@@ -19,7 +19,7 @@ managedMigration: false
 fields:
   userIdentifier: String
   userName: String?
-  fullName: String?
+  authFullName: String?
   email: String?
   created: DateTime
   imageUrl: String?

@@ -79,8 +79,8 @@ func TestValidPassword(t *testing.T) {
 		"1234567": false, "12345678": true, strings.Repeat("é", 8): true, strings.Repeat("é", 7): false,
 		strings.Repeat("x", 128): true, strings.Repeat("x", 129): false,
 	} {
-		if validPassword(p) != want {
-			t.Errorf("validPassword(%q) = %v", p, !want)
+		if authValidPassword(p) != want {
+			t.Errorf("authValidPassword(%q) = %v", p, !want)
 		}
 	}
 }

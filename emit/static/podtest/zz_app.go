@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS "pod_future_call" (
 	"lease_owner" text,
 	"lease_until" timestamptz,
 	"last_error" text,
-	"created" timestamptz NOT NULL DEFAULT now()
+	"created" timestamptz NOT NULL DEFAULT now(),
+	"user_id" bigint
 );`
 
 // Client stands in for the app's client.Client.
