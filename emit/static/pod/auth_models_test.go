@@ -19,7 +19,7 @@ managedMigration: false
 fields:
   userIdentifier: String
   userName: String?
-  authFullName: String?
+  fullName: String?
   email: String?
   created: DateTime
   imageUrl: String?
