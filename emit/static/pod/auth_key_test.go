@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -264,5 +265,26 @@ func TestAuthFutureCallUser(t *testing.T) {
 	}
 	if ran[`"signed in"`] != u.ID || ran[`"anonymous"`] != -1 {
 		t.Fatalf("runs saw users %v, want %d and none", ran, u.ID)
+	}
+}
+
+// TestAuthConcurrentUse: goroutines of one call share one lookup of its
+// key (run with -race).
+func TestAuthConcurrentUse(t *testing.T) {
+	e := newAuthEnv(t, nil)
+	u := e.signUp(t, "Ada", "ada@example.com", "password-1")
+	s := e.session(e.signIn(t, "ada@example.com", "password-1"), "10.0.0.1")
+	before := e.queries.Load()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			if id, ok := s.Auth.UserID(); !ok || id != u.ID || s.Auth.Require() != nil || s.Auth.HasScope("x") {
+				t.Errorf("UserID = %d %v", id, ok)
+			}
+		})
+	}
+	wg.Wait()
+	if n := e.queries.Load() - before; n != 1 {
+		t.Errorf("%d lookups, want 1", n)
 	}
 }
