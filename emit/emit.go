@@ -79,6 +79,7 @@ var Artifacts = []Artifact{
 	{Name: "client models", Files: clientModels},
 	{Name: "client static helpers", Files: clientStatic},
 	{Name: "client API", Files: clientAPI},
+	{Name: "auth module endpoints", Files: authPackage},
 	{Name: "server", Files: serverAPI},
 	{Name: "server future calls", Files: serverFutureCalls},
 	{Name: "server migrations", Files: serverMigrations},

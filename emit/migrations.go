@@ -15,6 +15,7 @@ import (
 // name, so that renaming the module does not orphan the recorded history.
 const (
 	SystemMigrationModule = "podgen"
+	AuthMigrationModule   = "auth" // the auth module's tables (SPEC §11), when enabled
 	AppMigrationModule    = "app"
 )
 
@@ -57,9 +58,14 @@ func serverMigrations(p *schema.Protocol, o Options) ([]File, error) {
 			g.Line()
 		})
 	}
-	var system, app [][2]string
+	var system, auth, app [][2]string
 	for _, m := range SystemMigrations {
 		system = append(system, [2]string{m.Version, m.SQL})
+	}
+	if p.Config.Auth != nil {
+		for _, m := range AuthMigrations {
+			auth = append(auth, [2]string{m.Version, m.SQL})
+		}
 	}
 	if o.Migrations != nil {
 		for _, m := range o.Migrations.Versions {
@@ -67,11 +73,15 @@ func serverMigrations(p *schema.Protocol, o Options) ([]File, error) {
 		}
 	}
 	f.Comment("migrationModules are the schema versions this server applies with")
-	f.Comment("--apply-migrations, in this order: podgen's system tables, then the app's")
-	f.Comment("migrations folder as it was at build time. pod_migration records them.")
+	f.Comment("--apply-migrations, in this order: podgen's system tables, the tables of")
+	f.Comment("podgen's modules, then the app's migrations folder as it was at build time.")
+	f.Comment("pod_migration records them.")
 	f.Func().Id("migrationModules").Params().Index().Add(module.Clone()).Block(
 		jen.Return(jen.Index().Add(module.Clone()).ValuesFunc(func(g *jen.Group) {
 			g.Line().Values(jen.Id("Name").Op(":").Lit(SystemMigrationModule), jen.Id("Versions").Op(":").Add(versions("podgen", system)))
+			if len(auth) > 0 {
+				g.Line().Values(jen.Id("Name").Op(":").Lit(AuthMigrationModule), jen.Id("Versions").Op(":").Add(versions("auth", auth)))
+			}
 			if len(app) > 0 {
 				g.Line().Values(jen.Id("Name").Op(":").Lit(AppMigrationModule), jen.Id("Versions").Op(":").Add(versions("app", app)),
 					jen.Id("Definition").Op(":").Id("appDefinition"))

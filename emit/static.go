@@ -76,13 +76,26 @@ func renamePackage(src []byte, name string) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func podStatic(*schema.Protocol, Options) ([]File, error) {
+func podStatic(p *schema.Protocol, _ Options) ([]File, error) {
 	models, err := staticFiles("models", "pod", "pod")
 	if err != nil {
 		return nil, err
 	}
 	own, err := staticFiles("pod", "pod", "pod")
-	return append(models, own...), err
+	if err != nil {
+		return nil, err
+	}
+	files := append(models, own...)
+	if p.Config.Auth == nil { // the auth module's files stay behind
+		kept := files[:0]
+		for _, f := range files {
+			if !isAuthFile(f.Path) {
+				kept = append(kept, f)
+			}
+		}
+		files = kept
+	}
+	return files, nil
 }
 
 func clientStatic(*schema.Protocol, Options) ([]File, error) {

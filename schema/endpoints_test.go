@@ -28,7 +28,7 @@ func parseSources(srcs ...string) (*Protocol, ErrorList) {
 	}
 	p := testProtocol()
 	var errs ErrorList
-	parseEndpoints(files, p, &errs)
+	parseEndpoints(files, "", p, &errs)
 	errs.Sort()
 	return p, errs
 }
@@ -356,7 +356,7 @@ func TestParseEndpointsErrors(t *testing.T) {
 		{"cancel future call", withHeader("type CancelFutureCall struct{}\n\nfunc (CancelFutureCall) Invoke(s *pod.Session, r int64) error { return nil }\n"),
 			"endpoints/a.go:11:6: future call name \"Cancel\" is taken by s.FutureCalls.Cancel (rename \"CancelFutureCall\")"},
 		{"unknown directive", withHeader("//podgen:foo\ntype XEndpoint struct{}\n"),
-			"endpoints/a.go:11:1: unknown directive \"//podgen:foo\" (known: ignore)"},
+			"endpoints/a.go:11:1: unknown directive \"//podgen:foo\" (known: ignore, login, scope)"},
 		{"directive typo", withHeader("// X is.\n//podgen:ignor\ntype XEndpoint struct{}\n"),
 			"endpoints/a.go:12:1: unknown directive \"//podgen:ignor\" (did you mean \"//podgen:ignore\"?)"},
 		{"directive args", withHeader("//podgen:ignore please\ntype XEndpoint struct{}\n"),

@@ -5,8 +5,9 @@ package server
 import pod "example.com/models/out/pod"
 
 // migrationModules are the schema versions this server applies with
-// --apply-migrations, in this order: podgen's system tables, then the app's
-// migrations folder as it was at build time. pod_migration records them.
+// --apply-migrations, in this order: podgen's system tables, the tables of
+// podgen's modules, then the app's migrations folder as it was at build time.
+// pod_migration records them.
 func migrationModules() []pod.MigrationModule {
 	return []pod.MigrationModule{
 		{Name: "podgen", Versions: []pod.MigrationVersion{
