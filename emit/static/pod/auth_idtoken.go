@@ -1,7 +1,8 @@
-// Package auth holds fixed code that podgen copies into apps that enable
-// the auth module. This file verifies the ID tokens Google and Apple sign
-// (OpenID Connect JWTs) against the keys each provider publishes (jwks.go).
-package auth
+// This file verifies the ID tokens Google and Apple sign (OpenID Connect
+// JWTs) against the keys each provider publishes (auth_jwks.go). Like
+// every auth_*.go file, it is copied only into apps that enable the auth
+// module.
+package pod
 
 import (
 	"context"
