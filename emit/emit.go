@@ -72,6 +72,7 @@ type Artifact struct {
 var Artifacts = []Artifact{
 	{Name: "pod models", Files: podModels},
 	{Name: "pod static helpers", Files: podStatic},
+	{Name: "pod modules", Files: podModules},
 	{Name: "pod caches", Files: podCaches},
 	{Name: "pod database", Files: podDB},
 	{Name: "pod future calls", Files: podFutureCalls},

@@ -15,7 +15,6 @@ import (
 // name, so that renaming the module does not orphan the recorded history.
 const (
 	SystemMigrationModule = "podgen"
-	AuthMigrationModule   = "auth" // the auth module's tables (SPEC §11), when enabled
 	AppMigrationModule    = "app"
 )
 
@@ -58,14 +57,9 @@ func serverMigrations(p *schema.Protocol, o Options) ([]File, error) {
 			g.Line()
 		})
 	}
-	var system, auth, app [][2]string
+	var system, app [][2]string
 	for _, m := range SystemMigrations {
 		system = append(system, [2]string{m.Version, m.SQL})
-	}
-	if p.Config.Auth != nil {
-		for _, m := range AuthMigrations {
-			auth = append(auth, [2]string{m.Version, m.SQL})
-		}
 	}
 	if o.Migrations != nil {
 		for _, m := range o.Migrations.Versions {
@@ -79,8 +73,8 @@ func serverMigrations(p *schema.Protocol, o Options) ([]File, error) {
 	f.Func().Id("migrationModules").Params().Index().Add(module.Clone()).Block(
 		jen.Return(jen.Index().Add(module.Clone()).ValuesFunc(func(g *jen.Group) {
 			g.Line().Values(jen.Id("Name").Op(":").Lit(SystemMigrationModule), jen.Id("Versions").Op(":").Add(versions("podgen", system)))
-			if len(auth) > 0 {
-				g.Line().Values(jen.Id("Name").Op(":").Lit(AuthMigrationModule), jen.Id("Versions").Op(":").Add(versions("auth", auth)))
+			if p.Config.Auth != nil { // the module's own history, in its pod files
+				g.Line().Qual(o.Pod(), "AuthMigrationModule").Call()
 			}
 			if len(app) > 0 {
 				g.Line().Values(jen.Id("Name").Op(":").Lit(AppMigrationModule), jen.Id("Versions").Op(":").Add(versions("app", app)),

@@ -100,3 +100,49 @@ func (o Options) endpointsImport(e *schema.Endpoint) string {
 	}
 	return o.Endpoints
 }
+
+// podModulesOff is pod/modules.go of an app without optional modules: the
+// hooks that Config, Runtime and Session embed, empty. An app with the auth
+// module gets static/pod/auth_*.go instead, which define them with fields.
+const podModulesOff = `// ` + Header + `
+
+package pod
+
+import "go.yaml.in/yaml/v3"
+
+// The optional modules of podgen.yaml hook into Config, Runtime and
+// Session through the types below. This app enables none, so they are
+// empty: there is no s.Auth.
+
+// moduleConfig is the modules' part of Config.
+type moduleConfig struct{}
+
+func (m *moduleConfig) setModuleDefaults() {}
+
+// addModuleKeys answers an auth: section with how to turn the module on.
+func (m *moduleConfig) addModuleKeys(keys configKeys) {
+	keys["auth"] = func(r *yamlReader, n *yaml.Node, path string) error {
+		return r.errorf(n, path, "the auth module is off: enable it in podgen.yaml (modules: {auth: {email: true}}) and run podgen build")
+	}
+}
+
+func (m *moduleConfig) addModulePasswordKeys(keys configKeys) {}
+
+func (m *moduleConfig) applyModuleEnv(env func(string) string) error { return nil }
+
+// runtimeModules is the modules' part of Runtime.
+type runtimeModules struct{}
+
+// sessionModules is the modules' part of Session.
+type sessionModules struct{}
+
+func (m *sessionModules) initModules(s *Session) {}
+`
+
+// podModules writes pod/modules.go when no module is on.
+func podModules(p *schema.Protocol, _ Options) ([]File, error) {
+	if p.Config.Auth != nil {
+		return nil, nil
+	}
+	return []File{{Path: "pod/modules.go", Raw: []byte(podModulesOff)}}, nil
+}

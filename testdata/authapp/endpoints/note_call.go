@@ -15,6 +15,5 @@ func (c *NoteFutureCall) Invoke(s *pod.Session, text string) error {
 	if !ok {
 		return errors.New("note future call: no user")
 	}
-	_, err := s.DB.Note.Insert(pod.Note{Text: text, OwnerID: uid})
-	return err
+	return s.DB.Note.Insert(&pod.Note{Text: text, OwnerID: uid})
 }
