@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -376,6 +377,41 @@ func TestParseEndpointsErrors(t *testing.T) {
 	}
 }
 
+// sampleModules reads a sample app's podgen.yaml and, when it turns the
+// auth module on, the module's files from emit/static (every sign-in
+// method's: the sample apps that use the module enable all of them).
+func sampleModules(t *testing.T, app string) (Config, []Module) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(app, ConfigFile))
+	if os.IsNotExist(err) {
+		return Config{}, nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := ReadConfig(ConfigFile, data)
+	if err != nil || cfg.Auth == nil {
+		t.Fatalf("%s: %v", app, err)
+	}
+	m := Module{Name: "auth"}
+	for _, pattern := range []string{"../emit/static/authmod/*.yaml", "../emit/static/authapi/*.go"} {
+		paths, _ := filepath.Glob(pattern)
+		for _, path := range paths {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := File{Path: "podgen:auth/" + filepath.Base(path), Data: b}
+			if strings.HasSuffix(path, ".go") {
+				m.Endpoints = append(m.Endpoints, f)
+			} else {
+				m.Protocol = append(m.Protocol, f)
+			}
+		}
+	}
+	return cfg, []Module{m}
+}
+
 // TestParseEndpointsSampleApps loads every sample app that has endpoints:
 // they must parse without errors into at least one endpoint. An app kept
 // in several versions (testdata/migrate/v1, v2, ...) is loaded with each.
@@ -390,8 +426,9 @@ func TestParseEndpointsSampleApps(t *testing.T) {
 		if len(protocols) == 0 {
 			protocols = []string{filepath.Join(app, "protocol")}
 		}
+		cfg, modules := sampleModules(t, app)
 		for _, protocol := range protocols {
-			p, err := Load(protocol, dir)
+			p, err := LoadWith(protocol, dir, cfg, modules)
 			if err != nil {
 				t.Errorf("%s:\n%v", protocol, err)
 				continue
