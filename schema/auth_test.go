@@ -17,14 +17,14 @@ func TestReadConfig(t *testing.T) {
 		}
 	}
 	for src, want := range map[string]string{
-		"modules:\n  auth: {emial: true}\n":          `podgen.yaml:2:10: unknown key "emial" (did you mean "email"?)`,
-		"modules:\n  auth: {email: yes please}\n":    `podgen.yaml:2:17: expected true or false`,
-		"modules:\n  auth: {email: false}\n":         `podgen.yaml:2:9: modules.auth enables no sign-in method`,
-		"modules:\n  auth: true\n":                   `podgen.yaml:2:9: expected a mapping`,
-		"modules:\n  payments: {}\n":                 `podgen.yaml:2:3: unknown key "payments" (known keys: auth)`,
-		"module: {}\n":                               `podgen.yaml:1:1: unknown key "module" (did you mean "modules"?)`,
+		"modules:\n  auth: {emial: true}\n":           `podgen.yaml:2:10: unknown key "emial" (did you mean "email"?)`,
+		"modules:\n  auth: {email: yes please}\n":     `podgen.yaml:2:17: expected true or false`,
+		"modules:\n  auth: {email: false}\n":          `podgen.yaml:2:9: modules.auth enables no sign-in method`,
+		"modules:\n  auth: true\n":                    `podgen.yaml:2:9: expected a mapping`,
+		"modules:\n  payments: {}\n":                  `podgen.yaml:2:3: unknown key "payments" (known keys: auth)`,
+		"module: {}\n":                                `podgen.yaml:1:1: unknown key "module" (did you mean "modules"?)`,
 		"modules:\n  auth: {email: true}\n  auth: {}": `podgen.yaml:3:3: duplicate key "auth"`,
-		"modules: [\n":                               `podgen.yaml:`,
+		"modules: [\n":                                `podgen.yaml:`,
 	} {
 		_, err := ReadConfig("podgen.yaml", []byte(src))
 		if err == nil || !strings.Contains(err.Error(), want) {
