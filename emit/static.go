@@ -86,17 +86,29 @@ func podStatic(p *schema.Protocol, _ Options) ([]File, error) {
 		return nil, err
 	}
 	files := append(models, own...)
-	if p.Config.Auth == nil { // the auth module's files stay behind
-		kept := files[:0]
-		for _, f := range files {
-			if !isAuthFile(f.Path) {
-				kept = append(kept, f)
-			}
+	noTables := len(p.Tables()) == 0
+	kept := files[:0]
+	for _, f := range files {
+		switch {
+		case p.Config.Auth == nil && isAuthFile(f.Path): // the auth module's
+		case noTables && isTableFile(f.Path): // the typed query layer
+		default:
+			kept = append(kept, f)
 		}
-		files = kept
 	}
-	return files, nil
+	return kept, nil
 }
+
+// tableFiles are the static pod files of the typed query layer (table
+// descriptors, columns and expressions, CRUD, includes): an app without a
+// table class gets s.DB with Query, Exec and Transaction only.
+var tableFiles = map[string]bool{
+	"db_columns.go": true, "db_crud.go": true, "db_expr.go": true, "db_ids.go": true,
+	"db_include.go": true, "db_records.go": true, "db_values.go": true,
+	"db_values_std.go": true, "db_write.go": true,
+}
+
+func isTableFile(p string) bool { return tableFiles[path.Base(p)] }
 
 func clientStatic(*schema.Protocol, Options) ([]File, error) {
 	models, err := staticFiles("models", "client", "client")
