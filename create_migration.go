@@ -9,8 +9,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/podgen/podgen/generator"
 	"github.com/podgen/podgen/migrate"
-	"github.com/podgen/podgen/schema"
 )
 
 // migrationTimeEnv fixes the timestamp of a new migration (YYYYMMDDHHMMSS,
@@ -51,7 +51,11 @@ func createMigration(w io.Writer, protocol, dir, name string, force bool) error 
 	if err != nil {
 		return err
 	}
-	p, err := schema.Load(protocol, "")
+	cfg, err := generator.ProjectConfig(protocol) // its modules' classes may be referenced
+	if err != nil {
+		return err
+	}
+	p, err := generator.LoadProject(protocol, "", cfg)
 	if err != nil {
 		return err
 	}

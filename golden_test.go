@@ -35,7 +35,11 @@ func generateApp(t *testing.T, app string) map[string][]byte {
 	if _, err := os.Stat(endpoints); err != nil {
 		endpoints = ""
 	}
-	p, err := schema.Load(filepath.Join("testdata", app, "protocol"), endpoints)
+	cfg, err := generator.ReadProjectConfig(filepath.Join("testdata", app, schema.ConfigFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := generator.LoadProject(filepath.Join("testdata", app, "protocol"), endpoints, cfg)
 	if err != nil {
 		t.Fatalf("load testdata/%s:\n%v", app, err)
 	}

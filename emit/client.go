@@ -47,14 +47,32 @@ func clientRoot(p *schema.Protocol, o Options) *jen.File {
 
 	fields := make([]jen.Code, 0, len(p.Endpoints))
 	inits := jen.Dict{}
+	modules := map[string][]*schema.Endpoint{}
+	var moduleNames []string
 	for _, e := range p.Endpoints {
+		if e.Module != "" {
+			if modules[e.Module] == nil {
+				moduleNames = append(moduleNames, e.Module)
+			}
+			modules[e.Module] = append(modules[e.Module], e)
+			continue
+		}
 		fields = append(fields, jen.Commentf("%s calls the %q endpoint.", e.BaseName(), e.WireName).Line().
-			Id(e.BaseName()).Op("*").Id(e.GoName))
-		inits[jen.Id(e.BaseName())] = jen.Op("&").Id(e.GoName).Values(jen.Dict{jen.Id("c"): jen.Id("c")})
+			Id(e.BaseName()).Op("*").Id(e.ClientTypeName()))
+		inits[jen.Id(e.BaseName())] = newClientEndpoint(e)
+	}
+	for _, m := range moduleNames {
+		field, typ := schema.UpperFirst(m), schema.UpperFirst(m)+"Module"
+		fields = append(fields, jen.Commentf("%s calls the endpoints of podgen's %s module (%s.*).", field, m, m).Line().
+			Id(field).Op("*").Id(typ))
+		inits[jen.Id(field)] = jen.Op("&").Id(typ).Values(clientModuleInits(modules[m]))
 	}
 	f.Comment("Client calls the app's endpoints, one field per endpoint. It is safe for")
 	f.Comment("concurrent use; create it once with New and reuse it.")
 	f.Type().Id("Client").Struct(fields...)
+	for _, m := range moduleNames {
+		clientModule(f, m, modules[m])
+	}
 
 	f.Comment("New returns a Client for the server at baseURL (\"http://localhost:8080/\").")
 	f.Func().Id("New").Params(jen.Id("baseURL").String(), jen.Id("opts").Op("...").Id("Option")).Op("*").Id("Client").BlockFunc(func(g *jen.Group) {
@@ -84,11 +102,45 @@ func clientRoot(p *schema.Protocol, o Options) *jen.File {
 	return f
 }
 
+// newClientEndpoint is &XEndpoint{c: c}.
+func newClientEndpoint(e *schema.Endpoint) jen.Code {
+	return jen.Op("&").Id(e.ClientTypeName()).Values(jen.Dict{jen.Id("c"): jen.Id("c")})
+}
+
+// moduleField is an endpoint's field in its module's client type: "Email"
+// for auth.email.
+func moduleField(e *schema.Endpoint) string { return strings.TrimSuffix(e.GoName, "Endpoint") }
+
+func clientModuleInits(es []*schema.Endpoint) jen.Dict {
+	d := jen.Dict{}
+	for _, e := range es {
+		d[jen.Id(moduleField(e))] = newClientEndpoint(e)
+	}
+	return d
+}
+
+// clientModule writes the type of a module's field of Client, one field
+// per endpoint of the module: c.Auth.Email.Authenticate(...).
+func clientModule(f *jen.File, module string, es []*schema.Endpoint) {
+	fields := make([]jen.Code, 0, len(es))
+	for _, e := range es {
+		fields = append(fields, jen.Commentf("%s calls the %q endpoint.", moduleField(e), e.WireName).Line().
+			Id(moduleField(e)).Op("*").Id(e.ClientTypeName()))
+	}
+	typ := schema.UpperFirst(module) + "Module"
+	f.Commentf("%s calls the endpoints of podgen's %s module; use it as Client.%s.", typ, module, schema.UpperFirst(module))
+	f.Type().Id(typ).Struct(fields...)
+}
+
 // clientEndpoint writes one endpoint's type and its methods.
 func clientEndpoint(e *schema.Endpoint, o Options) *jen.File {
 	f := jen.NewFilePathName(o.Client(), "client")
-	f.Commentf("%s calls the server's %q endpoint; use it as Client.%s.", e.GoName, e.WireName, e.BaseName())
-	f.Type().Id(e.GoName).Struct(jen.Id("c").Op("*").Id("caller"))
+	use := e.BaseName()
+	if e.Module != "" {
+		use = schema.UpperFirst(e.Module) + "." + moduleField(e)
+	}
+	f.Commentf("%s calls the server's %q endpoint; use it as Client.%s.", e.ClientTypeName(), e.WireName, use)
+	f.Type().Id(e.ClientTypeName()).Struct(jen.Id("c").Op("*").Id("caller"))
 	for _, m := range e.Methods {
 		f.Line()
 		clientMethod(f, e, m, o)
@@ -110,7 +162,7 @@ func clientMethod(f *jen.File, e *schema.Endpoint, m *schema.Method, o Options) 
 	}
 	path := e.WireName + "/" + m.WireName
 	clientDoc(f, m.GoName, m.Doc, "calls POST /"+path+".")
-	f.Func().Params(jen.Id(sc.recv).Op("*").Id(e.GoName)).Id(m.GoName).Params(params...).Add(results).BlockFunc(func(g *jen.Group) {
+	f.Func().Params(jen.Id(sc.recv).Op("*").Id(e.ClientTypeName())).Id(m.GoName).Params(params...).Add(results).BlockFunc(func(g *jen.Group) {
 		call := jen.Id(sc.recv).Dot("c").Dot("call").Call(jen.Id(sc.ctx), jen.Lit(path),
 			clientEncoder(m, sc, o), clientDecoder(m, sc, o))
 		if m.Result == nil {

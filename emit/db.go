@@ -59,7 +59,8 @@ func (t *dbTable) model() *jen.Statement { return jen.Id(t.c.Name) }
 func (t *dbTable) info() string          { return t.c.TableInfoName() }
 
 // dbTablesFile gives DB one field per table and the scratch its JSON
-// decoder; it is written even without tables, since DB embeds dbTables.
+// decoder; it is written even without tables, since DB embeds dbTables
+// (then without the decoder: the scratch is the query layer's).
 func dbTablesFile(p *schema.Protocol, o Options) File {
 	f := jen.NewFilePathName(o.Pod(), "pod")
 	f.Comment("dbTables are the tables of DB: s.DB.Company, ...")
@@ -75,6 +76,9 @@ func dbTablesFile(p *schema.Protocol, o Options) File {
 			g.Id("t").Dot(c.Name).Dot("db").Op("=").Id("db")
 		}
 	})
+	if len(p.Tables()) == 0 {
+		return File{Path: "pod/db_tables.go", Jen: f} // no query layer (isTableFile) to decode for
+	}
 	f.Comment("decoder is the scratch's JSON decoder for json columns, reset to b.")
 	f.Comment("Columns hold the stored form, so server-only fields are read.")
 	f.Func().Params(jen.Id("sc").Op("*").Id("scratch")).Id("decoder").Params(jen.Id("b").Index().Byte()).Op("*").Id("JSONDecoder").Block(

@@ -72,6 +72,7 @@ type Artifact struct {
 var Artifacts = []Artifact{
 	{Name: "pod models", Files: podModels},
 	{Name: "pod static helpers", Files: podStatic},
+	{Name: "pod modules", Files: podModules},
 	{Name: "pod caches", Files: podCaches},
 	{Name: "pod database", Files: podDB},
 	{Name: "pod future calls", Files: podFutureCalls},
@@ -79,6 +80,7 @@ var Artifacts = []Artifact{
 	{Name: "client models", Files: clientModels},
 	{Name: "client static helpers", Files: clientStatic},
 	{Name: "client API", Files: clientAPI},
+	{Name: "auth module endpoints", Files: authPackage},
 	{Name: "server", Files: serverAPI},
 	{Name: "server future calls", Files: serverFutureCalls},
 	{Name: "server migrations", Files: serverMigrations},

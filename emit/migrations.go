@@ -67,11 +67,15 @@ func serverMigrations(p *schema.Protocol, o Options) ([]File, error) {
 		}
 	}
 	f.Comment("migrationModules are the schema versions this server applies with")
-	f.Comment("--apply-migrations, in this order: podgen's system tables, then the app's")
-	f.Comment("migrations folder as it was at build time. pod_migration records them.")
+	f.Comment("--apply-migrations, in this order: podgen's system tables, the tables of")
+	f.Comment("podgen's modules, then the app's migrations folder as it was at build time.")
+	f.Comment("pod_migration records them.")
 	f.Func().Id("migrationModules").Params().Index().Add(module.Clone()).Block(
 		jen.Return(jen.Index().Add(module.Clone()).ValuesFunc(func(g *jen.Group) {
 			g.Line().Values(jen.Id("Name").Op(":").Lit(SystemMigrationModule), jen.Id("Versions").Op(":").Add(versions("podgen", system)))
+			if p.Config.Auth != nil { // the module's own history, in its pod files
+				g.Line().Qual(o.Pod(), "AuthMigrationModule").Call()
+			}
 			if len(app) > 0 {
 				g.Line().Values(jen.Id("Name").Op(":").Lit(AppMigrationModule), jen.Id("Versions").Op(":").Add(versions("app", app)),
 					jen.Id("Definition").Op(":").Id("appDefinition"))

@@ -94,6 +94,12 @@ func openAPIPaths(p *schema.Protocol) oasObj {
 			if d := strings.TrimSpace(m.Doc); d != "" {
 				op = append(op, oasMember{"description", d})
 			}
+			if m.Access.Login { // //podgen:login: the key is required here, not optional
+				op = append(op, oasMember{"security", []oasValue{oasObject(oasMember{"bearerAuth", []string{}})}})
+			}
+			if len(m.Access.Scopes) > 0 {
+				op = append(op, oasMember{"x-podgen-scopes", m.Access.Scopes})
+			}
 			op = append(op,
 				oasMember{"requestBody", oasObject(
 					oasMember{"required", len(required) > 0},

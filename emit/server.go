@@ -39,7 +39,8 @@ func serverAPI(p *schema.Protocol, o Options) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	files = append(files, File{Path: "server/routes.go", Jen: serverRoutes(p, o)})
+	files = append(files, File{Path: "server/routes.go", Jen: serverRoutes(p, o)},
+		File{Path: "server/modules.go", Jen: serverModules(p, o)})
 	for _, e := range p.Endpoints {
 		files = append(files, File{
 			Path: "server/" + e.File + ".go",

@@ -56,11 +56,19 @@ func serverHandler(f *jen.File, e *schema.Endpoint, m *schema.Method, o Options)
 	fail := func(answer jen.Code) jen.Code {
 		return jen.If(jen.Err().Op("!=").Nil()).Block(answer, jen.Return())
 	}
-	body := []jen.Code{
+	var body []jen.Code
+	if m.Access.Login { // before decoding: a caller without the key gets nothing parsed
+		scopes := []jen.Code{jen.Id("c")}
+		for _, s := range m.Access.Scopes {
+			scopes = append(scopes, jen.Lit(s))
+		}
+		body = append(body, jen.If(jen.Op("!").Id("authorized").Call(scopes...)).Block(jen.Return()))
+	}
+	body = append(body,
 		jen.Var().Id("p").Id(e.ParamsTypeName(m)),
 		jen.If(jen.Err().Op(":=").Id("decodeParams").Call(jen.Id("c"), jen.Op("&").Id("p")), jen.Err().Op("!=").Nil()).Block(
 			jen.Id("c").Dot("badRequest").Call(jen.Err()), jen.Return()),
-	}
+	)
 	if m.Result == nil {
 		body = append(body,
 			jen.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(
@@ -79,7 +87,7 @@ func serverHandler(f *jen.File, e *schema.Endpoint, m *schema.Method, o Options)
 	}
 	name := e.HandlerName(m)
 	f.Commentf("%s serves POST /%s/%s with %s.%s.", name, e.WireName, m.WireName, e.GoName, m.GoName)
-	f.Func().Id(name).Params(jen.Id("e").Op("*").Qual(o.Endpoints, e.GoName)).Id("handler").Block(
+	f.Func().Id(name).Params(jen.Id("e").Op("*").Qual(o.endpointsImport(e), e.GoName)).Id("handler").Block(
 		jen.Return(jen.Func().Params(jen.Id("c").Op("*").Id("call")).Block(body...)),
 	)
 }

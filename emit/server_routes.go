@@ -37,7 +37,7 @@ func serverGuards(f *jen.File, p *schema.Protocol, o Options) {
 				results = jen.Parens(jen.List(goType(m.Result, o.Pod()), jen.Error()))
 			}
 			guards = append(guards, jen.Id("_").Func().Params(params...).Add(results).Op("=").
-				Parens(jen.Op("*").Qual(o.Endpoints, e.GoName)).Call(jen.Nil()).Dot(m.GoName))
+				Parens(jen.Op("*").Qual(o.endpointsImport(e), e.GoName)).Call(jen.Nil()).Dot(m.GoName))
 		}
 	}
 	if len(guards) == 0 {
@@ -54,8 +54,8 @@ func serverRouteTable(f *jen.File, p *schema.Protocol, o Options) {
 	f.Comment("routes serves every endpoint method at POST /{endpoint}/{method}.")
 	f.Func().Id("routes").Params(jen.Id("r").Op("*").Id("router")).BlockFunc(func(g *jen.Group) {
 		for _, e := range p.Endpoints {
-			v := schema.LowerFirst(e.GoName)
-			g.Id(v).Op(":=").Op("&").Qual(o.Endpoints, e.GoName).Values()
+			v := schema.LowerFirst(e.ClientTypeName())
+			g.Id(v).Op(":=").Op("&").Qual(o.endpointsImport(e), e.GoName).Values()
 			for _, m := range e.Methods {
 				g.Id("r").Dot("handle").Call(jen.Lit(e.WireName), jen.Lit(m.WireName),
 					jen.Id(e.HandlerName(m)).Call(jen.Id(v)))

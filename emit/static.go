@@ -76,14 +76,39 @@ func renamePackage(src []byte, name string) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func podStatic(*schema.Protocol, Options) ([]File, error) {
+func podStatic(p *schema.Protocol, _ Options) ([]File, error) {
 	models, err := staticFiles("models", "pod", "pod")
 	if err != nil {
 		return nil, err
 	}
 	own, err := staticFiles("pod", "pod", "pod")
-	return append(models, own...), err
+	if err != nil {
+		return nil, err
+	}
+	files := append(models, own...)
+	noTables := len(p.Tables()) == 0
+	kept := files[:0]
+	for _, f := range files {
+		switch {
+		case p.Config.Auth == nil && isAuthFile(f.Path): // the auth module's
+		case noTables && isTableFile(f.Path): // the typed query layer
+		default:
+			kept = append(kept, f)
+		}
+	}
+	return kept, nil
 }
+
+// tableFiles are the static pod files of the typed query layer (table
+// descriptors, columns and expressions, CRUD, includes): an app without a
+// table class gets s.DB with Query, Exec and Transaction only.
+var tableFiles = map[string]bool{
+	"db_columns.go": true, "db_crud.go": true, "db_expr.go": true, "db_ids.go": true,
+	"db_include.go": true, "db_records.go": true, "db_values.go": true,
+	"db_values_std.go": true, "db_write.go": true,
+}
+
+func isTableFile(p string) bool { return tableFiles[path.Base(p)] }
 
 func clientStatic(*schema.Protocol, Options) ([]File, error) {
 	models, err := staticFiles("models", "client", "client")

@@ -28,11 +28,20 @@ import (
 // Server-only fields are columns; api-only fields are not. Tables marked
 // `managedMigration: false` are left out: the user creates them. podgen's own
 // system tables (SystemMigrations) follow in every app, since every server
-// runs the scheduler and writes its logs.
+// runs the scheduler and writes its logs. The auth module's tables
+// (pod.AuthMigrationModule) come first in apps that enable it, since the app's
+// tables may reference pod_user_info.
 func tablesSQL(p *schema.Protocol, _ Options) ([]File, error) {
 	tables := p.ManagedTables()
 	var b strings.Builder
 	b.WriteString("-- " + Header + "\n")
+	if p.Config.Auth != nil { // first: the app's tables may reference pod_user_info
+		sql, err := authTablesSQL()
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString("\n-- podgen auth module tables (pod.AuthMigrationModule)\n" + sql)
+	}
 	b.WriteString(AppTablesSQL(tables))
 	for _, m := range SystemMigrations {
 		b.WriteString("\n-- podgen system tables " + m.Version + "\n" + m.SQL)

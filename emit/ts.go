@@ -346,16 +346,16 @@ func (w *tsWriter) classCodec(c *schema.Class) {
 // endpoint writes one endpoint's class, a method per served method.
 func (w *tsWriter) endpoint(e *schema.Endpoint) {
 	w.line("")
-	use := fmt.Sprintf("Use it as client%s.", tsMemberAccess(e.WireName))
+	use := fmt.Sprintf("Use it as client%s.", tsEndpointAccess(e))
 	if doc := strings.TrimSpace(e.Doc); doc != "" {
 		w.doc("", doc+"\n\n"+use, "")
 	} else {
-		w.doc("", fmt.Sprintf("%s calls the server's %q endpoint. %s", e.GoName, e.WireName, use), "")
+		w.doc("", fmt.Sprintf("%s calls the server's %q endpoint. %s", e.ClientTypeName(), e.WireName, use), "")
 	}
-	w.linef("export class %s {", e.GoName)
+	w.linef("export class %s {", e.ClientTypeName())
 	w.line("  private readonly $t: $Transport;")
 	w.line("")
-	w.line("  /** Use client" + tsMemberAccess(e.WireName) + " rather than constructing it. */")
+	w.line("  /** Use client" + tsEndpointAccess(e) + " rather than constructing it. */")
 	w.line("  constructor(t: $Transport) {")
 	w.line("    this.$t = t;")
 	w.line("  }")
@@ -442,17 +442,26 @@ func (w *tsWriter) client(p *schema.Protocol) {
 	w.line(" * (subclasses of ServerException) or a ClientError.")
 	w.line(" */")
 	w.line("export class Client {")
+	var modules []*schema.Endpoint // in wire name order, so grouped by module
 	for _, e := range p.Endpoints {
+		if e.Module != "" {
+			modules = append(modules, e)
+			continue
+		}
 		w.linef("  /** %s calls the %q endpoint. */", tsPropertyName(e.WireName), e.WireName)
-		w.linef("  readonly %s: %s;", tsPropertyName(e.WireName), e.GoName)
+		w.linef("  readonly %s: %s;", tsPropertyName(e.WireName), e.ClientTypeName())
 	}
+	w.moduleMembers(modules, func(e *schema.Endpoint) string { return e.ClientTypeName() }, "readonly ", ";")
 	w.line("  private readonly $t: $Transport;")
 	w.line("")
 	w.line("  constructor(baseUrl: string, options: ClientOptions = {}) {")
 	w.line("    this.$t = new $Transport(baseUrl, options, $exceptions);")
 	for _, e := range p.Endpoints {
-		w.linef("    this%s = new %s(this.$t);", tsMemberAccess(e.WireName), e.GoName)
+		if e.Module == "" {
+			w.linef("    this%s = new %s(this.$t);", tsMemberAccess(e.WireName), e.ClientTypeName())
+		}
 	}
+	w.moduleMembers(modules, func(e *schema.Endpoint) string { return "new " + e.ClientTypeName() + "(this.$t)" }, "this.", ";")
 	w.line("  }")
 	w.line("")
 	w.line("  /** setAuthKey sets the key later calls send as \"Authorization: Bearer <key>\"; null sends none. */")
@@ -460,6 +469,44 @@ func (w *tsWriter) client(p *schema.Protocol) {
 	w.line("    this.$t.authKey = key;")
 	w.line("  }")
 	w.line("}")
+}
+
+// moduleMembers writes one member per module of podgen's whose endpoints
+// are in es (grouped by module), an object with one property per endpoint:
+//
+//	readonly auth: { readonly email: AuthEmailEndpoint; ... };
+//	this.auth = { email: new AuthEmailEndpoint(this.$t), ... };
+func (w *tsWriter) moduleMembers(es []*schema.Endpoint, value func(*schema.Endpoint) string, prefix, end string) {
+	declare := prefix == "readonly "
+	indent, assign := "  ", ":"
+	if !declare {
+		indent, assign = "    ", " ="
+	}
+	for i := 0; i < len(es); {
+		module := es[i].Module
+		if declare {
+			w.linef("  /** %s calls the endpoints of podgen's %s module. */", module, module)
+		}
+		w.linef("%s%s%s%s {", indent, prefix, module, assign)
+		for ; i < len(es) && es[i].Module == module; i++ {
+			name := schema.LowerFirst(moduleField(es[i]))
+			if declare {
+				w.linef("%s  readonly %s: %s;", indent, name, value(es[i]))
+			} else {
+				w.linef("%s  %s: %s,", indent, name, value(es[i]))
+			}
+		}
+		w.line(indent + "}" + end)
+	}
+}
+
+// tsEndpointAccess is how a client reaches an endpoint: ".example", or
+// ".auth.email" for a module's.
+func tsEndpointAccess(e *schema.Endpoint) string {
+	if e.Module != "" {
+		return "." + e.Module + "." + schema.LowerFirst(moduleField(e))
+	}
+	return tsMemberAccess(e.WireName)
 }
 
 // tsPropertyName is name as an object key or member: as is when it is an

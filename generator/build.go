@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-
-	"github.com/podgen/podgen/schema"
 )
 
 // Build is `podgen build`: it loads protocolDir and endpointsDir, works out
@@ -38,7 +36,11 @@ func BuildWith(protocolDir, endpointsDir, outDir string, opt BuildOptions) (chan
 			return nil, fmt.Errorf("%s: %s folder not found", dir.path, dir.what)
 		}
 	}
-	p, err := schema.Load(protocolDir, endpointsDir)
+	cfg, err := ProjectConfig(outDir)
+	if err != nil {
+		return nil, err
+	}
+	p, err := LoadProject(protocolDir, endpointsDir, cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -55,6 +55,13 @@ type endpointParser struct {
 	methods map[string][]goMethod // by receiver type name, in source order
 	used    map[*ast.Comment]bool // directives read from a doc comment that they apply to
 	known   []*ast.Comment        // every known directive, to report those that apply to nothing
+	// wellFormed holds the comments of known, for lookups.
+	wellFormed map[*ast.Comment]bool
+	// module is the podgen module whose endpoints these files are ("auth"),
+	// "" for the app's endpoints package.
+	module string
+	pkg    string        // the package name of the files read so far
+	mailer *ast.TypeSpec // the app's AuthMailer type, if any
 
 	classes    map[string]*Class
 	exceptions map[string]*Class
@@ -63,13 +70,16 @@ type endpointParser struct {
 
 // parseEndpoints reads the endpoint files into p.Endpoints, p.FutureCalls and
 // p.EndpointsPkg, resolving their types against p's classes and enums.
-func parseEndpoints(files []File, p *Protocol, errs *ErrorList) {
+func parseEndpoints(files []File, module string, p *Protocol, errs *ErrorList) {
 	ep := &endpointParser{
+		module:  module,
 		fset:    token.NewFileSet(),
 		p:       p,
 		errs:    errs,
 		methods: map[string][]goMethod{},
 		used:    map[*ast.Comment]bool{},
+
+		wellFormed: map[*ast.Comment]bool{},
 	}
 	ep.indexProtocol()
 	sorted := append([]File(nil), files...)
@@ -81,6 +91,7 @@ func parseEndpoints(files []File, p *Protocol, errs *ErrorList) {
 		ep.collect(f)
 	}
 	ep.build()
+	ep.checkAuthMailer()
 	ep.reportMisplaced()
 }
 
@@ -111,15 +122,18 @@ func (ep *endpointParser) parseFile(f File) {
 	gf := &goFile{path: f.Path, ast: af}
 	pkg := af.Name.Name
 	switch {
-	case len(ep.files) > 0 && pkg != ep.p.EndpointsPkg:
+	case len(ep.files) > 0 && pkg != ep.pkg:
 		first := ep.files[0]
 		ep.errorf(af.Name.Pos(), "package %q differs from package %q of %s (one folder holds one package)",
-			pkg, ep.p.EndpointsPkg, first.path)
+			pkg, ep.pkg, first.path)
 		return
 	case pkg == "main":
 		ep.errorf(af.Name.Pos(), "the endpoints package cannot be %q (the generated server imports it)", pkg)
 	}
-	ep.p.EndpointsPkg = pkg
+	ep.pkg = pkg
+	if ep.module == "" {
+		ep.p.EndpointsPkg = pkg
+	}
 	ep.readImports(gf)
 	ep.checkDirectives(gf)
 	ep.files = append(ep.files, gf)
@@ -189,6 +203,9 @@ func (ep *endpointParser) collect(f *goFile) {
 func (ep *endpointParser) collectTypes(f *goFile, d *ast.GenDecl) {
 	for _, s := range d.Specs {
 		spec, ok := s.(*ast.TypeSpec)
+		if ok && spec.Name.Name == authMailerType && ep.module == "" {
+			ep.authMailer(spec)
+		}
 		if !ok || !isServedTypeName(spec.Name.Name) {
 			continue
 		}
@@ -244,16 +261,21 @@ func (ep *endpointParser) build() {
 	endpoints := map[string]*Endpoint{} // by wire name
 	calls := map[string]*FutureCall{}   // by name
 	for _, t := range ep.types {
-		ignored := ep.readDirectives(t.doc)
+		d := ep.readDirectives(t.doc)
+		isEndpoint := strings.HasSuffix(t.spec.Name.Name, endpointSuffix)
 		for _, m := range ep.methods[t.spec.Name.Name] {
-			ep.readDirectives(m.decl.Doc) // marks a method's //podgen:ignore as placed
+			md := ep.readDirectives(m.decl.Doc) // marks a method's directives as placed
+			if !isEndpoint && md.at.IsValid() {
+				ep.errorf(md.at, "a future call runs without a request: //podgen:login and //podgen:scope apply to endpoints only")
+			}
 		}
-		if ignored {
-			continue
-		}
-		if strings.HasSuffix(t.spec.Name.Name, endpointSuffix) {
-			ep.addEndpoint(endpoints, ep.endpoint(t))
-		} else {
+		switch {
+		case d.ignore:
+		case isEndpoint:
+			ep.addEndpoint(endpoints, ep.endpoint(t, d))
+		case d.at.IsValid():
+			ep.errorf(d.at, "a future call runs without a request: //podgen:login and //podgen:scope apply to endpoints only")
+		default:
 			ep.addFutureCall(calls, ep.futureCall(t))
 		}
 	}

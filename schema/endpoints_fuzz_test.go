@@ -33,7 +33,7 @@ func FuzzParseEndpoints(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p := testProtocol()
 		var errs ErrorList
-		parseEndpoints([]File{{Path: "e.go", Data: data}}, p, &errs)
+		parseEndpoints([]File{{Path: "e.go", Data: data}}, "", p, &errs)
 		for _, e := range errs {
 			if e.Pos.File != "e.go" || e.Pos.Line < 1 || e.Pos.Col < 1 || e.Msg == "" {
 				t.Fatalf("error without a position: %#v", e)

@@ -9,7 +9,7 @@ import (
 
 // endpoint turns an endpoint type and its methods into the IR, or returns
 // nil after reporting why it cannot be served.
-func (ep *endpointParser) endpoint(t goTypeDecl) *Endpoint {
+func (ep *endpointParser) endpoint(t goTypeDecl, d directives) *Endpoint {
 	name := t.spec.Name.Name
 	if !ep.plainType(t, "endpoint") {
 		return nil
@@ -28,10 +28,16 @@ func (ep *endpointParser) endpoint(t goTypeDecl) *Endpoint {
 		WireName: LowerFirst(strings.TrimSuffix(name, endpointSuffix)),
 		File:     fileStem(name),
 		Doc:      docText(t.doc),
+		Module:   ep.module,
+		Access:   Access{Login: d.login, Scopes: d.scopes},
+	}
+	if ep.module != "" {
+		e.WireName = ep.module + "." + e.WireName
+		e.File = ep.module + "_" + e.File
 	}
 	seen := map[string]*Method{}
 	for _, m := range ep.methods[name] {
-		sm := ep.method(m)
+		sm := ep.method(m, d)
 		if sm == nil {
 			continue
 		}
@@ -86,15 +92,20 @@ func flatten(fl *ast.FieldList) []param {
 
 // method returns the served method m, or nil when m is not served (not
 // exported, no *pod.Session first, //podgen:ignore) or is wrong (reported).
-func (ep *endpointParser) method(m goMethod) *Method {
+func (ep *endpointParser) method(m goMethod, outer directives) *Method {
 	d := m.decl
 	params := flatten(d.Type.Params)
 	if !d.Name.IsExported() || len(params) == 0 || !ep.isSession(m.file, params[0].typ) {
+		if md := ep.readDirectives(d.Doc); md.at.IsValid() {
+			ep.errorf(md.at, "method %q is not served (its first parameter is not *pod.Session), so it cannot require a login", d.Name.Name)
+		}
 		return nil
 	}
-	if ep.readDirectives(d.Doc) {
+	md := ep.readDirectives(d.Doc)
+	if md.ignore {
 		return nil
 	}
+	md = md.merge(outer)
 	before := len(*ep.errs)
 	sm := &Method{
 		Pos:      ep.pos(d.Name.Pos()),
@@ -103,6 +114,7 @@ func (ep *endpointParser) method(m goMethod) *Method {
 		Doc:      docText(d.Doc),
 		Params:   ep.params(m.file, d, params[1:]),
 		Result:   ep.result(m.file, d),
+		Access:   Access{Login: md.login, Scopes: md.scopes},
 	}
 	if len(*ep.errs) > before || !ep.checkServedServerOnly(sm) {
 		return nil

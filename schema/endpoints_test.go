@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,7 +29,7 @@ func parseSources(srcs ...string) (*Protocol, ErrorList) {
 	}
 	p := testProtocol()
 	var errs ErrorList
-	parseEndpoints(files, p, &errs)
+	parseEndpoints(files, "", p, &errs)
 	errs.Sort()
 	return p, errs
 }
@@ -356,7 +357,7 @@ func TestParseEndpointsErrors(t *testing.T) {
 		{"cancel future call", withHeader("type CancelFutureCall struct{}\n\nfunc (CancelFutureCall) Invoke(s *pod.Session, r int64) error { return nil }\n"),
 			"endpoints/a.go:11:6: future call name \"Cancel\" is taken by s.FutureCalls.Cancel (rename \"CancelFutureCall\")"},
 		{"unknown directive", withHeader("//podgen:foo\ntype XEndpoint struct{}\n"),
-			"endpoints/a.go:11:1: unknown directive \"//podgen:foo\" (known: ignore)"},
+			"endpoints/a.go:11:1: unknown directive \"//podgen:foo\" (known: ignore, login, scope)"},
 		{"directive typo", withHeader("// X is.\n//podgen:ignor\ntype XEndpoint struct{}\n"),
 			"endpoints/a.go:12:1: unknown directive \"//podgen:ignor\" (did you mean \"//podgen:ignore\"?)"},
 		{"directive args", withHeader("//podgen:ignore please\ntype XEndpoint struct{}\n"),
@@ -376,6 +377,41 @@ func TestParseEndpointsErrors(t *testing.T) {
 	}
 }
 
+// sampleModules reads a sample app's podgen.yaml and, when it turns the
+// auth module on, the module's files from emit/static (every sign-in
+// method's: the sample apps that use the module enable all of them).
+func sampleModules(t *testing.T, app string) (Config, []Module) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(app, ConfigFile))
+	if os.IsNotExist(err) {
+		return Config{}, nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := ReadConfig(ConfigFile, data)
+	if err != nil || cfg.Auth == nil {
+		t.Fatalf("%s: %v", app, err)
+	}
+	m := Module{Name: "auth"}
+	for _, pattern := range []string{"../emit/static/authmod/*.yaml", "../emit/static/authapi/*.go"} {
+		paths, _ := filepath.Glob(pattern)
+		for _, path := range paths {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := File{Path: "podgen:auth/" + filepath.Base(path), Data: b}
+			if strings.HasSuffix(path, ".go") {
+				m.Endpoints = append(m.Endpoints, f)
+			} else {
+				m.Protocol = append(m.Protocol, f)
+			}
+		}
+	}
+	return cfg, []Module{m}
+}
+
 // TestParseEndpointsSampleApps loads every sample app that has endpoints:
 // they must parse without errors into at least one endpoint. An app kept
 // in several versions (testdata/migrate/v1, v2, ...) is loaded with each.
@@ -390,8 +426,9 @@ func TestParseEndpointsSampleApps(t *testing.T) {
 		if len(protocols) == 0 {
 			protocols = []string{filepath.Join(app, "protocol")}
 		}
+		cfg, modules := sampleModules(t, app)
 		for _, protocol := range protocols {
-			p, err := Load(protocol, dir)
+			p, err := LoadWith(protocol, dir, cfg, modules)
 			if err != nil {
 				t.Errorf("%s:\n%v", protocol, err)
 				continue

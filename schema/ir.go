@@ -24,6 +24,12 @@ type Protocol struct {
 	// EndpointsPkg is the package name of the endpoint files ("endpoints"),
 	// empty when there are no endpoint files.
 	EndpointsPkg string
+
+	// Config is podgen.yaml: the optional modules the app enables.
+	Config Config
+	// AuthMailer reports whether the endpoints package declares the auth
+	// module's mailer (a type named AuthMailer, SPEC §11).
+	AuthMailer bool
 }
 
 // Tables returns the classes that are mapped to a table, sorted by Name.
@@ -356,6 +362,18 @@ type Endpoint struct {
 	File     string    // file name stem in server/ and client/ ("example_endpoint")
 	Doc      string    // the type's doc comment, without directives
 	Methods  []*Method // sorted by WireName
+	// Module is the podgen module that serves the endpoint ("auth"; its
+	// WireName is "auth.email", its type is in package out/auth), "" for
+	// the app's own endpoints.
+	Module string
+	Access Access // what //podgen:login and //podgen:scope on the type say
+}
+
+// Access is who may call a method: //podgen:login and //podgen:scope NAME
+// on the method or its endpoint type (SPEC §11).
+type Access struct {
+	Login  bool     // a valid auth key is required (401 without)
+	Scopes []string // its user must hold every one (403 without); implies Login
 }
 
 // Method is a served method of an endpoint.
@@ -366,6 +384,7 @@ type Method struct {
 	Doc      string
 	Params   []*Param // after the *pod.Session, in declaration order
 	Result   *Type    // nil for methods that return only error
+	Access   Access   // the method's own directives merged with its endpoint's
 }
 
 // Param is one parameter of a served method. A parameter whose Type is

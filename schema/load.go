@@ -34,6 +34,12 @@ type File struct {
 // than its limit; any other file is a user error at its path, reported
 // with the errors of the files that could be read.
 func Load(protocolDir, endpointsDir string) (*Protocol, error) {
+	return LoadWith(protocolDir, endpointsDir, Config{}, nil)
+}
+
+// LoadWith is Load for an app whose podgen.yaml says cfg, with the source
+// of the modules it enables (emit.ModuleSources).
+func LoadWith(protocolDir, endpointsDir string, cfg Config, modules []Module) (*Protocol, error) {
 	var bad ErrorList
 	protocol, err := readTree(protocolDir, isProtocolFile, true, maxProtocolFileSize, "a protocol file", &bad)
 	if err != nil {
@@ -46,7 +52,7 @@ func Load(protocolDir, endpointsDir string) (*Protocol, error) {
 			return nil, err
 		}
 	}
-	p, err := LoadFiles(protocol, endpoints)
+	p, err := LoadInput(Input{Protocol: protocol, Endpoints: endpoints, Config: cfg, Modules: modules})
 	if len(bad) == 0 {
 		return p, err
 	}
@@ -57,9 +63,38 @@ func Load(protocolDir, endpointsDir string) (*Protocol, error) {
 
 // LoadFiles is Load on files already in memory; tests and fuzzers use it.
 func LoadFiles(protocol, endpoints []File) (*Protocol, error) {
+	return LoadInput(Input{Protocol: protocol, Endpoints: endpoints})
+}
+
+// Input is everything one build reads: the app's files, its podgen.yaml
+// and the files of the podgen modules it enables.
+type Input struct {
+	Protocol, Endpoints []File
+	Config              Config
+	Modules             []Module
+}
+
+// Module is one of podgen's optional modules as source: its protocol files
+// (loaded with the app's, so its classes are the app's pod.UserInfo) and
+// its endpoint files (package Name, served as "Name.endpoint").
+type Module struct {
+	Name                string
+	Protocol, Endpoints []File
+}
+
+// LoadInput is LoadFiles with podgen.yaml and the enabled modules.
+func LoadInput(in Input) (*Protocol, error) {
 	var errs ErrorList
+	protocol := append([]File(nil), in.Protocol...)
+	for _, m := range in.Modules {
+		protocol = append(protocol, m.Protocol...)
+	}
 	p := loadProtocol(protocol, &errs)
-	parseEndpoints(endpoints, p, &errs)
+	p.Config = in.Config
+	parseEndpoints(in.Endpoints, "", p, &errs)
+	for _, m := range in.Modules {
+		parseEndpoints(m.Endpoints, m.Name, p, &errs)
+	}
 	if len(errs) == 0 { // the plan needs the whole IR
 		checkPlan(p, &errs)
 	}

@@ -328,3 +328,11 @@ func isSQLName(name string) bool {
 	}
 	return true
 }
+
+// UpperFirst capitalises the first letter of a module name: auth → Auth.
+func UpperFirst(name string) string {
+	if name == "" {
+		return ""
+	}
+	return strings.ToUpper(name[:1]) + name[1:]
+}

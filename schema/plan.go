@@ -59,8 +59,16 @@ func (fc *FutureCall) ArgEncoderName() string { return "append" + fc.Name + "Arg
 func (fc *FutureCall) RunnerName() string { return "run" + fc.Name }
 
 // BaseName is an endpoint's Go name without "Endpoint" ("Example"): the
-// field of client.Client and the stem of the server's names.
-func (e *Endpoint) BaseName() string { return strings.TrimSuffix(e.GoName, "Endpoint") }
+// field of client.Client and the stem of the server's names. A module's
+// endpoint is prefixed with its module ("AuthEmail"), so that it cannot
+// clash with one of the app's.
+func (e *Endpoint) BaseName() string {
+	return UpperFirst(e.Module) + strings.TrimSuffix(e.GoName, "Endpoint")
+}
+
+// ClientTypeName is the endpoint's type in package client: its Go name,
+// or for a module's endpoint BaseName+"Endpoint" ("AuthEmailEndpoint").
+func (e *Endpoint) ClientTypeName() string { return e.BaseName() + "Endpoint" }
 
 // HandlerName is the server's HTTP handler of a method (handleExampleHello).
 func (e *Endpoint) HandlerName(m *Method) string { return "handle" + e.BaseName() + m.GoName }

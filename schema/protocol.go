@@ -257,7 +257,7 @@ func (f *yamlFile) table(d *def, v *yaml.Node) {
 		f.errorf(v, "invalid table name %q: want a lower-case SQL name (^[a-z_][a-z0-9_]*$, at most 63 bytes)", name)
 		return
 	}
-	if strings.HasPrefix(name, systemPrefix) {
+	if strings.HasPrefix(name, systemPrefix) && !f.isModule() {
 		f.errorf(v, "table name %q is reserved: names starting with %q belong to podgen's system tables", name, systemPrefix)
 		return
 	}

@@ -27,7 +27,7 @@ func (f *yamlFile) indexes(d *def, v *yaml.Node) {
 			f.errorf(p.k, "invalid index name %q: want an SQL name (^[A-Za-z_][A-Za-z0-9_]*$, at most 63 bytes)", p.key)
 			continue
 		}
-		if strings.HasPrefix(strings.ToLower(p.key), systemPrefix) {
+		if strings.HasPrefix(strings.ToLower(p.key), systemPrefix) && !f.isModule() {
 			f.errorf(p.k, "index name %q is reserved: names starting with %q belong to podgen's system tables", p.key, systemPrefix)
 			continue
 		}

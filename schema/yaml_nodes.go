@@ -23,6 +23,13 @@ type yamlFile struct {
 	errs *ErrorList
 }
 
+// modulePathPrefix starts the paths of the files of podgen's own modules
+// (emit.ModuleSources), which may name pod_ tables.
+const modulePathPrefix = "podgen:"
+
+// isModule reports whether the file is one of podgen's modules'.
+func (f *yamlFile) isModule() bool { return strings.HasPrefix(f.path, modulePathPrefix) }
+
 func (f *yamlFile) pos(n *yaml.Node) Pos { return Pos{File: f.path, Line: n.Line, Col: n.Column} }
 
 func (f *yamlFile) errorf(n *yaml.Node, format string, args ...any) {

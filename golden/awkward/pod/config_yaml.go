@@ -285,7 +285,7 @@ func parseConfigFile(file string, data []byte, c *Config) error {
 		return err
 	}
 	db, rd := &c.Database, &c.Redis
-	return r.mapping(top, "", configKeys{
+	keys := configKeys{
 		"apiServer":      section(apiServerKeys(&c.APIServer)),
 		"insightsServer": section(serverKeys(&c.InsightsServer)),
 		"database": section(configKeys{
@@ -300,7 +300,9 @@ func parseConfigFile(file string, data []byte, c *Config) error {
 		"caches":         section(cachesKeys(&c.Caches)),
 		"futureCalls":    section(futureCallsKeys(&c.FutureCalls)),
 		"maxRequestSize": int64Key(&c.MaxRequestSize),
-	})
+	}
+	c.addModuleKeys(keys)
+	return r.mapping(top, "", keys)
 }
 
 // parsePasswordsFile reads the "shared" section and then the mode's section
@@ -316,6 +318,7 @@ func parsePasswordsFile(file string, data []byte, c *Config) error {
 		"redis":         stringKey(&c.Redis.Password),
 		"serviceSecret": stringKey(&c.ServiceSecret),
 	}
+	c.addModulePasswordKeys(keys)
 	for _, want := range []string{"shared", c.Mode} {
 		for i := 0; i+1 < len(top.Content); i += 2 {
 			if top.Content[i].Value == want {

@@ -161,6 +161,18 @@ CREATE INDEX IF NOT EXISTS "pod_health_metric_time_idx" ON "pod_health_metric" (
 
 -- podgen system tables 0004-future-call-lease-index
 CREATE INDEX IF NOT EXISTS "pod_future_call_lease_idx" ON "pod_future_call" ("lease_until") WHERE "state" = 'running';
+
+-- podgen system tables 0005-auth-user
+DO $$
+BEGIN
+	IF (SELECT "data_type" FROM information_schema.columns WHERE "table_schema" = current_schema()
+			AND "table_name" = 'pod_session_log' AND "column_name" = 'user_id') = 'text' THEN
+		ALTER TABLE "pod_session_log" DROP COLUMN "user_id";
+	END IF;
+END
+$$;
+ALTER TABLE "pod_session_log" ADD COLUMN IF NOT EXISTS "user_id" bigint;
+ALTER TABLE "pod_future_call" ADD COLUMN IF NOT EXISTS "user_id" bigint;
 `
 
 // Client is the app's typed Go client.

@@ -7,17 +7,3 @@ type dbTables struct{}
 
 // bind points every table at db.
 func (t *dbTables) bind(db *DB) {}
-
-// decoder is the scratch's JSON decoder for json columns, reset to b.
-// Columns hold the stored form, so server-only fields are read.
-func (sc *scratch) decoder(b []byte) *JSONDecoder {
-	d, ok := sc.dec.(*JSONDecoder)
-	if ok {
-		d.Reset(b)
-	} else {
-		d = NewJSONDecoder(b)
-		sc.dec = d
-	}
-	d.ReadStoredForm()
-	return d
-}

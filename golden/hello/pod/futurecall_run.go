@@ -227,7 +227,7 @@ const claimSQL = `UPDATE "pod_future_call" SET "state" = 'running', "attempts" =
 	"lease_owner" = $1, "lease_until" = now() + $2 * interval '1 millisecond'
 WHERE "id" IN (SELECT "id" FROM "pod_future_call" WHERE "state" = 'scheduled' AND "due" <= now()
 	ORDER BY "due" LIMIT $3 FOR UPDATE SKIP LOCKED)
-RETURNING "id", "name", "arg", "attempts"`
+RETURNING "id", "name", "arg", "attempts", "user_id"`
 
 // rescueSQL hands the calls whose lease expired (their server died, or
 // could not extend the lease) back as scheduled, keeping their due time,
@@ -254,7 +254,11 @@ func (f *FutureCallScheduler) claim(ctx, runCtx context.Context, n int) (int, er
 	var calls []claimedCall
 	err := NewDB(ctx, f.rt.DB).query(claimSQL, []any{f.owner, f.cfg.Lease.Milliseconds(), n}, func(r pgx.Rows) error {
 		var c claimedCall
-		err := r.Scan(&c.id, &c.name, &c.arg, &c.attempts)
+		var user *int64
+		err := r.Scan(&c.id, &c.name, &c.arg, &c.attempts, &user)
+		if user != nil {
+			c.userID = *user
+		}
 		calls = append(calls, c)
 		return err
 	})
@@ -279,6 +283,7 @@ type claimedCall struct {
 	name     string
 	arg      string
 	attempts int
+	userID   int64 // who scheduled it, 0: no signed-in user
 }
 
 // run invokes one claimed call and records how it ended.
@@ -305,6 +310,7 @@ func (f *FutureCallScheduler) invoke(ctx context.Context, c claimedCall) (err er
 		return &unknownFutureCallError{name: c.name}
 	}
 	s := NewSession(ctx, f.rt, "futureCall", c.name, "future-call-"+strconv.FormatInt(c.id, 10))
+	s.setUserID(c.userID) // s.Auth sees the user who scheduled the call
 	defer func() {
 		stack := ""
 		if v := recover(); v != nil {

@@ -18,6 +18,8 @@ import (
 // the mode's section of config/passwords.yaml and the PODGEN_* environment
 // variables, on top of the defaults of DefaultConfig.
 type Config struct {
+	moduleConfig // the optional modules' settings: Auth with the auth module
+
 	Mode           string // "development", "staging", "production", ...
 	File           string // the config file read, "" when running on defaults
 	PasswordsFile  string // the passwords file read, "" when there is none
@@ -104,7 +106,7 @@ func DefaultConfig(mode, app string) *Config {
 		api.Host, insights.Host = "127.0.0.1", "127.0.0.1"
 		api.DrainDelay, insights.DrainDelay = 0, 0
 	}
-	return &Config{
+	c := &Config{
 		Mode:           mode,
 		APIServer:      api,
 		InsightsServer: insights,
@@ -116,6 +118,8 @@ func DefaultConfig(mode, app string) *Config {
 		FutureCalls:    defaultFutureCalls,
 		MaxRequestSize: 1 << 20,
 	}
+	c.setModuleDefaults()
+	return c
 }
 
 func defaultAPIServer() ServerConfig {
@@ -218,7 +222,7 @@ func (c *Config) applyEnv(env func(string) string) error {
 	if v := env("PODGEN_SERVICE_SECRET"); v != "" {
 		c.ServiceSecret = v
 	}
-	return nil
+	return c.applyModuleEnv(env)
 }
 
 // setURL replaces the section with a postgres:// URL.

@@ -61,6 +61,8 @@ func logLevelByName(name string) (LogLevel, bool) {
 // database, caches and future-call scheduler join it with their modules
 // (SPEC §5-§7), and NewSession hands them to each session.
 type Runtime struct {
+	runtimeModules // the optional modules' shared state (auth: the mailer and ID-token verifiers)
+
 	ServerID int
 	Config   *Config
 	Logger   *slog.Logger
@@ -81,6 +83,8 @@ type Runtime struct {
 // away or the call's deadline passes, and it is how endpoint code reaches
 // the server's services.
 type Session struct {
+	sessionModules // the optional modules: s.Auth with the auth module
+
 	// Caches are s.Caches.Local, s.Caches.LocalPrio and s.Caches.Global.
 	Caches *Caches
 	// DB is the database, bound to this session's context (SPEC §5).
@@ -98,8 +102,9 @@ type Session struct {
 	requestID   string
 
 	settings *LogSettings   // the logging settings when the call started
-	logMu    sync.Mutex     // guards rec: endpoint code may query from goroutines
+	logMu    sync.Mutex     // guards rec and userID: endpoint code may query from goroutines
 	rec      *sessionRecord // this call's log rows until Close; nil: not logged
+	userID   int64          // the signed-in user, 0 for none: set by the auth module, logged by Close
 }
 
 // NewSession starts the session of one call of endpoint.method; ctx is the
@@ -110,6 +115,7 @@ func NewSession(ctx context.Context, rt *Runtime, endpoint, method, requestID st
 	s.DB = &s.db
 	s.futureCalls.bind(s)
 	s.FutureCalls = &s.futureCalls
+	s.initModules(s)
 	if rt.LogSettings != nil {
 		s.settings = rt.LogSettings.Get()
 		if rt.Logs != nil {
@@ -129,6 +135,9 @@ func (s *Session) Close(err error, stackTrace string) {
 	s.logMu.Lock()
 	r := s.rec
 	s.rec = nil
+	if r != nil {
+		r.userID = s.userID
+	}
 	s.logMu.Unlock()
 	if r == nil {
 		return
@@ -161,6 +170,22 @@ func (s *Session) logQuery(e *QueryEvent) {
 		return
 	}
 	r.addQuery(e, slow)
+}
+
+// setUserID records the call's signed-in user (0: none), for its session
+// log and the future calls it schedules. Only the auth module sets it; in
+// an app without it every call is logged without a user.
+func (s *Session) setUserID(id int64) {
+	s.logMu.Lock()
+	s.userID = id
+	s.logMu.Unlock()
+}
+
+// currentUserID is the user setUserID recorded, 0 for none.
+func (s *Session) currentUserID() int64 {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	return s.userID
 }
 
 // ServerID is the --server-id of this server process.

@@ -134,6 +134,9 @@ func New(t testing.TB, opts ...Option) *Env {
 		t.Cleanup(rt.DB.Close) // before the database is dropped
 		env.DB = pod.NewDB(ctx, rt.DB)
 	}
+	if err := server.StartModules(rt); err != nil {
+		t.Fatalf("podtest: %v", err)
+	}
 	env.srv = httptest.NewServer(server.New(rt).Handler())
 	t.Cleanup(env.srv.Close) // first: no call runs once the rest goes
 	env.URL = env.srv.URL + "/"

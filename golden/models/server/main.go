@@ -48,6 +48,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer rt.DB.Close()
+	if err := startModules(rt); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
 	cfg.WriteBanner(stdout)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

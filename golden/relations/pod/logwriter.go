@@ -57,6 +57,7 @@ type sessionRecord struct {
 	entries                     []entryRecord
 	seq                         int32 // order of queries and entries, shared
 	dropped                     int   // rows over the per-session bounds
+	userID                      int64 // the signed-in user, 0: none (NULL)
 }
 
 type queryRecord struct {
@@ -439,7 +440,11 @@ func appendSessionRows(b []byte, batch []*sessionRecord, serverID int32) []byte 
 		b = appendBool(b, r.slow)
 		b = appendTextOrNull(b, r.failed, r.err)
 		b = appendTextOrNull(b, r.stack != "", r.stack)
-		b = appendNull(b) // user_id: there is no signed-in user yet
+		if r.userID != 0 {
+			b = appendInt8(b, r.userID)
+		} else {
+			b = appendNull(b)
+		}
 		b = appendText(b, r.requestID)
 	}
 	return appendCopyTrailer(b)

@@ -76,6 +76,7 @@ func serve(l *limits, rt *pod.Runtime, m *routeMetrics, endpoint, method string,
 	ctx, cancel := context.WithTimeout(r.Context(), rt.Config.APIServer.RequestTimeout)
 	defer cancel()
 	c.session = pod.NewSession(ctx, rt, endpoint, method, c.id)
+	startRequest(c)
 	h(c)
 }
 

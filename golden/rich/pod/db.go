@@ -319,3 +319,16 @@ func errorf(format string, args ...any) error {
 func columnError(table, column string, err error) error {
 	return fmt.Errorf("pod: table %q column %q: %w", table, column, err)
 }
+
+// quoteIdent quotes a SQL identifier: "select", "a""b".
+func quoteIdent(s string) string {
+	b := make([]byte, 0, len(s)+2)
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			b = append(b, '"')
+		}
+		b = append(b, s[i])
+	}
+	return string(append(b, '"'))
+}

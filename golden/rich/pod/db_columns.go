@@ -371,19 +371,6 @@ func nullJSONColumn[M any](c *column) NullJSONColumn[M] {
 	return NullJSONColumn[M]{jsonColumn[M](c), nullOps[M]{c}}
 }
 
-// quoteIdent quotes a SQL identifier: "select", "a""b".
-func quoteIdent(s string) string {
-	b := make([]byte, 0, len(s)+2)
-	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		if s[i] == '"' {
-			b = append(b, '"')
-		}
-		b = append(b, s[i])
-	}
-	return string(append(b, '"'))
-}
-
 // URLColumn is a Uri column (text holding u.String()).
 type URLColumn[M any] struct {
 	valueOps[M, url.URL]

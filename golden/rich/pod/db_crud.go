@@ -191,57 +191,6 @@ func (sc *scratch) jsonBufs(n int) [][]byte {
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
 
-// sqlCache interns the SQL text of built queries: a query shape that was
-// built before gets the same string back (without allocating), so pgx's
-// statement cache prepares each shape once.
-type sqlCache struct {
-	mu sync.RWMutex
-	m  map[string]string
-}
-
-// maxCachedSQL bounds the cache: shapes past it are built every time.
-const maxCachedSQL = 4096
-
-// get returns the SQL kept under key.
-func (c *sqlCache) get(key string) (string, bool) {
-	c.mu.RLock()
-	s, ok := c.m[key]
-	c.mu.RUnlock()
-	return s, ok
-}
-
-// put keeps sql under key (while the cache has room) and returns it.
-func (c *sqlCache) put(key, sql string) string {
-	c.mu.Lock()
-	if c.m == nil {
-		c.m = make(map[string]string)
-	}
-	if len(c.m) < maxCachedSQL {
-		c.m[key] = sql
-	}
-	c.mu.Unlock()
-	return sql
-}
-
-func (c *sqlCache) intern(b []byte) string {
-	c.mu.RLock()
-	s, ok := c.m[string(b)]
-	c.mu.RUnlock()
-	if ok {
-		return s
-	}
-	s = string(b)
-	c.mu.Lock()
-	if c.m == nil {
-		c.m = make(map[string]string)
-	}
-	if len(c.m) < maxCachedSQL {
-		c.m[s] = s
-	}
-	c.mu.Unlock()
-	return s
-}
-
 // query is the shape of one built statement: prefix (or, with find, the
 // SELECT of the table's columns and its includes), then the SET of
 // UpdateWhere, WHERE (the condition and the keyset of After), the options

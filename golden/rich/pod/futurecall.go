@@ -36,15 +36,19 @@ func (c FutureCall[T]) At(t time.Time, arg T, opts ...FutureCallOption) error {
 	if o.identifier != "" {
 		id = &o.identifier
 	}
-	_, err = c.fc.s.currentDB().Exec(insertFutureCallSQL, c.name, t, string(b), id)
+	var user *int64 // the scheduling call's user runs the call too
+	if u := c.fc.s.currentUserID(); u != 0 {
+		user = &u
+	}
+	_, err = c.fc.s.currentDB().Exec(insertFutureCallSQL, c.name, t, string(b), id, user)
 	return err
 }
 
 // insertFutureCallSQL stores a scheduled call and wakes the schedulers of
 // the cluster, which then look at their next due time again (NOTIFY is
 // delivered on commit: a transaction that rolls back wakes nobody).
-const insertFutureCallSQL = `WITH c AS (INSERT INTO "pod_future_call" ("name", "due", "arg", "identifier")
-	VALUES ($1, $2, $3, $4) RETURNING "id")
+const insertFutureCallSQL = `WITH c AS (INSERT INTO "pod_future_call" ("name", "due", "arg", "identifier", "user_id")
+	VALUES ($1, $2, $3, $4, $5) RETURNING "id")
 SELECT pg_notify('pod_future_call', '') FROM c`
 
 // FutureCallOption changes how a call is scheduled.

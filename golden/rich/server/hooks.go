@@ -8,9 +8,13 @@ import (
 	"example.com/rich/out/pod"
 )
 
-// The two exported hooks below are what out/podtest needs of the server
+// The exported hooks below are what out/podtest needs of the server
 // besides New: they let a test build its database and run future calls
 // through the very code the server runs. Nothing else calls them.
+
+// StartModules starts podgen's optional modules on rt (the auth module's
+// mailer and ID-token verifiers), as the server does at startup.
+func StartModules(rt *pod.Runtime) error { return startModules(rt) }
 
 // MigrationModules are the schema versions --apply-migrations applies,
 // in order: podgen's system tables, then the app's migrations folder as it

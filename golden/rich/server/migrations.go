@@ -5,8 +5,9 @@ package server
 import pod "example.com/rich/out/pod"
 
 // migrationModules are the schema versions this server applies with
-// --apply-migrations, in this order: podgen's system tables, then the app's
-// migrations folder as it was at build time. pod_migration records them.
+// --apply-migrations, in this order: podgen's system tables, the tables of
+// podgen's modules, then the app's migrations folder as it was at build time.
+// pod_migration records them.
 func migrationModules() []pod.MigrationModule {
 	return []pod.MigrationModule{
 		{Name: "podgen", Versions: []pod.MigrationVersion{
@@ -14,6 +15,7 @@ func migrationModules() []pod.MigrationModule {
 			{Version: "0002-logs", SQL: podgenMigration2},
 			{Version: "0003-health-metrics", SQL: podgenMigration3},
 			{Version: "0004-future-call-lease-index", SQL: podgenMigration4},
+			{Version: "0005-auth-user", SQL: podgenMigration5},
 		}},
 	}
 }
@@ -98,5 +100,17 @@ CREATE INDEX IF NOT EXISTS "pod_health_metric_time_idx" ON "pod_health_metric" (
 `
 	// 0004-future-call-lease-index
 	podgenMigration4 = `CREATE INDEX IF NOT EXISTS "pod_future_call_lease_idx" ON "pod_future_call" ("lease_until") WHERE "state" = 'running';
+`
+	// 0005-auth-user
+	podgenMigration5 = `DO $$
+BEGIN
+	IF (SELECT "data_type" FROM information_schema.columns WHERE "table_schema" = current_schema()
+			AND "table_name" = 'pod_session_log' AND "column_name" = 'user_id') = 'text' THEN
+		ALTER TABLE "pod_session_log" DROP COLUMN "user_id";
+	END IF;
+END
+$$;
+ALTER TABLE "pod_session_log" ADD COLUMN IF NOT EXISTS "user_id" bigint;
+ALTER TABLE "pod_future_call" ADD COLUMN IF NOT EXISTS "user_id" bigint;
 `
 )

@@ -1,0 +1,3 @@
+module example.com/authapp
+
+go 1.26
