@@ -103,12 +103,12 @@ func (m *moduleConfig) addModuleKeys(keys configKeys) {
 			"maxFailures": positiveKey(&a.Lockout.MaxFailures),
 			"window":      durationKey(&a.Lockout.Window),
 		}),
-		"google": section(providerKeys(&a.Google)),
-		"apple":  section(providerKeys(&a.Apple)),
+		"google": section(authProviderKeys(&a.Google)),
+		"apple":  section(authProviderKeys(&a.Apple)),
 	})
 }
 
-func providerKeys(p *AuthProviderConfig) configKeys {
+func authProviderKeys(p *AuthProviderConfig) configKeys {
 	return configKeys{"clientIds": stringListKey(&p.ClientIDs), "jwksUrl": httpURLKey(&p.JWKSURL)}
 }
 
@@ -135,16 +135,16 @@ func (m *moduleConfig) applyModuleEnv(env func(string) string) error {
 		m.Auth.Pepper = v
 	}
 	if v := env("PODGEN_AUTH_GOOGLE_CLIENT_IDS"); v != "" {
-		m.Auth.Google.ClientIDs = splitList(v)
+		m.Auth.Google.ClientIDs = authSplitList(v)
 	}
 	if v := env("PODGEN_AUTH_APPLE_CLIENT_IDS"); v != "" {
-		m.Auth.Apple.ClientIDs = splitList(v)
+		m.Auth.Apple.ClientIDs = authSplitList(v)
 	}
 	return nil
 }
 
-// splitList is a comma-separated list without its blanks.
-func splitList(v string) []string {
+// authSplitList is a comma-separated list without its blanks.
+func authSplitList(v string) []string {
 	var out []string
 	for _, s := range strings.Split(v, ",") {
 		if s = strings.TrimSpace(s); s != "" {

@@ -54,13 +54,13 @@ func authCodeHash(code string) []byte {
 	return sum[:]
 }
 
-// normalizeEmail is the form emails are stored and compared in.
-func normalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+// authNormalEmail is the form emails are stored and compared in.
+func authNormalEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
-// validEmail accepts what can be an address (local@domain, at most 254
+// authValidEmail accepts what can be an address (local@domain, at most 254
 // bytes, no spaces or control characters): the code sent to it proves the
 // rest.
-func validEmail(email string) bool {
+func authValidEmail(email string) bool {
 	at := strings.LastIndexByte(email, '@')
 	return at > 0 && at < len(email)-1 && len(email) <= 254 && utf8.ValidString(email) &&
 		!strings.ContainsFunc(email, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) })
@@ -76,8 +76,8 @@ func (a *Auth) EmailCreateAccountRequest(userName, email, password string) (bool
 	if !rt.auth.started {
 		return false, errAuthNotStarted
 	}
-	userName, email = strings.TrimSpace(userName), normalizeEmail(email)
-	if userName == "" || len(userName) > authUserNameMaxBytes || !validEmail(email) || !validPassword(password) {
+	userName, email = strings.TrimSpace(userName), authNormalEmail(email)
+	if userName == "" || len(userName) > authUserNameMaxBytes || !authValidEmail(email) || !authValidPassword(password) {
 		return false, nil
 	}
 	cfg := rt.authConfig()
@@ -106,13 +106,13 @@ func (a *Auth) EmailCreateAccountRequest(userName, email, password string) (bool
 		return false, err
 	}
 	if err := rt.auth.mailer.SendVerificationCode(a.s, email, code); err != nil {
-		return false, mailerError(err)
+		return false, authMailerError(err)
 	}
 	return true, nil
 }
 
-// mailerError is the app's mailer failing.
-func mailerError(err error) error { return errors.Join(errors.New("auth: the mailer failed"), err) }
+// authMailerError is the app's mailer failing.
+func authMailerError(err error) error { return errors.Join(errors.New("auth: the mailer failed"), err) }
 
 // exists reports whether sql finds a row.
 func (a *Auth) exists(sql string, args ...any) (bool, error) {
@@ -128,7 +128,7 @@ func (a *Auth) exists(sql string, args ...any) (bool, error) {
 // email (signed in with Google or Apple) gets the password instead of a
 // second account.
 func (a *Auth) EmailCreateAccount(email, verificationCode string) (*UserInfo, error) {
-	email = normalizeEmail(email)
+	email = authNormalEmail(email)
 	if locked, err := a.lockedOut(""); err != nil || locked {
 		return nil, err
 	}
@@ -203,12 +203,12 @@ func (a *Auth) createEmailUser(tx *DB, userName, email, hash string) (*UserInfo,
 }
 
 // insertUser stores a new user without scopes.
-func (a *Auth) insertUser(tx *DB, identifier string, userName, fullName, email *string) (*UserInfo, error) {
-	u := &UserInfo{UserIdentifier: identifier, UserName: userName, FullName: fullName, Email: email,
+func (a *Auth) insertUser(tx *DB, identifier string, userName, authFullName, email *string) (*UserInfo, error) {
+	u := &UserInfo{UserIdentifier: identifier, UserName: userName, FullName: authFullName, Email: email,
 		Created: a.s.rt.authNow().UTC().Truncate(time.Microsecond), ScopeNames: []string{}}
 	err := tx.query(`INSERT INTO "pod_user_info" ("user_identifier", "user_name", "full_name", "email", "created",
 	"image_url", "scope_names", "blocked") VALUES ($1, $2, $3, $4, $5, NULL, '[]', false) RETURNING "id"`,
-		[]any{identifier, userName, fullName, email, u.Created}, func(r pgx.Rows) error { return r.Scan(&u.ID) })
+		[]any{identifier, userName, authFullName, email, u.Created}, func(r pgx.Rows) error { return r.Scan(&u.ID) })
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +222,7 @@ func (a *Auth) insertUser(tx *DB, identifier string, userName, fullName, email *
 // locked the answer is tooManyFailedAttempts, without a password check. A
 // blocked user learns it only with the right password.
 func (a *Auth) EmailAuthenticate(email, password string) (AuthenticationResponse, error) {
-	email = normalizeEmail(email)
+	email = authNormalEmail(email)
 	locked, err := a.lockedOut(email)
 	if err != nil {
 		return AuthenticationResponse{}, err
@@ -236,7 +236,7 @@ func (a *Auth) EmailAuthenticate(email, password string) (AuthenticationResponse
 	err = a.s.DB.query(`SELECT e."hash", `+authUserColumns+` FROM "pod_email_auth" e
 	JOIN "pod_user_info" u ON u."id" = e."user_id" WHERE e."email" = $1`, []any{email}, func(r pgx.Rows) error {
 		found = true
-		return r.Scan(append([]any{&hash}, userInfoFields(&u)...)...)
+		return r.Scan(append([]any{&hash}, authUserFields(&u)...)...)
 	})
 	if err != nil {
 		return AuthenticationResponse{}, err
@@ -280,7 +280,7 @@ func (a *Auth) lockedOut(email string) (bool, error) {
 	var byEmail, byAddr int
 	err := a.s.DB.query(`SELECT count(*) FILTER (WHERE "email" = $1), count(*) FILTER (WHERE "ip_address" = $2)
 	FROM "pod_email_failed_sign_in" WHERE ("email" = $1 OR "ip_address" = $2) AND "time" > $3`,
-		[]any{nullIfEmpty(email), nullIfEmpty(a.address()), since},
+		[]any{authNullable(email), authNullable(a.address()), since},
 		func(r pgx.Rows) error { return r.Scan(&byEmail, &byAddr) })
 	return byEmail >= cfg.MaxFailures || byAddr >= cfg.MaxFailures, err
 }
@@ -292,7 +292,7 @@ func (a *Auth) recordFailure(email string) error {
 	now := a.s.rt.authNow().UTC()
 	_, err := a.s.DB.Exec(`WITH old AS (DELETE FROM "pod_email_failed_sign_in" WHERE "time" <= $4)
 	INSERT INTO "pod_email_failed_sign_in" ("email", "ip_address", "time") VALUES ($1, $2, $3)`,
-		nullIfEmpty(email), a.address(), now, now.Add(-a.s.rt.authConfig().Lockout.Window))
+		authNullable(email), a.address(), now, now.Add(-a.s.rt.authConfig().Lockout.Window))
 	return err
 }
 
@@ -303,7 +303,7 @@ func (a *Auth) address() string {
 	return a.addr
 }
 
-func nullIfEmpty(s string) *string {
+func authNullable(s string) *string {
 	if s == "" {
 		return nil
 	}
@@ -318,7 +318,7 @@ func (a *Auth) EmailInitiatePasswordReset(email string) (bool, error) {
 	if !rt.auth.started {
 		return false, errAuthNotStarted
 	}
-	email = normalizeEmail(email)
+	email = authNormalEmail(email)
 	var userID int64
 	found := false
 	err := a.s.DB.query(`SELECT "user_id" FROM "pod_email_auth" WHERE "email" = $1`, []any{email},
@@ -341,7 +341,7 @@ func (a *Auth) EmailInitiatePasswordReset(email string) (bool, error) {
 		return false, err
 	}
 	if err := rt.auth.mailer.SendPasswordResetCode(a.s, email, code); err != nil {
-		return false, mailerError(err)
+		return false, authMailerError(err)
 	}
 	return true, nil
 }
@@ -353,7 +353,7 @@ func (a *Auth) EmailInitiatePasswordReset(email string) (bool, error) {
 // against the client address's lockout, and while that is locked every
 // code is refused unchecked.
 func (a *Auth) EmailResetPassword(verificationCode, password string) (bool, error) {
-	if !validPassword(password) {
+	if !authValidPassword(password) {
 		return false, nil
 	}
 	if locked, err := a.lockedOut(""); err != nil || locked {

@@ -44,8 +44,8 @@ const (
 	authPasswordMaxBytes = 128
 )
 
-// validPassword reports whether a new password has an accepted length.
-func validPassword(p string) bool {
+// authValidPassword reports whether a new password has an accepted length.
+func authValidPassword(p string) bool {
 	return len(p) <= authPasswordMaxBytes && utf8.RuneCountInString(p) >= authPasswordMinRunes
 }
 

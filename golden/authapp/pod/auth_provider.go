@@ -74,14 +74,14 @@ func (a *Auth) providerUser(provider string, c idClaims, given, family string) (
 		}
 		var email *string
 		if c.EmailVerified { // an unverified address could be anyone's: never linked, never stored
-			e := normalizeEmail(c.Email)
+			e := authNormalEmail(c.Email)
 			email = &e
 			if u, err = a.findUser(tx, `WHERE lower(u."email") = $1 ORDER BY u."id" LIMIT 1`, e); err != nil {
 				return err
 			}
 		}
 		if u == nil {
-			u, err = a.insertUser(tx, provider+":"+c.Subject, nonEmptyPtr(given), fullName(c.Name, given, family), email)
+			u, err = a.insertUser(tx, provider+":"+c.Subject, authOptional(given), authFullName(c.Name, given, family), email)
 			if err != nil {
 				return err
 			}
@@ -93,15 +93,15 @@ func (a *Auth) providerUser(provider string, c idClaims, given, family string) (
 	return u, err
 }
 
-// fullName is the token's name, or the given and family names joined.
-func fullName(name, given, family string) *string {
+// authFullName is the token's name, or the given and family names joined.
+func authFullName(name, given, family string) *string {
 	if name == "" {
 		name = strings.TrimSpace(given + " " + family)
 	}
-	return nonEmptyPtr(name)
+	return authOptional(name)
 }
 
-func nonEmptyPtr(s string) *string {
+func authOptional(s string) *string {
 	if s == "" {
 		return nil
 	}

@@ -239,12 +239,12 @@ func (a *Auth) current() (*UserInfo, error) {
 }
 
 // authUserColumns are the columns of pod_user_info "u", in the order of
-// userInfoFields.
+// authUserFields.
 const authUserColumns = `u."id", u."user_identifier", u."user_name", u."full_name", u."email", u."created", ` +
 	`u."image_url", u."scope_names", u."blocked"`
 
-// userInfoFields are the scan targets of authUserColumns.
-func userInfoFields(u *UserInfo) []any {
+// authUserFields are the scan targets of authUserColumns.
+func authUserFields(u *UserInfo) []any {
 	return []any{&u.ID, &u.UserIdentifier, &u.UserName, &u.FullName, &u.Email, &u.Created,
 		&u.ImageURL, &u.ScopeNames, &u.Blocked}
 }
@@ -267,7 +267,7 @@ func (a *Auth) lookupKey(header string) (*UserInfo, int64, error) {
 	found := false
 	err := a.s.DB.query(selectKeySQL, []any{id}, func(r pgx.Rows) error {
 		found = true
-		return r.Scan(append([]any{&stored, &expires}, userInfoFields(&u)...)...)
+		return r.Scan(append([]any{&stored, &expires}, authUserFields(&u)...)...)
 	})
 	if err != nil || !found {
 		return nil, 0, err
@@ -294,7 +294,7 @@ func (a *Auth) findUser(db *DB, where string, args ...any) (*UserInfo, error) {
 	var u *UserInfo
 	err := db.query(`SELECT `+authUserColumns+` FROM "pod_user_info" u `+where, args, func(r pgx.Rows) error {
 		u = new(UserInfo)
-		return r.Scan(userInfoFields(u)...)
+		return r.Scan(authUserFields(u)...)
 	})
 	if err != nil {
 		return nil, err
