@@ -160,7 +160,8 @@ func TestAuthScopes(t *testing.T) {
 }
 
 // TestAuthBlock: a blocked user's keys stop at once and their sign-ins
-// fail (blocked, with the right password only); Unblock restores both.
+// fail (blocked, with the right password only); Unblock lets them sign in
+// again, with new keys: the old ones were revoked.
 func TestAuthBlock(t *testing.T) {
 	e := newAuthEnv(t, nil)
 	u := e.signUp(t, "Ada", "ada@example.com", "password-1")
@@ -185,12 +186,16 @@ func TestAuthBlock(t *testing.T) {
 	if got := auth("password-x"); got != AuthenticationFailReasonInvalidCredentials {
 		t.Fatalf("blocked, wrong password: %s", got)
 	}
-	self := e.session(header, "")
 	if err := admin.Auth.Unblock(u.ID); err != nil {
 		t.Fatal(err)
 	}
+	if _, ok := e.userOf(header); ok {
+		t.Fatal("a key from before the block works after Unblock")
+	}
+	header = e.signIn(t, "ada@example.com", "password-1")
+	self := e.session(header, "")
 	if got, ok := self.Auth.UserID(); !ok || got != u.ID {
-		t.Fatal("the key does not work after Unblock")
+		t.Fatal("a new key does not work after Unblock")
 	}
 	if err := self.Auth.Block(u.ID); err != nil {
 		t.Fatal(err)

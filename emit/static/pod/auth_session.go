@@ -182,10 +182,21 @@ func (a *Auth) SetScopes(userID int64, scopes ...string) error {
 }
 
 // Block stops user userID from signing in, and their keys from working,
-// at once: their next call is not signed in (an admin helper). The keys
-// are kept, so Unblock gives the user their sessions back.
+// at once: their next call is not signed in (an admin helper). Their keys
+// are revoked too, so that Unblock does not bring back sessions a
+// compromised account may have handed out: the user signs in afresh.
 func (a *Auth) Block(userID int64) error {
-	if err := a.updateUser(userID, `"blocked" = $2`, true); err != nil {
+	err := a.s.DB.Transaction(func(tx *DB) error {
+		n, err := tx.Exec(`UPDATE "pod_user_info" SET "blocked" = true WHERE "id" = $1`, userID)
+		if err == nil && n == 0 {
+			return fmt.Errorf("auth: no user with id %d", userID)
+		}
+		if err == nil { // signed out everywhere: unblocking does not revive old keys
+			_, err = tx.Exec(`DELETE FROM "pod_auth_key" WHERE "user_id" = $1`, userID)
+		}
+		return err
+	})
+	if err != nil {
 		return err
 	}
 	a.signedOut(userID)

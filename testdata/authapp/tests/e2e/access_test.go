@@ -54,8 +54,8 @@ func TestLoginAndScopes(t *testing.T) {
 	}
 }
 
-// TestBlockedUser: a blocked user's keys stop working at once, and the
-// user cannot sign in until unblocked.
+// TestBlockedUser: a blocked user's keys stop working at once (and are
+// revoked), and the user cannot sign in until unblocked.
 func TestBlockedUser(t *testing.T) {
 	s := startAuthServer(t, serverOptions{})
 	ctx := context.Background()
@@ -81,7 +81,12 @@ func TestBlockedUser(t *testing.T) {
 	if err := admin.Admin.Unblock(ctx, eveID); err != nil {
 		t.Fatal(err)
 	}
-	s.signIn(t, eve, "eve's password")
+	if status, _ := s.post(t, "notes/mine", "Bearer "+eveKey, `{}`); status != 401 {
+		t.Errorf("a key from before the block, after unblocking: %d, want 401 (blocking revokes keys)", status)
+	}
+	if status, _ := s.post(t, "notes/mine", "Bearer "+s.signIn(t, eve, "eve's password"), `{}`); status != 200 {
+		t.Errorf("a new key after unblocking: %d, want 200", status)
+	}
 }
 
 // TestForgedKeys: every malformed, truncated, altered or foreign key is
