@@ -42,6 +42,18 @@ const (
 // 401. It wraps the cause (errJWKSTooLarge, a status, a network error).
 var errKeysUnavailable = errors.New("id token keys unavailable")
 
+// keysUnavailableError is errKeysUnavailable with its cause. The server
+// answers it with a 503 and Retry-After, like a database that is down: the
+// client may try again, and nothing is wrong with its token.
+type keysUnavailableError struct{ err error }
+
+func (e *keysUnavailableError) Error() string { return e.err.Error() }
+
+func (e *keysUnavailableError) Unwrap() error { return e.err }
+
+// ServiceUnavailable names what is down, for the 503's message.
+func (e *keysUnavailableError) ServiceUnavailable() string { return "sign-in keys" }
+
 // errJWKSTooLarge is a key set document over jwksMaxBytes.
 var errJWKSTooLarge = errors.New("key set larger than 1 MiB")
 
@@ -92,7 +104,7 @@ func (c *jwksCache) key(ctx context.Context, kid string) (*rsa.PublicKey, error)
 		case <-f.done:
 			err = f.err
 		case <-ctx.Done():
-			return nil, fmt.Errorf("%w: %w", errKeysUnavailable, ctx.Err())
+			return nil, &keysUnavailableError{fmt.Errorf("%w: %w", errKeysUnavailable, ctx.Err())}
 		}
 	}
 	if set := c.set.Load(); set != nil {
@@ -133,7 +145,7 @@ func (c *jwksCache) run(ctx context.Context, f *jwksFetch) {
 	defer cancel()
 	set, err := c.fetch(ctx)
 	if err != nil {
-		err = fmt.Errorf("%w: %s: %w", errKeysUnavailable, c.url, err)
+		err = &keysUnavailableError{fmt.Errorf("%w: %s: %w", errKeysUnavailable, c.url, err)}
 	}
 	c.mu.Lock()
 	if err == nil {

@@ -72,12 +72,14 @@ func appendString(b []byte, s string) []byte {
 }
 
 // unavailable answers a call that overran requestTimeout, or failed
-// because the database cannot be reached, with a 503 (the client may
-// retry; nothing is wrong with the call) and reports whether it did. Both
+// because the database (or another serviceUnavailable) cannot be reached,
+// with a 503 (the client may retry; nothing is wrong with the call) and
+// reports whether it did. Both
 // come in floods when the database hangs, so their warnings are
 // rate-limited.
 func unavailable(c *call, err error) bool {
 	var du *pod.DatabaseUnavailableError
+	var su serviceUnavailable
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || c.session != nil && errors.Is(c.session.Err(), context.DeadlineExceeded):
 		timeoutWarnings.warn(c, "request timed out", err)
@@ -89,10 +91,24 @@ func unavailable(c *call, err error) bool {
 		if !c.wrote {
 			c.busy("database unavailable")
 		}
+	case errors.As(err, &su):
+		msg := su.ServiceUnavailable() + " unavailable"
+		unavailableWarnings.warn(c, msg, err)
+		if !c.wrote {
+			c.busy(msg)
+		}
 	default:
 		return false
 	}
 	return true
+}
+
+// serviceUnavailable is an error of another service a call needs being down
+// for now, such as the auth module's fetch of Google's or Apple's keys:
+// a 503 like the database's.
+type serviceUnavailable interface {
+	error
+	ServiceUnavailable() string
 }
 
 var timeoutWarnings, unavailableWarnings = &warnLimiter{every: 5 * time.Second}, &warnLimiter{every: 5 * time.Second}

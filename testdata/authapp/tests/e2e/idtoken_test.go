@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,5 +98,18 @@ func TestAppleSignIn(t *testing.T) {
 		if r, err := apple.Authenticate(ctx, token, nil, nil); err != nil || r.Success {
 			t.Errorf("%s: %+v, %v; want a failed sign-in", name, r, err)
 		}
+	}
+}
+
+// TestKeysUnavailable: when Google's keys cannot be fetched, a sign-in is a
+// 503 the client may retry, not a refusal and not a 500.
+func TestKeysUnavailable(t *testing.T) {
+	j := newJWKSServer(t)
+	down := &jwksServer{url: "http://127.0.0.1:1"} // nothing listens there
+	s := startAuthServer(t, serverOptions{jwks: down})
+	token := sign(t, j.key, "k1", googleClaims("g-9", uniqueEmail("down"), true))
+	status, body := s.post(t, "auth.google/authenticateWithIdToken", "", `{"idToken":"`+token+`"}`)
+	if status != 503 || !strings.Contains(body, "sign-in keys unavailable") {
+		t.Errorf("Google's keys down: %d %s, want 503 sign-in keys unavailable", status, body)
 	}
 }
