@@ -11,7 +11,7 @@ import (
 
 // The rows of includes arrive as PostgreSQL records in the binary format:
 // a record (ROW(...)) for an object include, an array of records
-// (array_agg) for a list. A record's fields are the related table's
+// (ARRAY(SELECT ROW(...) ...)) for a list. A record's fields are the related table's
 // columns, in the order of its scan function, then its nested includes.
 // recordRows shows the column fields to that scan function as a pgx.Rows
 // whose Scan decodes them with the connection's type map, exactly as the
@@ -114,7 +114,7 @@ func arrayElements(b []byte) ([][]byte, error) {
 	for i := int32(0); i < n; i++ {
 		var size int32
 		if size, b, ok = readInt32(b); !ok || size < 0 || int(size) > len(b) {
-			return nil, errMalformedRecord // array_agg of ROW() has no NULL elements
+			return nil, errMalformedRecord // an ARRAY of ROW() has no NULL elements
 		}
 		out, b = append(out, b[:size:size]), b[size:]
 	}
