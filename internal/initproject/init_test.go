@@ -2,6 +2,8 @@ package initproject
 
 import (
 	"bytes"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,4 +83,33 @@ func TestRunRejects(t *testing.T) {
 			t.Errorf("Run(%+v) succeeded", o)
 		}
 	}
+}
+
+// BenchmarkInitLines is issue 14's "fresh podgen init app" figure: the
+// lines podgen generates for the project `podgen init` writes (Go files,
+// and every generated file). Goal: ≤ 3,000 (10,148 when the issue was
+// filed). It measures a size, so one run is the figure.
+func BenchmarkInitLines(b *testing.B) {
+	var goLines, all int
+	for b.Loop() {
+		dir := filepath.Join(b.TempDir(), "mypod")
+		if err := Run(Options{Dir: dir, Module: "example.com/mypod", Stdout: io.Discard, Stderr: io.Discard, SkipTidy: true}); err != nil {
+			b.Fatal(err)
+		}
+		goLines, all = 0, 0
+		filepath.WalkDir(filepath.Join(dir, "out"), func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := os.ReadFile(p)
+			n := bytes.Count(data, []byte("\n"))
+			all += n
+			if strings.HasSuffix(p, ".go") {
+				goLines += n
+			}
+			return err
+		})
+	}
+	b.ReportMetric(float64(goLines), "go-lines")
+	b.ReportMetric(float64(all), "all-lines")
 }
