@@ -1,9 +1,11 @@
 package models
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"math"
+	"math/bits"
 	"strings"
 	"testing"
 	"time"
@@ -244,23 +246,74 @@ func TestErrorPaths(t *testing.T) {
 	}
 }
 
-func TestPlainWordNeverPassesASpecialByte(t *testing.T) {
+// TestSpecialBytesFindsTheFirst puts one byte among plain ones, and maybe
+// a special byte after it, and checks that specialBytes finds the first
+// special byte exactly (none: a zero mask).
+func TestSpecialBytesFindsTheFirst(t *testing.T) {
 	for c := 0; c < 256; c++ {
 		for pos := 0; pos < 8; pos++ {
 			for _, fill := range []byte{'a', 0x20, '~', '#', '[', ']'} {
-				var w [8]byte
-				for i := range w {
-					w[i] = fill
+				for later := pos + 1; later <= 8; later++ { // 8: no later special byte
+					var w [9]byte
+					for i := range w {
+						w[i] = fill
+					}
+					w[pos], w[later] = byte(c), 0x1f
+					want := pos
+					if strPlain[c] {
+						want = later
+					}
+					m := specialBytes(binary.LittleEndian.Uint64(w[:8]))
+					if got := bits.TrailingZeros64(m) >> 3; got != want {
+						t.Fatalf("byte %#x at %d and 0x1f at %d among %q: first special at %d, want %d",
+							c, pos, later, fill, got, want)
+					}
 				}
-				w[pos] = byte(c)
-				got := plainWord(uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-					uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56)
-				if got && !strPlain[c] {
-					t.Fatalf("byte %#x at %d among %q passes as plain", c, pos, fill)
+			}
+		}
+	}
+}
+
+// TestIntAgreesWithEncodingJSON runs literals around the one-pass path of
+// shortInt (18 digits, leading zeros, signs, fractions) through Int and
+// encoding/json: both accept the same ones, with the same value.
+func TestIntAgreesWithEncodingJSON(t *testing.T) {
+	lits := []string{"0", "-0", "7", "-7", "00", "01", "-01", "-", "--1", "1.", "1.0", "1e3", "1E3", "1x",
+		"123456789012345678", "-123456789012345678", "12345678901234567", "999999999999999999",
+		"9223372036854775807", "-9223372036854775808", "9223372036854775808", "-9223372036854775809",
+		"18446744073709551616", "123456789012345678901234567890"}
+	for _, lit := range lits {
+		for _, doc := range []string{lit, "[" + lit + "]", " " + lit + " "} {
+			var want int64
+			var wantErr error
+			if doc[0] == '[' {
+				var list []int64
+				if wantErr = json.Unmarshal([]byte(doc), &list); wantErr == nil {
+					want = list[0]
 				}
-				if !got && strPlain[c] {
-					t.Fatalf("plain byte %#x at %d among %q rejected", c, pos, fill)
+			} else {
+				wantErr = json.Unmarshal([]byte(doc), &want)
+			}
+			var got int64
+			d := NewJSONDecoder([]byte(doc))
+			var err error
+			if doc[0] == '[' {
+				if err = d.BeginArray(); err == nil {
+					if _, err = d.More(); err == nil {
+						err = d.Int(&got)
+					}
+					if err == nil {
+						_, err = d.More()
+					}
 				}
+			} else {
+				err = d.Int(&got)
+			}
+			if err == nil {
+				err = d.End()
+			}
+			if (err != nil) != (wantErr != nil) || err == nil && got != want {
+				t.Errorf("%q: got %d, %v; encoding/json %d, %v", doc, got, err, want, wantErr)
 			}
 		}
 	}

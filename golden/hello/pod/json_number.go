@@ -14,6 +14,10 @@ func (d *JSONDecoder) int(p *int64, want string) error {
 	if c := d.peek(); c != '-' && (c < '0' || c > '9') {
 		return d.typeError(want)
 	}
+	if v, ok := d.shortInt(); ok {
+		*p = v
+		return nil
+	}
 	start := d.pos
 	end, integral, err := d.scanNumber()
 	if err != nil {
@@ -47,6 +51,39 @@ func (d *JSONDecoder) int(p *int64, want string) error {
 	}
 	return nil
 }
+
+// shortInt reads an integer of at most 18 digits (which cannot overflow)
+// in one pass, as most are. Anything else, valid or not, is left for the
+// checks of int.
+func (d *JSONDecoder) shortInt() (int64, bool) {
+	data, i := d.data, d.pos
+	neg := data[i] == '-'
+	if neg {
+		i++
+	}
+	start := i
+	var u uint64
+	for ; i < len(data) && i-start < 18; i++ {
+		c := data[i] - '0'
+		if c > 9 {
+			break
+		}
+		u = u*10 + uint64(c)
+	}
+	n := i - start
+	if n == 0 || n == 18 || n > 1 && data[start] == '0' || i < len(data) && numberByte[data[i]] {
+		return 0, false
+	}
+	d.pos = i
+	if neg {
+		return -int64(u), true
+	}
+	return int64(u), true
+}
+
+// numberByte marks the bytes that may continue a number after its digits.
+var numberByte = [256]bool{'0': true, '1': true, '2': true, '3': true, '4': true, '5': true,
+	'6': true, '7': true, '8': true, '9': true, '.': true, 'e': true, 'E': true}
 
 func (d *JSONDecoder) rangeError(want string, start, end int) error {
 	return &JSONError{Msg: "expected " + want + ", got number " + string(d.data[start:end]) + " (out of range)"}
