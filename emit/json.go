@@ -25,8 +25,8 @@ import (
 //		}
 //
 // Names the generated code declares: decodeMembers declares `seen`, and in
-// its loop `key`, `ok` and `err`; list code declares `i`, map code `k` and `e`
-// (suffixed 2, 3, ... when nested). The caller's d, b, src and dst
+// its loop `key`, `ok` and `err`; list code declares `i` and `list`, map code
+// `k` and `e` (suffixed 2, 3, ... when nested). The caller's d, b, src and dst
 // expressions must not use these names.
 
 // jsonMember is one key of a JSON object.

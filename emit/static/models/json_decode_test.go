@@ -275,12 +275,13 @@ func TestSpecialBytesFindsTheFirst(t *testing.T) {
 }
 
 // TestIntAgreesWithEncodingJSON runs literals around the one-pass path of
-// shortInt (18 digits, leading zeros, signs, fractions) through Int and
+// shortInt (19 digits, leading zeros, signs, fractions) through Int and
 // encoding/json: both accept the same ones, with the same value.
 func TestIntAgreesWithEncodingJSON(t *testing.T) {
 	lits := []string{"0", "-0", "7", "-7", "00", "01", "-01", "-", "--1", "1.", "1.0", "1e3", "1E3", "1x",
 		"123456789012345678", "-123456789012345678", "12345678901234567", "999999999999999999",
 		"9223372036854775807", "-9223372036854775808", "9223372036854775808", "-9223372036854775809",
+		"9999999999999999999", "-9999999999999999999", "1234567890123456789", "-1234567890123456789",
 		"18446744073709551616", "123456789012345678901234567890"}
 	for _, lit := range lits {
 		for _, doc := range []string{lit, "[" + lit + "]", " " + lit + " "} {
@@ -314,6 +315,31 @@ func TestIntAgreesWithEncodingJSON(t *testing.T) {
 			}
 			if (err != nil) != (wantErr != nil) || err == nil && got != want {
 				t.Errorf("%q: got %d, %v; encoding/json %d, %v", doc, got, err, want, wantErr)
+			}
+		}
+	}
+}
+
+// TestFloatAgreesWithEncodingJSON runs literals on both sides of the
+// limits of shortFloat through Float and encoding/json: the same ones are
+// accepted, with the same bits.
+func TestFloatAgreesWithEncodingJSON(t *testing.T) {
+	lits := []string{"0", "-0", "-0.0", "0.1", "0.3", "1.5", "-2.25", "1234.5", "123456789012345", "-12345678.9012345",
+		"1234567890123456", "12345678901234567890123", "0.000000000000000000001", "0.0000000000000000000001",
+		"9007199254740993", "3.14159265358979", "2.718281828459045", "1e5", "1E-5", "1.5e3", "1.", ".5", "-", "01.5",
+		"00", "1.5x", "1..5", "179769313486231570000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"}
+	for _, lit := range lits {
+		for _, doc := range []string{lit, " " + lit + " "} {
+			var want float64
+			wantErr := json.Unmarshal([]byte(doc), &want)
+			var got float64
+			d := NewJSONDecoder([]byte(doc))
+			err := d.Float(&got)
+			if err == nil {
+				err = d.End()
+			}
+			if (err != nil) != (wantErr != nil) || err == nil && math.Float64bits(got) != math.Float64bits(want) {
+				t.Errorf("%q: got %v, %v; encoding/json %v, %v", doc, got, err, want, wantErr)
 			}
 		}
 	}

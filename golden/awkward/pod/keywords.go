@@ -246,7 +246,7 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "chan")
 			}
-			v.Chan = v.Chan[:0]
+			list := JSONList(d, v.Chan)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -255,14 +255,12 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.Chan = ExtendJSONSlice(d, v.Chan)
-				if err := d.Int(&v.Chan[i]); err != nil {
+				list.Elems = ExtendJSONSlice(d, list.Elems)
+				if err := d.Int(&list.Elems[i]); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "chan")
 				}
 			}
-			if v.Chan == nil {
-				v.Chan = []int64{}
-			}
+			v.Chan = FinishJSONList(d, v.Chan, list)
 			seen[4] = true
 		case "go":
 			if err := d.Bool(&v.Go); err != nil {
@@ -402,7 +400,7 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "buf")
 			}
-			v.Buf = v.Buf[:0]
+			list := JSONList(d, v.Buf)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -411,14 +409,12 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.Buf = ExtendJSONSlice(d, v.Buf)
-				if err := d.String(&v.Buf[i]); err != nil {
+				list.Elems = ExtendJSONSlice(d, list.Elems)
+				if err := d.String(&list.Elems[i]); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "buf")
 				}
 			}
-			if v.Buf == nil {
-				v.Buf = []string{}
-			}
+			v.Buf = FinishJSONList(d, v.Buf, list)
 			seen[17] = true
 		case "data":
 			if err := d.BeginObject(); err != nil {

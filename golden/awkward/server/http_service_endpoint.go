@@ -209,7 +209,7 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return pod.JSONFieldError(err, "parameter", "r")
 				}
-				p.r = p.r[:0]
+				list := pod.JSONList(d, p.r)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -218,14 +218,12 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 					if !ok {
 						break
 					}
-					p.r = pod.ExtendJSONSlice(d, p.r)
-					if err := d.String(&p.r[i]); err != nil {
+					list.Elems = pod.ExtendJSONSlice(d, list.Elems)
+					if err := d.String(&list.Elems[i]); err != nil {
 						return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "r")
 					}
 				}
-				if p.r == nil {
-					p.r = []string{}
-				}
+				p.r = pod.FinishJSONList(d, p.r, list)
 			}
 		case "req":
 			if d.Null() {

@@ -93,6 +93,11 @@ func (u UUID) AppendJSON(b []byte) ([]byte, error) { return AppendJSONUUID(b, u)
 
 // DecodeJSON reads a UUID string from d.
 func (u *UUID) DecodeJSON(d *JSONDecoder) error {
+	// The canonical form has no escapes: parsed in place when it is there.
+	if d.peek() == '"' && d.pos+37 < len(d.data) && d.data[d.pos+37] == '"' && u.parse(d.data[d.pos+1:d.pos+37]) {
+		d.pos += 38
+		return nil
+	}
 	s, err := d.StringBytesAs("UuidValue")
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@
 package client
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/binary"
 	"fmt"
@@ -33,6 +34,8 @@ type JSONDecoder struct {
 	// allocation for many of them (json_keep.go): up to len its bytes were
 	// handed out and are never written again; the rest is free.
 	strs []byte
+	// scratch holds the lists being decoded (json_list.go).
+	scratch []jsonScratch
 	// stored: the document is the server's own stored form, so the
 	// server-only fields of classes are read instead of skipped.
 	stored bool
@@ -206,6 +209,28 @@ func (d *JSONDecoder) Key() (key []byte, ok bool, err error) {
 	if ok, err = d.next('}'); !ok || err != nil {
 		return nil, false, err
 	}
+	// The usual key, plain and followed by ':', is found word by word here
+	// instead of through readString and two more peeks.
+	data, i := d.data, d.pos
+	if i < len(data) && data[i] == '"' {
+		j := i + 1
+		for j+8 <= len(data) {
+			if m := specialBytes(binary.LittleEndian.Uint64(data[j:])); m != 0 {
+				j += bits.TrailingZeros64(m) >> 3
+				if j+1 < len(data) && data[j] == '"' && data[j+1] == ':' {
+					d.pos = j + 2
+					return data[i+1 : j], true, nil
+				}
+				break
+			}
+			j += 8
+		}
+	}
+	return d.slowKey()
+}
+
+// slowKey is Key after the separator, for any key.
+func (d *JSONDecoder) slowKey() (key []byte, ok bool, err error) {
 	if d.peek() != '"' {
 		return nil, false, d.syntaxError("expected a string key")
 	}
@@ -277,6 +302,15 @@ func (d *JSONDecoder) Time(p *time.Time) error {
 	if d.peek() != '"' {
 		return d.typeError("DateTime")
 	}
+	// The usual date has no escapes: it is parsed in place, up to the next
+	// '"'; anything else is read as a string first.
+	if n := bytes.IndexByte(d.data[d.pos+1:], '"'); n >= 0 {
+		if t, ok := parseRFC3339(d.data[d.pos+1 : d.pos+1+n]); ok && storableDate(t) {
+			d.pos += n + 2
+			*p = t
+			return nil
+		}
+	}
 	s, err := d.readString()
 	if err != nil {
 		return err
@@ -289,7 +323,7 @@ func (d *JSONDecoder) Time(p *time.Time) error {
 	if err != nil {
 		return &JSONError{Msg: fmt.Sprintf("expected DateTime (RFC 3339), got %q", s)}
 	}
-	if u := t.Unix(); u < minDateUnix || u >= endDateUnix {
+	if !storableDate(t) {
 		// Such a date cannot be written back as RFC 3339: stored, it would
 		// poison every read of its row.
 		return &JSONError{Msg: fmt.Sprintf("DateTime %q is outside years 0001-9999 in UTC", s)}
@@ -298,8 +332,14 @@ func (d *JSONDecoder) Time(p *time.Time) error {
 	return nil
 }
 
-// The dates a DateTime may hold, years 0001-9999 in UTC, in Unix seconds:
-// a cheaper test than t.Year().
+// storableDate reports whether t falls in years 0001-9999 in UTC, testing
+// its Unix seconds, which is cheaper than t.Year().
+func storableDate(t time.Time) bool {
+	u := t.Unix()
+	return u >= minDateUnix && u < endDateUnix
+}
+
+// The dates a DateTime may hold, years 0001-9999 in UTC, in Unix seconds.
 const (
 	minDateUnix = -62135596800 // 0001-01-01T00:00:00Z
 	endDateUnix = 253402300800 // 10000-01-01T00:00:00Z

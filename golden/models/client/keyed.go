@@ -492,7 +492,7 @@ func (v *Keyed) DecodeJSON(d *JSONDecoder) error {
 						if err := d.BeginArray(); err != nil {
 							return JSONFieldError(JSONIndexError(JSONFieldError(err, "", "v"), i), "field", "byLevel")
 						}
-						e = e[:0]
+						list2 := JSONList(d, e)
 						for i2 := 0; ; i2++ {
 							ok, err := d.More()
 							if err != nil {
@@ -501,14 +501,12 @@ func (v *Keyed) DecodeJSON(d *JSONDecoder) error {
 							if !ok {
 								break
 							}
-							e = ExtendJSONSlice(d, e)
-							if err := d.Int(&e[i2]); err != nil {
+							list2.Elems = ExtendJSONSlice(d, list2.Elems)
+							if err := d.Int(&list2.Elems[i2]); err != nil {
 								return JSONFieldError(JSONIndexError(JSONFieldError(JSONIndexError(err, i2), "", "v"), i), "field", "byLevel")
 							}
 						}
-						if e == nil {
-							e = []int64{}
-						}
+						e = FinishJSONList(d, e, list2)
 					}
 				}
 				PutJSONMap(d, v.ByLevel, k, e)

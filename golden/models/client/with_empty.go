@@ -71,7 +71,7 @@ func (v *WithEmpty) DecodeJSON(d *JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONFieldError(err, "field", "many")
 				}
-				v.Many = v.Many[:0]
+				list := JSONList(d, v.Many)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -80,14 +80,12 @@ func (v *WithEmpty) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Many = ExtendJSONSlice(d, v.Many)
-					if err := v.Many[i].DecodeJSON(d); err != nil {
+					list.Elems = ExtendJSONSlice(d, list.Elems)
+					if err := list.Elems[i].DecodeJSON(d); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "many")
 					}
 				}
-				if v.Many == nil {
-					v.Many = []Nothing{}
-				}
+				v.Many = FinishJSONList(d, v.Many, list)
 			}
 		default:
 			if err := d.Skip(); err != nil {

@@ -105,7 +105,7 @@ func (v *Manager) DecodeJSON(d *JSONDecoder) error {
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "reports")
 			}
-			v.Reports = v.Reports[:0]
+			list := JSONList(d, v.Reports)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -114,14 +114,12 @@ func (v *Manager) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.Reports = ExtendJSONSlice(d, v.Reports)
-				if err := v.Reports[i].DecodeJSON(d); err != nil {
+				list.Elems = ExtendJSONSlice(d, list.Elems)
+				if err := list.Elems[i].DecodeJSON(d); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "reports")
 				}
 			}
-			if v.Reports == nil {
-				v.Reports = []Person{}
-			}
+			v.Reports = FinishJSONList(d, v.Reports, list)
 			seen[3] = true
 		default:
 			if err := d.Skip(); err != nil {

@@ -69,7 +69,7 @@ func (v *Course) DecodeJSON(d *JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONFieldError(err, "field", "enrollments")
 				}
-				v.Enrollments = v.Enrollments[:0]
+				list := JSONList(d, v.Enrollments)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -78,14 +78,12 @@ func (v *Course) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Enrollments = ExtendJSONSlice(d, v.Enrollments)
-					if err := v.Enrollments[i].DecodeJSON(d); err != nil {
+					list.Elems = ExtendJSONSlice(d, list.Elems)
+					if err := list.Elems[i].DecodeJSON(d); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "enrollments")
 					}
 				}
-				if v.Enrollments == nil {
-					v.Enrollments = []Enrollment{}
-				}
+				v.Enrollments = FinishJSONList(d, v.Enrollments, list)
 			}
 		default:
 			if err := d.Skip(); err != nil {

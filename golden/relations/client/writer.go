@@ -70,7 +70,7 @@ func (v *Writer) DecodeJSON(d *JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONFieldError(err, "field", "novels")
 				}
-				v.Novels = v.Novels[:0]
+				list := JSONList(d, v.Novels)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -79,14 +79,12 @@ func (v *Writer) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Novels = ExtendJSONSlice(d, v.Novels)
-					if err := v.Novels[i].DecodeJSON(d); err != nil {
+					list.Elems = ExtendJSONSlice(d, list.Elems)
+					if err := list.Elems[i].DecodeJSON(d); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "novels")
 					}
 				}
-				if v.Novels == nil {
-					v.Novels = []Novel{}
-				}
+				v.Novels = FinishJSONList(d, v.Novels, list)
 			}
 		default:
 			if err := d.Skip(); err != nil {

@@ -76,7 +76,7 @@ func (v *Editor) DecodeJSON(d *JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONFieldError(err, "field", "books")
 				}
-				v.Books = v.Books[:0]
+				list := JSONList(d, v.Books)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -85,14 +85,12 @@ func (v *Editor) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Books = ExtendJSONSlice(d, v.Books)
-					if err := v.Books[i].DecodeJSON(d); err != nil {
+					list.Elems = ExtendJSONSlice(d, list.Elems)
+					if err := list.Elems[i].DecodeJSON(d); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "books")
 					}
 				}
-				if v.Books == nil {
-					v.Books = []Book{}
-				}
+				v.Books = FinishJSONList(d, v.Books, list)
 			}
 		default:
 			if err := d.Skip(); err != nil {

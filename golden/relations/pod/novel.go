@@ -112,7 +112,7 @@ func (v *Novel) DecodeJSON(d *JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONFieldError(err, "field", "tags")
 				}
-				v.Tags = v.Tags[:0]
+				list := JSONList(d, v.Tags)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -121,14 +121,12 @@ func (v *Novel) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Tags = ExtendJSONSlice(d, v.Tags)
-					if err := v.Tags[i].DecodeJSON(d); err != nil {
+					list.Elems = ExtendJSONSlice(d, list.Elems)
+					if err := list.Elems[i].DecodeJSON(d); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "tags")
 					}
 				}
-				if v.Tags == nil {
-					v.Tags = []Tag{}
-				}
+				v.Tags = FinishJSONList(d, v.Tags, list)
 			}
 		default:
 			if err := d.Skip(); err != nil {

@@ -128,7 +128,7 @@ func (v *Employee) DecodeJSON(d *JSONDecoder) error {
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "skills")
 			}
-			v.Skills = v.Skills[:0]
+			list := JSONList(d, v.Skills)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -137,14 +137,12 @@ func (v *Employee) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.Skills = ExtendJSONSlice(d, v.Skills)
-				if err := d.String(&v.Skills[i]); err != nil {
+				list.Elems = ExtendJSONSlice(d, list.Elems)
+				if err := d.String(&list.Elems[i]); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "skills")
 				}
 			}
-			if v.Skills == nil {
-				v.Skills = []string{}
-			}
+			v.Skills = FinishJSONList(d, v.Skills, list)
 			seen[6] = true
 		default:
 			if err := d.Skip(); err != nil {

@@ -80,7 +80,7 @@ func (v *Vault) DecodeJSON(d *JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONFieldError(err, "field", "spares")
 				}
-				v.Spares = v.Spares[:0]
+				list := JSONList(d, v.Spares)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -89,14 +89,12 @@ func (v *Vault) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Spares = ExtendJSONSlice(d, v.Spares)
-					if err := v.Spares[i].DecodeJSON(d); err != nil {
+					list.Elems = ExtendJSONSlice(d, list.Elems)
+					if err := list.Elems[i].DecodeJSON(d); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "spares")
 					}
 				}
-				if v.Spares == nil {
-					v.Spares = []Secret{}
-				}
+				v.Spares = FinishJSONList(d, v.Spares, list)
 			}
 		default:
 			if err := d.Skip(); err != nil {

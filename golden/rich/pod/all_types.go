@@ -561,7 +561,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "listVal")
 			}
-			v.ListVal = v.ListVal[:0]
+			list := JSONList(d, v.ListVal)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -570,14 +570,12 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.ListVal = ExtendJSONSlice(d, v.ListVal)
-				if err := d.Int(&v.ListVal[i]); err != nil {
+				list.Elems = ExtendJSONSlice(d, list.Elems)
+				if err := d.Int(&list.Elems[i]); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "listVal")
 				}
 			}
-			if v.ListVal == nil {
-				v.ListVal = []int64{}
-			}
+			v.ListVal = FinishJSONList(d, v.ListVal, list)
 			seen[12] = true
 		case "listOpt":
 			if d.Null() {
@@ -586,7 +584,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONFieldError(err, "field", "listOpt")
 				}
-				v.ListOpt = v.ListOpt[:0]
+				list := JSONList(d, v.ListOpt)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -595,14 +593,12 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.ListOpt = ExtendJSONSlice(d, v.ListOpt)
-					if err := d.String(&v.ListOpt[i]); err != nil {
+					list.Elems = ExtendJSONSlice(d, list.Elems)
+					if err := d.String(&list.Elems[i]); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "listOpt")
 					}
 				}
-				if v.ListOpt == nil {
-					v.ListOpt = []string{}
-				}
+				v.ListOpt = FinishJSONList(d, v.ListOpt, list)
 			}
 		case "mapVal":
 			if err := d.BeginObject(); err != nil {
@@ -657,7 +653,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "listOfOpt")
 			}
-			v.ListOfOpt = v.ListOfOpt[:0]
+			list := JSONList(d, v.ListOfOpt)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -666,21 +662,19 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.ListOfOpt = ExtendJSONSlice(d, v.ListOfOpt)
+				list.Elems = ExtendJSONSlice(d, list.Elems)
 				if d.Null() {
-					v.ListOfOpt[i] = nil
+					list.Elems[i] = nil
 				} else {
-					if v.ListOfOpt[i] == nil {
-						v.ListOfOpt[i] = NewJSONValue[string](d)
+					if list.Elems[i] == nil {
+						list.Elems[i] = NewJSONValue[string](d)
 					}
-					if err := d.String(v.ListOfOpt[i]); err != nil {
+					if err := d.String(list.Elems[i]); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "listOfOpt")
 					}
 				}
 			}
-			if v.ListOfOpt == nil {
-				v.ListOfOpt = []*string{}
-			}
+			v.ListOfOpt = FinishJSONList(d, v.ListOfOpt, list)
 			seen[14] = true
 		case "mapOfOpt":
 			if err := d.BeginObject(); err != nil {
@@ -716,7 +710,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "enumList")
 			}
-			v.EnumList = v.EnumList[:0]
+			list := JSONList(d, v.EnumList)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -725,20 +719,18 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.EnumList = ExtendJSONSlice(d, v.EnumList)
-				if err := v.EnumList[i].DecodeJSON(d); err != nil {
+				list.Elems = ExtendJSONSlice(d, list.Elems)
+				if err := list.Elems[i].DecodeJSON(d); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "enumList")
 				}
 			}
-			if v.EnumList == nil {
-				v.EnumList = []Role{}
-			}
+			v.EnumList = FinishJSONList(d, v.EnumList, list)
 			seen[16] = true
 		case "uriList":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "uriList")
 			}
-			v.URIList = v.URIList[:0]
+			list := JSONList(d, v.URIList)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -747,20 +739,18 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.URIList = ExtendJSONSlice(d, v.URIList)
-				if err := d.URL(&v.URIList[i]); err != nil {
+				list.Elems = ExtendJSONSlice(d, list.Elems)
+				if err := d.URL(&list.Elems[i]); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "uriList")
 				}
 			}
-			if v.URIList == nil {
-				v.URIList = []url.URL{}
-			}
+			v.URIList = FinishJSONList(d, v.URIList, list)
 			seen[17] = true
 		case "bigList":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "bigList")
 			}
-			v.BigList = v.BigList[:0]
+			list := JSONList(d, v.BigList)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -769,18 +759,16 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.BigList = ExtendJSONSlice(d, v.BigList)
+				list.Elems = ExtendJSONSlice(d, list.Elems)
 				if d.Null() {
-					v.BigList[i] = nil
+					list.Elems[i] = nil
 				} else {
-					if err := d.BigInt(&v.BigList[i]); err != nil {
+					if err := d.BigInt(&list.Elems[i]); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "bigList")
 					}
 				}
 			}
-			if v.BigList == nil {
-				v.BigList = []*big.Int{}
-			}
+			v.BigList = FinishJSONList(d, v.BigList, list)
 			seen[18] = true
 		case "nested":
 			if d.Null() {
@@ -789,7 +777,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONFieldError(err, "field", "nested")
 				}
-				v.Nested = v.Nested[:0]
+				list := JSONList(d, v.Nested)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -798,12 +786,12 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Nested = ExtendJSONSlice(d, v.Nested)
+					list.Elems = ExtendJSONSlice(d, list.Elems)
 					if err := d.BeginObject(); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "nested")
 					}
-					if v.Nested[i] == nil {
-						v.Nested[i] = NewJSONMap[string, []Reminder](d)
+					if list.Elems[i] == nil {
+						list.Elems[i] = NewJSONMap[string, []Reminder](d)
 					}
 					for {
 						key, ok, err := d.Key()
@@ -818,7 +806,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 						if err := d.BeginArray(); err != nil {
 							return JSONFieldError(JSONIndexError(JSONFieldError(err, "", k2), i), "field", "nested")
 						}
-						e2 = e2[:0]
+						list3 := JSONList(d, e2)
 						for i3 := 0; ; i3++ {
 							ok, err := d.More()
 							if err != nil {
@@ -827,20 +815,16 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 							if !ok {
 								break
 							}
-							e2 = ExtendJSONSlice(d, e2)
-							if err := e2[i3].DecodeJSON(d); err != nil {
+							list3.Elems = ExtendJSONSlice(d, list3.Elems)
+							if err := list3.Elems[i3].DecodeJSON(d); err != nil {
 								return JSONFieldError(JSONIndexError(JSONFieldError(JSONIndexError(err, i3), "", k2), i), "field", "nested")
 							}
 						}
-						if e2 == nil {
-							e2 = []Reminder{}
-						}
-						PutJSONMap(d, v.Nested[i], k2, e2)
+						e2 = FinishJSONList(d, e2, list3)
+						PutJSONMap(d, list.Elems[i], k2, e2)
 					}
 				}
-				if v.Nested == nil {
-					v.Nested = []map[string][]Reminder{}
-				}
+				v.Nested = FinishJSONList(d, v.Nested, list)
 			}
 		case "secret":
 			if d.StoredForm() {

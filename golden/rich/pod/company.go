@@ -152,7 +152,7 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONFieldError(err, "field", "employees")
 				}
-				v.Employees = v.Employees[:0]
+				list := JSONList(d, v.Employees)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -161,14 +161,12 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Employees = ExtendJSONSlice(d, v.Employees)
-					if err := v.Employees[i].DecodeJSON(d); err != nil {
+					list.Elems = ExtendJSONSlice(d, list.Elems)
+					if err := list.Elems[i].DecodeJSON(d); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "employees")
 					}
 				}
-				if v.Employees == nil {
-					v.Employees = []Employee{}
-				}
+				v.Employees = FinishJSONList(d, v.Employees, list)
 			}
 		case "numEmployees":
 			if err := d.Int(&v.NumEmployees); err != nil {
@@ -184,7 +182,7 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "offices")
 			}
-			v.Offices = v.Offices[:0]
+			list := JSONList(d, v.Offices)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -193,20 +191,18 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.Offices = ExtendJSONSlice(d, v.Offices)
-				if err := v.Offices[i].DecodeJSON(d); err != nil {
+				list.Elems = ExtendJSONSlice(d, list.Elems)
+				if err := list.Elems[i].DecodeJSON(d); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "offices")
 				}
 			}
-			if v.Offices == nil {
-				v.Offices = []Address{}
-			}
+			v.Offices = FinishJSONList(d, v.Offices, list)
 			seen[3] = true
 		case "tags":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "tags")
 			}
-			v.Tags = v.Tags[:0]
+			list := JSONList(d, v.Tags)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -215,14 +211,12 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.Tags = ExtendJSONSlice(d, v.Tags)
-				if err := d.String(&v.Tags[i]); err != nil {
+				list.Elems = ExtendJSONSlice(d, list.Elems)
+				if err := d.String(&list.Elems[i]); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "tags")
 				}
 			}
-			if v.Tags == nil {
-				v.Tags = []string{}
-			}
+			v.Tags = FinishJSONList(d, v.Tags, list)
 			seen[4] = true
 		case "status":
 			if err := v.Status.DecodeJSON(d); err != nil {

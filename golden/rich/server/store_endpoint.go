@@ -677,7 +677,7 @@ func (p *storeImportEmployeesParams) decode(d *pod.JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return pod.JSONFieldError(err, "parameter", "es")
 				}
-				p.es = p.es[:0]
+				list := pod.JSONList(d, p.es)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -686,14 +686,12 @@ func (p *storeImportEmployeesParams) decode(d *pod.JSONDecoder) error {
 					if !ok {
 						break
 					}
-					p.es = pod.ExtendJSONSlice(d, p.es)
-					if err := p.es[i].DecodeJSON(d); err != nil {
+					list.Elems = pod.ExtendJSONSlice(d, list.Elems)
+					if err := list.Elems[i].DecodeJSON(d); err != nil {
 						return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "es")
 					}
 				}
-				if p.es == nil {
-					p.es = []pod.Employee{}
-				}
+				p.es = pod.FinishJSONList(d, p.es, list)
 			}
 		default:
 			if err := d.Skip(); err != nil {

@@ -169,7 +169,7 @@ func (p *typesBigIntsParams) decode(d *pod.JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
-				p.v = p.v[:0]
+				list := pod.JSONList(d, p.v)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -178,14 +178,12 @@ func (p *typesBigIntsParams) decode(d *pod.JSONDecoder) error {
 					if !ok {
 						break
 					}
-					p.v = pod.ExtendJSONSlice(d, p.v)
-					if err := d.BigInt(&p.v[i]); err != nil {
+					list.Elems = pod.ExtendJSONSlice(d, list.Elems)
+					if err := d.BigInt(&list.Elems[i]); err != nil {
 						return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "v")
 					}
 				}
-				if p.v == nil {
-					p.v = []*big.Int{}
-				}
+				p.v = pod.FinishJSONList(d, p.v, list)
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -1291,7 +1289,7 @@ func (p *typesListParams) decode(d *pod.JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
-				p.v = p.v[:0]
+				list := pod.JSONList(d, p.v)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -1300,14 +1298,12 @@ func (p *typesListParams) decode(d *pod.JSONDecoder) error {
 					if !ok {
 						break
 					}
-					p.v = pod.ExtendJSONSlice(d, p.v)
-					if err := d.Int(&p.v[i]); err != nil {
+					list.Elems = pod.ExtendJSONSlice(d, list.Elems)
+					if err := d.Int(&list.Elems[i]); err != nil {
 						return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "v")
 					}
 				}
-				if p.v == nil {
-					p.v = []int64{}
-				}
+				p.v = pod.FinishJSONList(d, p.v, list)
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -1379,7 +1375,7 @@ func (p *typesListOfOptParams) decode(d *pod.JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
-				p.v = p.v[:0]
+				list := pod.JSONList(d, p.v)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -1388,21 +1384,19 @@ func (p *typesListOfOptParams) decode(d *pod.JSONDecoder) error {
 					if !ok {
 						break
 					}
-					p.v = pod.ExtendJSONSlice(d, p.v)
+					list.Elems = pod.ExtendJSONSlice(d, list.Elems)
 					if d.Null() {
-						p.v[i] = nil
+						list.Elems[i] = nil
 					} else {
-						if p.v[i] == nil {
-							p.v[i] = pod.NewJSONValue[string](d)
+						if list.Elems[i] == nil {
+							list.Elems[i] = pod.NewJSONValue[string](d)
 						}
-						if err := d.String(p.v[i]); err != nil {
+						if err := d.String(list.Elems[i]); err != nil {
 							return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "v")
 						}
 					}
 				}
-				if p.v == nil {
-					p.v = []*string{}
-				}
+				p.v = pod.FinishJSONList(d, p.v, list)
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -1593,7 +1587,7 @@ func (p *typesMixedParams) decode(d *pod.JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return pod.JSONFieldError(err, "parameter", "tags")
 				}
-				p.tags = p.tags[:0]
+				list := pod.JSONList(d, p.tags)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -1602,14 +1596,12 @@ func (p *typesMixedParams) decode(d *pod.JSONDecoder) error {
 					if !ok {
 						break
 					}
-					p.tags = pod.ExtendJSONSlice(d, p.tags)
-					if err := d.String(&p.tags[i]); err != nil {
+					list.Elems = pod.ExtendJSONSlice(d, list.Elems)
+					if err := d.String(&list.Elems[i]); err != nil {
 						return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "tags")
 					}
 				}
-				if p.tags == nil {
-					p.tags = []string{}
-				}
+				p.tags = pod.FinishJSONList(d, p.tags, list)
 			}
 		case "role":
 			if err := p.role.DecodeJSON(d); err != nil {
@@ -1685,7 +1677,7 @@ func (p *typesNestedParams) decode(d *pod.JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
-				p.v = p.v[:0]
+				list := pod.JSONList(d, p.v)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -1694,12 +1686,12 @@ func (p *typesNestedParams) decode(d *pod.JSONDecoder) error {
 					if !ok {
 						break
 					}
-					p.v = pod.ExtendJSONSlice(d, p.v)
+					list.Elems = pod.ExtendJSONSlice(d, list.Elems)
 					if err := d.BeginObject(); err != nil {
 						return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "v")
 					}
-					if p.v[i] == nil {
-						p.v[i] = pod.NewJSONMap[string, []pod.Reminder](d)
+					if list.Elems[i] == nil {
+						list.Elems[i] = pod.NewJSONMap[string, []pod.Reminder](d)
 					}
 					for {
 						key, ok, err := d.Key()
@@ -1714,7 +1706,7 @@ func (p *typesNestedParams) decode(d *pod.JSONDecoder) error {
 						if err := d.BeginArray(); err != nil {
 							return pod.JSONFieldError(pod.JSONIndexError(pod.JSONFieldError(err, "", k2), i), "parameter", "v")
 						}
-						e2 = e2[:0]
+						list3 := pod.JSONList(d, e2)
 						for i3 := 0; ; i3++ {
 							ok, err := d.More()
 							if err != nil {
@@ -1723,20 +1715,16 @@ func (p *typesNestedParams) decode(d *pod.JSONDecoder) error {
 							if !ok {
 								break
 							}
-							e2 = pod.ExtendJSONSlice(d, e2)
-							if err := e2[i3].DecodeJSON(d); err != nil {
+							list3.Elems = pod.ExtendJSONSlice(d, list3.Elems)
+							if err := list3.Elems[i3].DecodeJSON(d); err != nil {
 								return pod.JSONFieldError(pod.JSONIndexError(pod.JSONFieldError(pod.JSONIndexError(err, i3), "", k2), i), "parameter", "v")
 							}
 						}
-						if e2 == nil {
-							e2 = []pod.Reminder{}
-						}
-						pod.PutJSONMap(d, p.v[i], k2, e2)
+						e2 = pod.FinishJSONList(d, e2, list3)
+						pod.PutJSONMap(d, list.Elems[i], k2, e2)
 					}
 				}
-				if p.v == nil {
-					p.v = []map[string][]pod.Reminder{}
-				}
+				p.v = pod.FinishJSONList(d, p.v, list)
 			}
 		default:
 			if err := d.Skip(); err != nil {
