@@ -70,8 +70,9 @@ func (v *URLInfo) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [3]bool
+	expect := `"server":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -84,6 +85,7 @@ func (v *URLInfo) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "server")
 			}
 			seen[0] = true
+			expect = `,"servers":`
 		case "servers":
 			if d.Null() {
 				v.Servers = nil
@@ -107,11 +109,13 @@ func (v *URLInfo) DecodeJSON(d *JSONDecoder) error {
 				}
 				v.Servers = FinishJSONList(d, v.Servers, list)
 			}
+			expect = `,"rawUrl":`
 		case "rawUrl":
 			if err := d.String(&v.RawURL); err != nil {
 				return JSONFieldError(err, "field", "rawUrl")
 			}
 			seen[1] = true
+			expect = `,"queryParams":`
 		case "queryParams":
 			if err := d.BeginObject(); err != nil {
 				return JSONFieldError(err, "field", "queryParams")
@@ -150,6 +154,7 @@ func (v *URLInfo) DecodeJSON(d *JSONDecoder) error {
 				PutJSONMap(d, v.QueryParams, k, e)
 			}
 			seen[2] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

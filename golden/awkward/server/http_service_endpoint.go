@@ -19,8 +19,9 @@ func (p *httpServiceFailParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"statusCode":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -33,6 +34,7 @@ func (p *httpServiceFailParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "statusCode")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -72,8 +74,9 @@ func (p *httpServiceKeywordsParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"keywords":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -86,6 +89,7 @@ func (p *httpServiceKeywordsParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "keywords")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -154,8 +158,9 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [9]bool
+	expect := `"err":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -168,11 +173,13 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "err")
 			}
 			seen[0] = true
+			expect = `,"ctx":`
 		case "ctx":
 			if err := d.Int(&p.ctx); err != nil {
 				return pod.JSONFieldError(err, "parameter", "ctx")
 			}
 			seen[1] = true
+			expect = `,"b":`
 		case "b":
 			if d.Null() {
 				p.b = nil
@@ -181,11 +188,13 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "b")
 				}
 			}
+			expect = `,"d":`
 		case "d":
 			if err := d.Float(&p.d); err != nil {
 				return pod.JSONFieldError(err, "parameter", "d")
 			}
 			seen[2] = true
+			expect = `,"v":`
 		case "v":
 			if d.Null() {
 				p.v = nil
@@ -197,11 +206,13 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = `,"w":`
 		case "w":
 			if err := d.Bool(&p.w); err != nil {
 				return pod.JSONFieldError(err, "parameter", "w")
 			}
 			seen[3] = true
+			expect = `,"r":`
 		case "r":
 			if d.Null() {
 				p.r = nil
@@ -225,6 +236,7 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 				}
 				p.r = pod.FinishJSONList(d, p.r, list)
 			}
+			expect = `,"req":`
 		case "req":
 			if d.Null() {
 				p.req = nil
@@ -251,6 +263,7 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 					pod.PutJSONMap(d, p.req, k, e)
 				}
 			}
+			expect = `,"buf":`
 		case "buf":
 			if d.Null() {
 				p.buf = nil
@@ -262,11 +275,13 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "buf")
 				}
 			}
+			expect = `,"c":`
 		case "c":
 			if err := p.c.DecodeJSON(d); err != nil {
 				return pod.JSONFieldError(err, "parameter", "c")
 			}
 			seen[4] = true
+			expect = `,"p":`
 		case "p":
 			if d.Null() {
 				p.p = nil
@@ -278,26 +293,31 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "p")
 				}
 			}
+			expect = `,"res":`
 		case "res":
 			if err := d.String(&p.res); err != nil {
 				return pod.JSONFieldError(err, "parameter", "res")
 			}
 			seen[5] = true
+			expect = `,"key":`
 		case "key":
 			if err := d.String(&p.key); err != nil {
 				return pod.JSONFieldError(err, "parameter", "key")
 			}
 			seen[6] = true
+			expect = `,"ok":`
 		case "ok":
 			if err := d.Bool(&p.ok); err != nil {
 				return pod.JSONFieldError(err, "parameter", "ok")
 			}
 			seen[7] = true
+			expect = `,"seen":`
 		case "seen":
 			if err := d.Int(&p.seen); err != nil {
 				return pod.JSONFieldError(err, "parameter", "seen")
 			}
 			seen[8] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -372,8 +392,9 @@ func (p *httpServiceURLInfoParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"info":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -392,6 +413,7 @@ func (p *httpServiceURLInfoParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "info")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

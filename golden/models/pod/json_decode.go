@@ -81,6 +81,14 @@ func (d *JSONDecoder) End() error {
 
 // peek skips white space and returns the next byte, or 0 at the end.
 func (d *JSONDecoder) peek() byte {
+	if d.pos < len(d.data) && d.data[d.pos] > ' ' {
+		return d.data[d.pos] // compact JSON: inlined, no loop
+	}
+	return d.skipSpace()
+}
+
+// skipSpace is peek past white space.
+func (d *JSONDecoder) skipSpace() byte {
 	for d.pos < len(d.data) {
 		switch c := d.data[d.pos]; c {
 		case ' ', '\t', '\n', '\r':
@@ -227,6 +235,26 @@ func (d *JSONDecoder) Key() (key []byte, ok bool, err error) {
 		}
 	}
 	return d.slowKey()
+}
+
+// KeyExpect is Key for a member that is likely next: expected is that
+// member as an encoder writes it after the one before, `,"name":` (no
+// comma for the first), which is tried first with one comparison. The
+// generated decoders expect the members in their order, as AppendJSON
+// writes them.
+func (d *JSONDecoder) KeyExpect(expected string) (key []byte, ok bool, err error) {
+	end := d.pos + len(expected)
+	if len(expected) > 3 && end <= len(d.data) && d.err == nil && (expected[0] == ',') != d.first &&
+		string(d.data[d.pos:end]) == expected {
+		start := d.pos + 1 // after the '"'
+		if !d.first {
+			start++ // and the ','
+		}
+		d.first = false
+		d.pos = end
+		return d.data[start : end-2], true, nil
+	}
+	return d.Key()
 }
 
 // slowKey is Key after the separator, for any key.

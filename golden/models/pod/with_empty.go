@@ -52,8 +52,9 @@ func (v *WithEmpty) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -65,11 +66,13 @@ func (v *WithEmpty) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"nothing":`
 		case "nothing":
 			if err := v.Nothing.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "nothing")
 			}
 			seen[0] = true
+			expect = `,"many":`
 		case "many":
 			if d.Null() {
 				v.Many = nil
@@ -93,6 +96,7 @@ func (v *WithEmpty) DecodeJSON(d *JSONDecoder) error {
 				}
 				v.Many = FinishJSONList(d, v.Many, list)
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -54,8 +54,9 @@ func (v *Author) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -67,11 +68,13 @@ func (v *Author) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"name":`
 		case "name":
 			if err := d.String(&v.Name); err != nil {
 				return JSONFieldError(err, "field", "name")
 			}
 			seen[0] = true
+			expect = `,"books":`
 		case "books":
 			if d.Null() {
 				v.Books = nil
@@ -95,6 +98,7 @@ func (v *Author) DecodeJSON(d *JSONDecoder) error {
 				}
 				v.Books = FinishJSONList(d, v.Books, list)
 			}
+			expect = `,"profile":`
 		case "profile":
 			if d.Null() {
 				v.Profile = nil
@@ -106,6 +110,7 @@ func (v *Author) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "profile")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

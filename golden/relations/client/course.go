@@ -44,8 +44,9 @@ func (v *Course) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -57,11 +58,13 @@ func (v *Course) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"title":`
 		case "title":
 			if err := d.String(&v.Title); err != nil {
 				return JSONFieldError(err, "field", "title")
 			}
 			seen[0] = true
+			expect = `,"enrollments":`
 		case "enrollments":
 			if d.Null() {
 				v.Enrollments = nil
@@ -85,6 +88,7 @@ func (v *Course) DecodeJSON(d *JSONDecoder) error {
 				}
 				v.Enrollments = FinishJSONList(d, v.Enrollments, list)
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -50,8 +50,9 @@ func (v *Course) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -63,11 +64,13 @@ func (v *Course) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"title":`
 		case "title":
 			if err := d.String(&v.Title); err != nil {
 				return JSONFieldError(err, "field", "title")
 			}
 			seen[0] = true
+			expect = `,"enrollments":`
 		case "enrollments":
 			if d.Null() {
 				v.Enrollments = nil
@@ -91,6 +94,7 @@ func (v *Course) DecodeJSON(d *JSONDecoder) error {
 				}
 				v.Enrollments = FinishJSONList(d, v.Enrollments, list)
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -66,8 +66,9 @@ func (v *Novel) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [3]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -79,16 +80,19 @@ func (v *Novel) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"title":`
 		case "title":
 			if err := d.String(&v.Title); err != nil {
 				return JSONFieldError(err, "field", "title")
 			}
 			seen[0] = true
+			expect = `,"year":`
 		case "year":
 			if err := d.Int(&v.Year); err != nil {
 				return JSONFieldError(err, "field", "year")
 			}
 			seen[1] = true
+			expect = `,"writer":`
 		case "writer":
 			if d.Null() {
 				v.Writer = nil
@@ -100,11 +104,13 @@ func (v *Novel) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "writer")
 				}
 			}
+			expect = `,"writerId":`
 		case "writerId":
 			if err := d.Int(&v.WriterID); err != nil {
 				return JSONFieldError(err, "field", "writerId")
 			}
 			seen[2] = true
+			expect = `,"tags":`
 		case "tags":
 			if d.Null() {
 				v.Tags = nil
@@ -128,6 +134,7 @@ func (v *Novel) DecodeJSON(d *JSONDecoder) error {
 				}
 				v.Tags = FinishJSONList(d, v.Tags, list)
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

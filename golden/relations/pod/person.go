@@ -67,8 +67,9 @@ func (v *Person) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -80,11 +81,13 @@ func (v *Person) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"name":`
 		case "name":
 			if err := d.String(&v.Name); err != nil {
 				return JSONFieldError(err, "field", "name")
 			}
 			seen[0] = true
+			expect = `,"manager":`
 		case "manager":
 			if d.Null() {
 				v.Manager = nil
@@ -96,6 +99,7 @@ func (v *Person) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "manager")
 				}
 			}
+			expect = `,"managerId":`
 		case "managerId":
 			if d.Null() {
 				v.ManagerID = nil
@@ -107,6 +111,7 @@ func (v *Person) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "managerId")
 				}
 			}
+			expect = `,"reports":`
 		case "reports":
 			if d.Null() {
 				v.Reports = nil
@@ -130,6 +135,7 @@ func (v *Person) DecodeJSON(d *JSONDecoder) error {
 				}
 				v.Reports = FinishJSONList(d, v.Reports, list)
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -51,8 +51,9 @@ func (v *Writer) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -64,11 +65,13 @@ func (v *Writer) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"name":`
 		case "name":
 			if err := d.String(&v.Name); err != nil {
 				return JSONFieldError(err, "field", "name")
 			}
 			seen[0] = true
+			expect = `,"novels":`
 		case "novels":
 			if d.Null() {
 				v.Novels = nil
@@ -92,6 +95,7 @@ func (v *Writer) DecodeJSON(d *JSONDecoder) error {
 				}
 				v.Novels = FinishJSONList(d, v.Novels, list)
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

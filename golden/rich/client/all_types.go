@@ -332,8 +332,9 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [19]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -345,11 +346,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"boolVal":`
 		case "boolVal":
 			if err := d.Bool(&v.BoolVal); err != nil {
 				return JSONFieldError(err, "field", "boolVal")
 			}
 			seen[0] = true
+			expect = `,"boolOpt":`
 		case "boolOpt":
 			if d.Null() {
 				v.BoolOpt = nil
@@ -361,11 +364,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "boolOpt")
 				}
 			}
+			expect = `,"intVal":`
 		case "intVal":
 			if err := d.Int(&v.IntVal); err != nil {
 				return JSONFieldError(err, "field", "intVal")
 			}
 			seen[1] = true
+			expect = `,"intOpt":`
 		case "intOpt":
 			if d.Null() {
 				v.IntOpt = nil
@@ -377,11 +382,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "intOpt")
 				}
 			}
+			expect = `,"doubleVal":`
 		case "doubleVal":
 			if err := d.Float(&v.DoubleVal); err != nil {
 				return JSONFieldError(err, "field", "doubleVal")
 			}
 			seen[2] = true
+			expect = `,"doubleOpt":`
 		case "doubleOpt":
 			if d.Null() {
 				v.DoubleOpt = nil
@@ -393,11 +400,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "doubleOpt")
 				}
 			}
+			expect = `,"stringVal":`
 		case "stringVal":
 			if err := d.String(&v.StringVal); err != nil {
 				return JSONFieldError(err, "field", "stringVal")
 			}
 			seen[3] = true
+			expect = `,"stringOpt":`
 		case "stringOpt":
 			if d.Null() {
 				v.StringOpt = nil
@@ -409,11 +418,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "stringOpt")
 				}
 			}
+			expect = `,"dateTimeVal":`
 		case "dateTimeVal":
 			if err := d.Time(&v.DateTimeVal); err != nil {
 				return JSONFieldError(err, "field", "dateTimeVal")
 			}
 			seen[4] = true
+			expect = `,"dateTimeOpt":`
 		case "dateTimeOpt":
 			if d.Null() {
 				v.DateTimeOpt = nil
@@ -425,11 +436,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "dateTimeOpt")
 				}
 			}
+			expect = `,"durationVal":`
 		case "durationVal":
 			if err := d.Duration(&v.DurationVal); err != nil {
 				return JSONFieldError(err, "field", "durationVal")
 			}
 			seen[5] = true
+			expect = `,"durationOpt":`
 		case "durationOpt":
 			if d.Null() {
 				v.DurationOpt = nil
@@ -441,11 +454,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "durationOpt")
 				}
 			}
+			expect = `,"bytesVal":`
 		case "bytesVal":
 			if err := d.Bytes(&v.BytesVal); err != nil {
 				return JSONFieldError(err, "field", "bytesVal")
 			}
 			seen[6] = true
+			expect = `,"bytesOpt":`
 		case "bytesOpt":
 			if d.Null() {
 				v.BytesOpt = nil
@@ -454,11 +469,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "bytesOpt")
 				}
 			}
+			expect = `,"uuidVal":`
 		case "uuidVal":
 			if err := v.UUIDVal.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "uuidVal")
 			}
 			seen[7] = true
+			expect = `,"uuidOpt":`
 		case "uuidOpt":
 			if d.Null() {
 				v.UUIDOpt = nil
@@ -470,11 +487,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "uuidOpt")
 				}
 			}
+			expect = `,"uriVal":`
 		case "uriVal":
 			if err := d.URL(&v.URIVal); err != nil {
 				return JSONFieldError(err, "field", "uriVal")
 			}
 			seen[8] = true
+			expect = `,"uriOpt":`
 		case "uriOpt":
 			if d.Null() {
 				v.URIOpt = nil
@@ -486,11 +505,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "uriOpt")
 				}
 			}
+			expect = `,"bigVal":`
 		case "bigVal":
 			if err := d.BigInt(&v.BigVal); err != nil {
 				return JSONFieldError(err, "field", "bigVal")
 			}
 			seen[9] = true
+			expect = `,"bigOpt":`
 		case "bigOpt":
 			if d.Null() {
 				v.BigOpt = nil
@@ -499,11 +520,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "bigOpt")
 				}
 			}
+			expect = `,"enumVal":`
 		case "enumVal":
 			if err := v.EnumVal.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "enumVal")
 			}
 			seen[10] = true
+			expect = `,"enumOpt":`
 		case "enumOpt":
 			if d.Null() {
 				v.EnumOpt = nil
@@ -515,11 +538,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "enumOpt")
 				}
 			}
+			expect = `,"classVal":`
 		case "classVal":
 			if err := v.ClassVal.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "classVal")
 			}
 			seen[11] = true
+			expect = `,"classOpt":`
 		case "classOpt":
 			if d.Null() {
 				v.ClassOpt = nil
@@ -531,6 +556,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "classOpt")
 				}
 			}
+			expect = `,"listVal":`
 		case "listVal":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "listVal")
@@ -551,6 +577,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 			}
 			v.ListVal = FinishJSONList(d, v.ListVal, list)
 			seen[12] = true
+			expect = `,"listOpt":`
 		case "listOpt":
 			if d.Null() {
 				v.ListOpt = nil
@@ -574,6 +601,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				}
 				v.ListOpt = FinishJSONList(d, v.ListOpt, list)
 			}
+			expect = `,"mapVal":`
 		case "mapVal":
 			if err := d.BeginObject(); err != nil {
 				return JSONFieldError(err, "field", "mapVal")
@@ -597,6 +625,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				PutJSONMap(d, v.MapVal, k, e)
 			}
 			seen[13] = true
+			expect = `,"mapOpt":`
 		case "mapOpt":
 			if d.Null() {
 				v.MapOpt = nil
@@ -623,6 +652,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					PutJSONMap(d, v.MapOpt, k, e)
 				}
 			}
+			expect = `,"listOfOpt":`
 		case "listOfOpt":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "listOfOpt")
@@ -650,6 +680,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 			}
 			v.ListOfOpt = FinishJSONList(d, v.ListOfOpt, list)
 			seen[14] = true
+			expect = `,"mapOfOpt":`
 		case "mapOfOpt":
 			if err := d.BeginObject(); err != nil {
 				return JSONFieldError(err, "field", "mapOfOpt")
@@ -680,6 +711,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				PutJSONMap(d, v.MapOfOpt, k, e)
 			}
 			seen[15] = true
+			expect = `,"enumList":`
 		case "enumList":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "enumList")
@@ -700,6 +732,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 			}
 			v.EnumList = FinishJSONList(d, v.EnumList, list)
 			seen[16] = true
+			expect = `,"uriList":`
 		case "uriList":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "uriList")
@@ -720,6 +753,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 			}
 			v.URIList = FinishJSONList(d, v.URIList, list)
 			seen[17] = true
+			expect = `,"bigList":`
 		case "bigList":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "bigList")
@@ -744,6 +778,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 			}
 			v.BigList = FinishJSONList(d, v.BigList, list)
 			seen[18] = true
+			expect = `,"nested":`
 		case "nested":
 			if d.Null() {
 				v.Nested = nil
@@ -800,6 +835,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				}
 				v.Nested = FinishJSONList(d, v.Nested, list)
 			}
+			expect = `,"draft":`
 		case "draft":
 			if d.Null() {
 				v.Draft = nil
@@ -811,6 +847,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "draft")
 				}
 			}
+			expect = `,"scratch":`
 		case "scratch":
 			if d.Null() {
 				v.Scratch = nil
@@ -822,6 +859,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "scratch")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

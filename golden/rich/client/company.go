@@ -98,8 +98,9 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [6]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -111,11 +112,13 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"name":`
 		case "name":
 			if err := d.String(&v.Name); err != nil {
 				return JSONFieldError(err, "field", "name")
 			}
 			seen[0] = true
+			expect = `,"foundedDate":`
 		case "foundedDate":
 			if d.Null() {
 				v.FoundedDate = nil
@@ -127,6 +130,7 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "foundedDate")
 				}
 			}
+			expect = `,"employees":`
 		case "employees":
 			if d.Null() {
 				v.Employees = nil
@@ -150,16 +154,19 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 				}
 				v.Employees = FinishJSONList(d, v.Employees, list)
 			}
+			expect = `,"numEmployees":`
 		case "numEmployees":
 			if err := d.Int(&v.NumEmployees); err != nil {
 				return JSONFieldError(err, "field", "numEmployees")
 			}
 			seen[1] = true
+			expect = `,"headquarters":`
 		case "headquarters":
 			if err := v.Headquarters.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "headquarters")
 			}
 			seen[2] = true
+			expect = `,"offices":`
 		case "offices":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "offices")
@@ -180,6 +187,7 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 			}
 			v.Offices = FinishJSONList(d, v.Offices, list)
 			seen[3] = true
+			expect = `,"tags":`
 		case "tags":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "tags")
@@ -200,11 +208,13 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 			}
 			v.Tags = FinishJSONList(d, v.Tags, list)
 			seen[4] = true
+			expect = `,"status":`
 		case "status":
 			if err := v.Status.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "status")
 			}
 			seen[5] = true
+			expect = `,"draftNote":`
 		case "draftNote":
 			if d.Null() {
 				v.DraftNote = nil
@@ -216,6 +226,7 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "draftNote")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -22,8 +22,9 @@ func (p *typesAllTypesParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -36,6 +37,7 @@ func (p *typesAllTypesParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -89,8 +91,9 @@ func (p *typesBigIntParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -106,6 +109,7 @@ func (p *typesBigIntParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -153,8 +157,9 @@ func (p *typesBigIntsParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -185,6 +190,7 @@ func (p *typesBigIntsParams) decode(d *pod.JSONDecoder) error {
 				}
 				p.v = pod.FinishJSONList(d, p.v, list)
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -240,8 +246,9 @@ func (p *typesBoolParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -254,6 +261,7 @@ func (p *typesBoolParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -304,8 +312,9 @@ func (p *typesBoolOptParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -324,6 +333,7 @@ func (p *typesBoolOptParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -375,8 +385,9 @@ func (p *typesByteDataParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -392,6 +403,7 @@ func (p *typesByteDataParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -440,8 +452,9 @@ func (p *typesClassParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -454,6 +467,7 @@ func (p *typesClassParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -507,8 +521,9 @@ func (p *typesClassOptParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -527,6 +542,7 @@ func (p *typesClassOptParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -582,8 +598,9 @@ func (p *typesDateTimeParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -596,6 +613,7 @@ func (p *typesDateTimeParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -649,8 +667,9 @@ func (p *typesDateTimeOptParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -669,6 +688,7 @@ func (p *typesDateTimeOptParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -724,8 +744,9 @@ func (p *typesDoubleParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -738,6 +759,7 @@ func (p *typesDoubleParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -791,8 +813,9 @@ func (p *typesDoubleOptParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -811,6 +834,7 @@ func (p *typesDoubleOptParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -866,8 +890,9 @@ func (p *typesDurationParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -880,6 +905,7 @@ func (p *typesDurationParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -930,8 +956,9 @@ func (p *typesDurationOptParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -950,6 +977,7 @@ func (p *typesDurationOptParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1002,8 +1030,9 @@ func (p *typesEnumParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1016,6 +1045,7 @@ func (p *typesEnumParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1066,8 +1096,9 @@ func (p *typesEnumOptParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1086,6 +1117,7 @@ func (p *typesEnumOptParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1138,8 +1170,9 @@ func (p *typesIntParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1152,6 +1185,7 @@ func (p *typesIntParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1202,8 +1236,9 @@ func (p *typesIntOptParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1222,6 +1257,7 @@ func (p *typesIntOptParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1273,8 +1309,9 @@ func (p *typesListParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1305,6 +1342,7 @@ func (p *typesListParams) decode(d *pod.JSONDecoder) error {
 				}
 				p.v = pod.FinishJSONList(d, p.v, list)
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1359,8 +1397,9 @@ func (p *typesListOfOptParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1398,6 +1437,7 @@ func (p *typesListOfOptParams) decode(d *pod.JSONDecoder) error {
 				}
 				p.v = pod.FinishJSONList(d, p.v, list)
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1456,8 +1496,9 @@ func (p *typesMapParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1491,6 +1532,7 @@ func (p *typesMapParams) decode(d *pod.JSONDecoder) error {
 					pod.PutJSONMap(d, p.v, k, e)
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1555,8 +1597,9 @@ func (p *typesMixedParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1569,6 +1612,7 @@ func (p *typesMixedParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "id")
 			}
 			seen[0] = true
+			expect = `,"name":`
 		case "name":
 			if d.Null() {
 				p.name = nil
@@ -1580,6 +1624,7 @@ func (p *typesMixedParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "name")
 				}
 			}
+			expect = `,"tags":`
 		case "tags":
 			if d.Null() {
 				p.tags = nil
@@ -1603,11 +1648,13 @@ func (p *typesMixedParams) decode(d *pod.JSONDecoder) error {
 				}
 				p.tags = pod.FinishJSONList(d, p.tags, list)
 			}
+			expect = `,"role":`
 		case "role":
 			if err := p.role.DecodeJSON(d); err != nil {
 				return pod.JSONFieldError(err, "parameter", "role")
 			}
 			seen[1] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1661,8 +1708,9 @@ func (p *typesNestedParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1726,6 +1774,7 @@ func (p *typesNestedParams) decode(d *pod.JSONDecoder) error {
 				}
 				p.v = pod.FinishJSONList(d, p.v, list)
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1801,8 +1850,9 @@ func (p *typesStringParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1815,6 +1865,7 @@ func (p *typesStringParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1865,8 +1916,9 @@ func (p *typesStringOptParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1885,6 +1937,7 @@ func (p *typesStringOptParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1937,8 +1990,9 @@ func (p *typesUriParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1951,6 +2005,7 @@ func (p *typesUriParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -2001,8 +2056,9 @@ func (p *typesUriOptParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -2021,6 +2077,7 @@ func (p *typesUriOptParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -2073,8 +2130,9 @@ func (p *typesUuidParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -2087,6 +2145,7 @@ func (p *typesUuidParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -2137,8 +2196,9 @@ func (p *typesUuidOptParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -2157,6 +2217,7 @@ func (p *typesUuidOptParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
