@@ -344,3 +344,49 @@ func TestFloatAgreesWithEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// readExpecting reads an object of ints the way generated code does, with
+// KeyExpect expecting the keys in the order a, b, c.
+func readExpecting(doc string) (map[string]int64, error) {
+	d := NewJSONDecoder([]byte(doc))
+	if err := d.BeginObject(); err != nil {
+		return nil, err
+	}
+	next := map[string]string{"a": `,"b":`, "b": `,"c":`, "c": ""}
+	got := map[string]int64{}
+	expect := `"a":`
+	for {
+		key, ok, err := d.KeyExpect(expect)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			break
+		}
+		var v int64
+		if err := d.Int(&v); err != nil {
+			return nil, err
+		}
+		got[string(key)] = v
+		expect = next[string(key)]
+	}
+	return got, d.End()
+}
+
+// TestKeyExpect checks that the expected key is only a shortcut: any order,
+// white space and escapes read as with Key, and bad JSON (a missing comma
+// where the expected key would match) is still refused.
+func TestKeyExpect(t *testing.T) {
+	for _, doc := range []string{`{"a":1,"b":2,"c":3}`, `{"c":3,"a":1,"b":2}`, `{ "a" : 1 , "b":2,"c":3}`,
+		`{"\u0061":1,"b":2,"c":3}`, `{"b":2,"a":1,"c":3}`, `{"a":1,"b":2,"c":3,"d":4}`} {
+		got, err := readExpecting(doc)
+		if err != nil || got["a"] != 1 || got["b"] != 2 || got["c"] != 3 {
+			t.Errorf("%s: got %v, %v", doc, got, err)
+		}
+	}
+	for _, doc := range []string{`{"a":1"b":2}`, `{,"a":1}`, `{"a":1,,"b":2}`, `{"a":1,"b"2}`, `{"a":1,"b":`} {
+		if got, err := readExpecting(doc); err == nil {
+			t.Errorf("%s: no error, got %v", doc, got)
+		}
+	}
+}
