@@ -2,6 +2,7 @@ package models
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -123,5 +124,27 @@ func TestScratchListAfterAFailure(t *testing.T) {
 	}
 	if full := old[:3]; full[2] != "" || !reflect.DeepEqual(kept, first) {
 		t.Errorf("the next decode wrote into the failed one's destination: %q", full)
+	}
+}
+
+// TestLargeScratchListHandedOver checks that a list too large to keep is
+// the result itself (no copy), and that the decoder keeps nothing of it.
+func TestLargeScratchListHandedOver(t *testing.T) {
+	var d JSONDecoder
+	doc := []byte("[" + strings.Repeat(`"x",`, 9999) + `"y"]`) // 10,000 strings: 160 KB of elements
+	for round := range 3 {
+		d.Reset(doc)
+		var v []string
+		if err := decodeStrings(&d, &v); err != nil || len(v) != 10000 || v[9999] != "y" {
+			t.Fatalf("round %d: %d elements, %v", round, len(v), err)
+		}
+		if round > 0 && cap(v) == len(v) {
+			t.Errorf("round %d: a copy of a large list (cap %d): the scratch list should be the result", round, cap(v))
+		}
+		for _, s := range d.scratch {
+			if l := s.list.(*JSONScratch[string]); cap(l.Elems) != 0 {
+				t.Errorf("round %d: the decoder kept a scratch list of %d", round, cap(l.Elems))
+			}
+		}
 	}
 }

@@ -61,24 +61,31 @@ func JSONList[T any](d *JSONDecoder, dst []T) *JSONScratch[T] {
 // they fit or else in a new one of their length (an empty array gives an
 // empty, non-nil slice), and leaves l empty, holding no value decoded.
 func FinishJSONList[T any](d *JSONDecoder, dst []T, l *JSONScratch[T]) []T {
-	if !l.kept { // the first of its kind: decoded in place
+	var zero T
+	size, n := int(unsafe.Sizeof(zero)), len(l.Elems)
+	switch {
+	case !l.kept: // the first of its kind: decoded in place, as appending would
 		out := l.Elems
 		l.Elems, l.kept = nil, true
 		if out == nil {
 			out = []T{}
 		}
 		return out
+	case cap(l.Elems)*size > maxScratchBytes && cap(dst) < n:
+		// Too large to keep: the scratch list itself is the result, as
+		// appending would have made it, instead of a copy of it.
+		out := l.Elems
+		l.Elems = nil
+		return out
 	}
-	n := len(l.Elems)
-	var zero T
 	if dst == nil || cap(dst) < n {
-		d.charge(int64(n) * int64(unsafe.Sizeof(zero)))
+		d.charge(int64(n) * int64(size))
 		dst = make([]T, n)
 	}
 	dst = dst[:n]
 	copy(dst, l.Elems)
 	clear(l.Elems)
-	if cap(l.Elems)*int(unsafe.Sizeof(zero)) > maxScratchBytes {
+	if cap(l.Elems)*size > maxScratchBytes {
 		l.Elems = nil
 	}
 	return dst
