@@ -16,6 +16,7 @@ test: vet fmt-check
 vet:
 	$(GO) vet ./...
 	cd bench/futurecalls && $(GO) vet ./...   # its own module (River): keep it compiling
+	cd bench/json && $(GO) vet ./...          # its own module (the JSON peers), on golden/rich/pod
 
 fmt-check:
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "not gofmt'd:"; echo "$$out"; exit 1; fi
@@ -38,6 +39,8 @@ bench:
 	$(GO) test -run '^$$' -bench 'Mix' -benchmem -count 3 ./emit/static/pod
 	@echo "== apps; rich's BenchmarkLogging*: session+query logging on vs off, real Postgres writer (goal: ratio >= 0.9) =="
 	$(GO) test -run 'TestGoldenApps' -count=1 -v . -bench-apps
+	@echo "== JSON codecs vs goccy/go-json, sonic, segmentio, encoding/json on Flat and Company(5) (goal: podgen >= 1.2x the fastest peer) =="
+	cd bench/json && $(GO) test -count=1 -run . -bench . -benchmem .
 	@echo "== future calls vs River: 10,000 due now, 1,000 due 1 s ahead (goal: calls/s >= River's, p50 < 50 ms) =="
 	cd bench/futurecalls && $(GO) test -run '^$$' -bench FutureCalls -benchtime 1x -timeout 30m .
 

@@ -24,10 +24,10 @@ import (
 //			return JSONFieldError(err, "field", "name")
 //		}
 //
-// Names the generated code declares: decodeMembers declares `seen`, and in
-// its loop `key`, `ok` and `err`; list code declares `i`, map code `k` and `e`
-// (suffixed 2, 3, ... when nested). The caller's d, b, src and dst
-// expressions must not use these names.
+// Names the generated code declares: decodeMembers declares `seen` and
+// `expect`, and in its loop `key`, `ok` and `err`; list code declares `i`
+// and `list`, map code `k` and `e` (suffixed 2, 3, ... when nested). The
+// caller's d, b, src and dst expressions must not use these names.
 
 // jsonMember is one key of a JSON object.
 type jsonMember struct {
@@ -65,9 +65,10 @@ func noWrap(err jen.Code) jen.Code { return err }
 // error; errors name the member by its Label and Key.
 func decodeMembers(d *jen.Statement, members []jsonMember, models string) []jen.Code {
 	code := []jen.Code{ifErr(d.Clone().Dot("BeginObject").Call(), noWrap)}
+	first, after := expectedKeys(members)
 	nRequired := 0
 	cases := make([]jen.Code, 0, len(members)+1)
-	for _, m := range members {
+	for mi, m := range members {
 		key, label := m.Key, m.Label
 		wrap := func(err jen.Code) jen.Code {
 			return jen.Qual(models, "JSONFieldError").Call(err, jen.Lit(label), jen.Lit(key))
@@ -82,14 +83,16 @@ func decodeMembers(d *jen.Statement, members []jsonMember, models string) []jen.
 				Else().If(jen.Err().Op(":=").Add(d.Clone()).Dot("Skip").Call(), jen.Err().Op("!=").Nil()).
 				Block(jen.Return(jen.Err()))}
 		}
+		body = append(body, jen.Id("expect").Op("=").Add(rawString(after[mi])))
 		cases = append(cases, jen.Case(jen.Lit(m.Key)).Block(body...))
 	}
 	cases = append(cases, jen.Default().Block(ifErr(d.Clone().Dot("Skip").Call(), noWrap)))
 	if nRequired > 0 {
 		code = append(code, jen.Var().Id("seen").Index(jen.Lit(nRequired)).Bool())
 	}
+	code = append(code, jen.Id("expect").Op(":=").Add(rawString(first)))
 	code = append(code, jen.For().Block(
-		jen.List(jen.Id("key"), jen.Id("ok"), jen.Id("err")).Op(":=").Add(d.Clone()).Dot("Key").Call(),
+		jen.List(jen.Id("key"), jen.Id("ok"), jen.Id("err")).Op(":=").Add(d.Clone()).Dot("KeyExpect").Call(jen.Id("expect")),
 		jen.If(jen.Id("err").Op("!=").Nil()).Block(jen.Return(jen.Id("err"))),
 		jen.If(jen.Op("!").Id("ok")).Block(jen.Break()),
 		jen.Switch(jen.String().Call(jen.Id("key"))).Block(cases...),
@@ -108,6 +111,34 @@ func decodeMembers(d *jen.Statement, members []jsonMember, models string) []jen.
 		}
 	}
 	return code
+}
+
+// expectedKeys returns the key KeyExpect should try first in an object of
+// members, and after each member the one to try next: `"a":`, then
+// `,"b":`, ... in the order AppendJSON writes them (server-only members,
+// which only the stored form holds, last), "" after the last one. A key
+// that JSON would escape is never expected: KeyExpect would hand it out
+// escaped.
+func expectedKeys(members []jsonMember) (first string, after []string) {
+	order := make([]int, 0, len(members))
+	for _, hidden := range []bool{false, true} {
+		for i, m := range members {
+			if m.ServerOnly == hidden {
+				order = append(order, i)
+			}
+		}
+	}
+	expect := func(k int, sep string) string {
+		if k == len(order) || jsonKey(members[order[k]].Key) != `"`+members[order[k]].Key+`"` {
+			return ""
+		}
+		return sep + `"` + members[order[k]].Key + `":`
+	}
+	after = make([]string, len(members))
+	for k, i := range order {
+		after[i] = expect(k+1, ",")
+	}
+	return expect(0, ""), after
 }
 
 // decodeValue returns statements that read one value of type t from the

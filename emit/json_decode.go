@@ -47,11 +47,13 @@ func decodeNullable(d *jen.Statement, t *schema.Type, dst target, models string,
 		loc.Clone().Op("=").Nil()).Else().Block(body...)}
 }
 
-// decodeList reads an array, reusing dst's backing array and decoding each
-// element in place; an empty array gives an empty, non-nil slice, as with
+// decodeList reads an array into the decoder's scratch list for it
+// (JSONList), decoding each element in place, and then moves the elements
+// into dst's backing array or a new one of their exact length
+// (FinishJSONList); an empty array gives an empty, non-nil slice, as with
 // encoding/json.
 func decodeList(d *jen.Statement, t *schema.Type, dst target, models string, sc scope, wrap wrapFunc) []jen.Code {
-	i, s := sc.name("i"), dst.val()
+	i, list, s := sc.name("i"), sc.name("list"), dst.val()
 	elemWrap := func(err jen.Code) jen.Code {
 		return wrap(jen.Qual(models, "JSONIndexError").Call(err, i.Clone()))
 	}
@@ -59,15 +61,15 @@ func decodeList(d *jen.Statement, t *schema.Type, dst target, models string, sc 
 		jen.List(jen.Id("ok"), jen.Err()).Op(":=").Add(d.Clone()).Dot("More").Call(),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(wrap(jen.Err()))),
 		jen.If(jen.Op("!").Id("ok")).Block(jen.Break()),
-		s.Clone().Op("=").Qual(models, "ExtendJSONSlice").Call(d.Clone(), s.Clone()),
+		list.Clone().Dot("Elems").Op("=").Qual(models, "ExtendJSONSlice").Call(d.Clone(), list.Clone().Dot("Elems")),
 	}
-	elem := target{expr: s.Clone().Index(i.Clone())}
+	elem := target{expr: list.Clone().Dot("Elems").Index(i.Clone())}
 	body = append(body, decodeCode(d, t.Elem, elem, models, sc+1, elemWrap)...)
 	return []jen.Code{
 		ifErr(d.Clone().Dot("BeginArray").Call(), wrap),
-		s.Clone().Op("=").Add(s.Clone()).Index(jen.Empty(), jen.Lit(0)),
+		list.Clone().Op(":=").Qual(models, "JSONList").Call(d.Clone(), s.Clone()),
 		jen.For(i.Clone().Op(":=").Lit(0), jen.Empty(), i.Clone().Op("++")).Block(body...),
-		jen.If(s.Clone().Op("==").Nil()).Block(s.Clone().Op("=").Add(goType(t, models)).Values()),
+		s.Clone().Op("=").Qual(models, "FinishJSONList").Call(d.Clone(), s.Clone(), list.Clone()),
 	}
 }
 

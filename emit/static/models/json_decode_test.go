@@ -1,9 +1,11 @@
 package models
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"math"
+	"math/bits"
 	"strings"
 	"testing"
 	"time"
@@ -244,24 +246,147 @@ func TestErrorPaths(t *testing.T) {
 	}
 }
 
-func TestPlainWordNeverPassesASpecialByte(t *testing.T) {
+// TestSpecialBytesFindsTheFirst puts one byte among plain ones, and maybe
+// a special byte after it, and checks that specialBytes finds the first
+// special byte exactly (none: a zero mask).
+func TestSpecialBytesFindsTheFirst(t *testing.T) {
 	for c := 0; c < 256; c++ {
 		for pos := 0; pos < 8; pos++ {
 			for _, fill := range []byte{'a', 0x20, '~', '#', '[', ']'} {
-				var w [8]byte
-				for i := range w {
-					w[i] = fill
-				}
-				w[pos] = byte(c)
-				got := plainWord(uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-					uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56)
-				if got && !strPlain[c] {
-					t.Fatalf("byte %#x at %d among %q passes as plain", c, pos, fill)
-				}
-				if !got && strPlain[c] {
-					t.Fatalf("plain byte %#x at %d among %q rejected", c, pos, fill)
+				for later := pos + 1; later <= 8; later++ { // 8: no later special byte
+					var w [9]byte
+					for i := range w {
+						w[i] = fill
+					}
+					w[pos], w[later] = byte(c), 0x1f
+					want := pos
+					if strPlain[c] {
+						want = later
+					}
+					m := specialBytes(binary.LittleEndian.Uint64(w[:8]))
+					if got := bits.TrailingZeros64(m) >> 3; got != want {
+						t.Fatalf("byte %#x at %d and 0x1f at %d among %q: first special at %d, want %d",
+							c, pos, later, fill, got, want)
+					}
 				}
 			}
+		}
+	}
+}
+
+// TestIntAgreesWithEncodingJSON runs literals around the one-pass path of
+// shortInt (19 digits, leading zeros, signs, fractions) through Int and
+// encoding/json: both accept the same ones, with the same value.
+func TestIntAgreesWithEncodingJSON(t *testing.T) {
+	lits := []string{"0", "-0", "7", "-7", "00", "01", "-01", "-", "--1", "1.", "1.0", "1e3", "1E3", "1x",
+		"123456789012345678", "-123456789012345678", "12345678901234567", "999999999999999999",
+		"9223372036854775807", "-9223372036854775808", "9223372036854775808", "-9223372036854775809",
+		"9999999999999999999", "-9999999999999999999", "1234567890123456789", "-1234567890123456789",
+		"18446744073709551616", "123456789012345678901234567890"}
+	for _, lit := range lits {
+		for _, doc := range []string{lit, "[" + lit + "]", " " + lit + " "} {
+			var want int64
+			var wantErr error
+			if doc[0] == '[' {
+				var list []int64
+				if wantErr = json.Unmarshal([]byte(doc), &list); wantErr == nil {
+					want = list[0]
+				}
+			} else {
+				wantErr = json.Unmarshal([]byte(doc), &want)
+			}
+			var got int64
+			d := NewJSONDecoder([]byte(doc))
+			var err error
+			if doc[0] == '[' {
+				if err = d.BeginArray(); err == nil {
+					if _, err = d.More(); err == nil {
+						err = d.Int(&got)
+					}
+					if err == nil {
+						_, err = d.More()
+					}
+				}
+			} else {
+				err = d.Int(&got)
+			}
+			if err == nil {
+				err = d.End()
+			}
+			if (err != nil) != (wantErr != nil) || err == nil && got != want {
+				t.Errorf("%q: got %d, %v; encoding/json %d, %v", doc, got, err, want, wantErr)
+			}
+		}
+	}
+}
+
+// TestFloatAgreesWithEncodingJSON runs literals on both sides of the
+// limits of shortFloat through Float and encoding/json: the same ones are
+// accepted, with the same bits.
+func TestFloatAgreesWithEncodingJSON(t *testing.T) {
+	lits := []string{"0", "-0", "-0.0", "0.1", "0.3", "1.5", "-2.25", "1234.5", "123456789012345", "-12345678.9012345",
+		"1234567890123456", "12345678901234567890123", "0.000000000000000000001", "0.0000000000000000000001",
+		"9007199254740993", "3.14159265358979", "2.718281828459045", "1e5", "1E-5", "1.5e3", "1.", ".5", "-", "01.5",
+		"00", "1.5x", "1..5", "179769313486231570000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"}
+	for _, lit := range lits {
+		for _, doc := range []string{lit, " " + lit + " "} {
+			var want float64
+			wantErr := json.Unmarshal([]byte(doc), &want)
+			var got float64
+			d := NewJSONDecoder([]byte(doc))
+			err := d.Float(&got)
+			if err == nil {
+				err = d.End()
+			}
+			if (err != nil) != (wantErr != nil) || err == nil && math.Float64bits(got) != math.Float64bits(want) {
+				t.Errorf("%q: got %v, %v; encoding/json %v, %v", doc, got, err, want, wantErr)
+			}
+		}
+	}
+}
+
+// readExpecting reads an object of ints the way generated code does, with
+// KeyExpect expecting the keys in the order a, b, c.
+func readExpecting(doc string) (map[string]int64, error) {
+	d := NewJSONDecoder([]byte(doc))
+	if err := d.BeginObject(); err != nil {
+		return nil, err
+	}
+	next := map[string]string{"a": `,"b":`, "b": `,"c":`, "c": ""}
+	got := map[string]int64{}
+	expect := `"a":`
+	for {
+		key, ok, err := d.KeyExpect(expect)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			break
+		}
+		var v int64
+		if err := d.Int(&v); err != nil {
+			return nil, err
+		}
+		got[string(key)] = v
+		expect = next[string(key)]
+	}
+	return got, d.End()
+}
+
+// TestKeyExpect checks that the expected key is only a shortcut: any order,
+// white space and escapes read as with Key, and bad JSON (a missing comma
+// where the expected key would match) is still refused.
+func TestKeyExpect(t *testing.T) {
+	for _, doc := range []string{`{"a":1,"b":2,"c":3}`, `{"c":3,"a":1,"b":2}`, `{ "a" : 1 , "b":2,"c":3}`,
+		`{"\u0061":1,"b":2,"c":3}`, `{"b":2,"a":1,"c":3}`, `{"a":1,"b":2,"c":3,"d":4}`} {
+		got, err := readExpecting(doc)
+		if err != nil || got["a"] != 1 || got["b"] != 2 || got["c"] != 3 {
+			t.Errorf("%s: got %v, %v", doc, got, err)
+		}
+	}
+	for _, doc := range []string{`{"a":1"b":2}`, `{,"a":1}`, `{"a":1,,"b":2}`, `{"a":1,"b"2}`, `{"a":1,"b":`} {
+		if got, err := readExpecting(doc); err == nil {
+			t.Errorf("%s: no error, got %v", doc, got)
 		}
 	}
 }

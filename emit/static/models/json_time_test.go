@@ -68,3 +68,12 @@ func TestExtendJSONSlice(t *testing.T) {
 		t.Errorf("reused element not zeroed: %v", s)
 	}
 }
+
+func TestDateUnixBounds(t *testing.T) {
+	if got := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC).Unix(); got != minDateUnix {
+		t.Errorf("minDateUnix = %d, want %d", int64(minDateUnix), got)
+	}
+	if got := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC).Unix(); got != endDateUnix {
+		t.Errorf("endDateUnix = %d, want %d", int64(endDateUnix), got)
+	}
+}

@@ -28,6 +28,18 @@ func TestUUID(t *testing.T) {
 			t.Errorf("%q: no error", bad)
 		}
 	}
+	for i := range s { // a bad byte anywhere, digit or dash
+		for _, c := range []byte{'x', '-', '0' - 1, '9' + 1, 'a' - 1, 'f' + 1, 'A' - 1, 'F' + 1, 0xff} {
+			if c == '-' && s[i] == '-' {
+				continue
+			}
+			bad := []byte(s)
+			bad[i] = c
+			if _, err := ParseUUID(string(bad)); err == nil {
+				t.Errorf("%q: no error", bad)
+			}
+		}
+	}
 	var v UUID
 	if err := v.UnmarshalJSON([]byte(`12`)); err == nil || !strings.Contains(err.Error(), "expected UuidValue, got number") {
 		t.Errorf("number: %v", err)

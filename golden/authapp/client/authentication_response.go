@@ -56,8 +56,9 @@ func (v *AuthenticationResponse) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"success":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -70,6 +71,7 @@ func (v *AuthenticationResponse) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "success")
 			}
 			seen[0] = true
+			expect = `,"key":`
 		case "key":
 			if d.Null() {
 				v.Key = nil
@@ -81,6 +83,7 @@ func (v *AuthenticationResponse) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "key")
 				}
 			}
+			expect = `,"keyId":`
 		case "keyId":
 			if d.Null() {
 				v.KeyID = nil
@@ -92,6 +95,7 @@ func (v *AuthenticationResponse) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "keyId")
 				}
 			}
+			expect = `,"userInfo":`
 		case "userInfo":
 			if d.Null() {
 				v.UserInfo = nil
@@ -103,6 +107,7 @@ func (v *AuthenticationResponse) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "userInfo")
 				}
 			}
+			expect = `,"failReason":`
 		case "failReason":
 			if d.Null() {
 				v.FailReason = nil
@@ -114,6 +119,7 @@ func (v *AuthenticationResponse) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "failReason")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

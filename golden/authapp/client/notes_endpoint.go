@@ -54,7 +54,7 @@ func (ep *NotesEndpoint) All(ctx context.Context) ([]Note, error) {
 		if err := d.BeginArray(); err != nil {
 			return err
 		}
-		r = r[:0]
+		list := JSONList(d, r)
 		for i := 0; ; i++ {
 			ok, err := d.More()
 			if err != nil {
@@ -63,14 +63,12 @@ func (ep *NotesEndpoint) All(ctx context.Context) ([]Note, error) {
 			if !ok {
 				break
 			}
-			r = ExtendJSONSlice(d, r)
-			if err := r[i].DecodeJSON(d); err != nil {
+			list.Elems = ExtendJSONSlice(d, list.Elems)
+			if err := list.Elems[i].DecodeJSON(d); err != nil {
 				return JSONIndexError(err, i)
 			}
 		}
-		if r == nil {
-			r = []Note{}
-		}
+		r = FinishJSONList(d, r, list)
 		return d.End()
 	})
 	return r, err
@@ -88,7 +86,7 @@ func (ep *NotesEndpoint) Mine(ctx context.Context) ([]Note, error) {
 		if err := d.BeginArray(); err != nil {
 			return err
 		}
-		r = r[:0]
+		list := JSONList(d, r)
 		for i := 0; ; i++ {
 			ok, err := d.More()
 			if err != nil {
@@ -97,14 +95,12 @@ func (ep *NotesEndpoint) Mine(ctx context.Context) ([]Note, error) {
 			if !ok {
 				break
 			}
-			r = ExtendJSONSlice(d, r)
-			if err := r[i].DecodeJSON(d); err != nil {
+			list.Elems = ExtendJSONSlice(d, list.Elems)
+			if err := list.Elems[i].DecodeJSON(d); err != nil {
 				return JSONIndexError(err, i)
 			}
 		}
-		if r == nil {
-			r = []Note{}
-		}
+		r = FinishJSONList(d, r, list)
 		return d.End()
 	})
 	return r, err

@@ -80,8 +80,9 @@ func (v *UserInfo) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [4]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -93,11 +94,13 @@ func (v *UserInfo) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"userIdentifier":`
 		case "userIdentifier":
 			if err := d.String(&v.UserIdentifier); err != nil {
 				return JSONFieldError(err, "field", "userIdentifier")
 			}
 			seen[0] = true
+			expect = `,"userName":`
 		case "userName":
 			if d.Null() {
 				v.UserName = nil
@@ -109,6 +112,7 @@ func (v *UserInfo) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "userName")
 				}
 			}
+			expect = `,"fullName":`
 		case "fullName":
 			if d.Null() {
 				v.FullName = nil
@@ -120,6 +124,7 @@ func (v *UserInfo) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "fullName")
 				}
 			}
+			expect = `,"email":`
 		case "email":
 			if d.Null() {
 				v.Email = nil
@@ -131,11 +136,13 @@ func (v *UserInfo) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "email")
 				}
 			}
+			expect = `,"created":`
 		case "created":
 			if err := d.Time(&v.Created); err != nil {
 				return JSONFieldError(err, "field", "created")
 			}
 			seen[1] = true
+			expect = `,"imageUrl":`
 		case "imageUrl":
 			if d.Null() {
 				v.ImageURL = nil
@@ -147,11 +154,12 @@ func (v *UserInfo) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "imageUrl")
 				}
 			}
+			expect = `,"scopeNames":`
 		case "scopeNames":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "scopeNames")
 			}
-			v.ScopeNames = v.ScopeNames[:0]
+			list := JSONList(d, v.ScopeNames)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -160,20 +168,20 @@ func (v *UserInfo) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.ScopeNames = ExtendJSONSlice(d, v.ScopeNames)
-				if err := d.String(&v.ScopeNames[i]); err != nil {
+				list.Elems = ExtendJSONSlice(d, list.Elems)
+				if err := d.String(&list.Elems[i]); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "scopeNames")
 				}
 			}
-			if v.ScopeNames == nil {
-				v.ScopeNames = []string{}
-			}
+			v.ScopeNames = FinishJSONList(d, v.ScopeNames, list)
 			seen[2] = true
+			expect = `,"blocked":`
 		case "blocked":
 			if err := d.Bool(&v.Blocked); err != nil {
 				return JSONFieldError(err, "field", "blocked")
 			}
 			seen[3] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

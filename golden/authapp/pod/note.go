@@ -48,8 +48,9 @@ func (v *Note) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -61,11 +62,13 @@ func (v *Note) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"text":`
 		case "text":
 			if err := d.String(&v.Text); err != nil {
 				return JSONFieldError(err, "field", "text")
 			}
 			seen[0] = true
+			expect = `,"owner":`
 		case "owner":
 			if d.Null() {
 				v.Owner = nil
@@ -77,11 +80,13 @@ func (v *Note) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "owner")
 				}
 			}
+			expect = `,"ownerId":`
 		case "ownerId":
 			if err := d.Int(&v.OwnerID); err != nil {
 				return JSONFieldError(err, "field", "ownerId")
 			}
 			seen[1] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -144,7 +144,7 @@ func decodeUserInfoScopeNames(d *JSONDecoder, v *UserInfo) error {
 	if err := d.BeginArray(); err != nil {
 		return err
 	}
-	v.ScopeNames = v.ScopeNames[:0]
+	list := JSONList(d, v.ScopeNames)
 	for i := 0; ; i++ {
 		ok, err := d.More()
 		if err != nil {
@@ -153,14 +153,12 @@ func decodeUserInfoScopeNames(d *JSONDecoder, v *UserInfo) error {
 		if !ok {
 			break
 		}
-		v.ScopeNames = ExtendJSONSlice(d, v.ScopeNames)
-		if err := d.String(&v.ScopeNames[i]); err != nil {
+		list.Elems = ExtendJSONSlice(d, list.Elems)
+		if err := d.String(&list.Elems[i]); err != nil {
 			return JSONIndexError(err, i)
 		}
 	}
-	if v.ScopeNames == nil {
-		v.ScopeNames = []string{}
-	}
+	v.ScopeNames = FinishJSONList(d, v.ScopeNames, list)
 	return d.End()
 }
 

@@ -18,8 +18,9 @@ func (p *adminBlockParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"userID":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -32,6 +33,7 @@ func (p *adminBlockParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "userID")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -75,8 +77,9 @@ func (p *adminSetScopesParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"userID":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -89,6 +92,7 @@ func (p *adminSetScopesParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "userID")
 			}
 			seen[0] = true
+			expect = `,"scopes":`
 		case "scopes":
 			if d.Null() {
 				p.scopes = nil
@@ -96,7 +100,7 @@ func (p *adminSetScopesParams) decode(d *pod.JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return pod.JSONFieldError(err, "parameter", "scopes")
 				}
-				p.scopes = p.scopes[:0]
+				list := pod.JSONList(d, p.scopes)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -105,15 +109,14 @@ func (p *adminSetScopesParams) decode(d *pod.JSONDecoder) error {
 					if !ok {
 						break
 					}
-					p.scopes = pod.ExtendJSONSlice(d, p.scopes)
-					if err := d.String(&p.scopes[i]); err != nil {
+					list.Elems = pod.ExtendJSONSlice(d, list.Elems)
+					if err := d.String(&list.Elems[i]); err != nil {
 						return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "scopes")
 					}
 				}
-				if p.scopes == nil {
-					p.scopes = []string{}
-				}
+				p.scopes = pod.FinishJSONList(d, p.scopes, list)
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -156,8 +159,9 @@ func (p *adminUnblockParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"userID":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -170,6 +174,7 @@ func (p *adminUnblockParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "userID")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

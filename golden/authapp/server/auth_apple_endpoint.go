@@ -20,8 +20,9 @@ func (p *authAppleAuthenticateParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"identityToken":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -34,6 +35,7 @@ func (p *authAppleAuthenticateParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "identityToken")
 			}
 			seen[0] = true
+			expect = `,"firstName":`
 		case "firstName":
 			if d.Null() {
 				p.firstName = nil
@@ -45,6 +47,7 @@ func (p *authAppleAuthenticateParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "firstName")
 				}
 			}
+			expect = `,"lastName":`
 		case "lastName":
 			if d.Null() {
 				p.lastName = nil
@@ -56,6 +59,7 @@ func (p *authAppleAuthenticateParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "lastName")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -20,8 +20,9 @@ func (p *authEmailAuthenticateParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"email":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -34,11 +35,13 @@ func (p *authEmailAuthenticateParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "email")
 			}
 			seen[0] = true
+			expect = `,"password":`
 		case "password":
 			if err := d.String(&p.password); err != nil {
 				return pod.JSONFieldError(err, "parameter", "password")
 			}
 			seen[1] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -97,8 +100,9 @@ func (p *authEmailCreateAccountParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"email":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -111,11 +115,13 @@ func (p *authEmailCreateAccountParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "email")
 			}
 			seen[0] = true
+			expect = `,"verificationCode":`
 		case "verificationCode":
 			if err := d.String(&p.verificationCode); err != nil {
 				return pod.JSONFieldError(err, "parameter", "verificationCode")
 			}
 			seen[1] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -179,8 +185,9 @@ func (p *authEmailCreateAccountRequestParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [3]bool
+	expect := `"userName":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -193,16 +200,19 @@ func (p *authEmailCreateAccountRequestParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "userName")
 			}
 			seen[0] = true
+			expect = `,"email":`
 		case "email":
 			if err := d.String(&p.email); err != nil {
 				return pod.JSONFieldError(err, "parameter", "email")
 			}
 			seen[1] = true
+			expect = `,"password":`
 		case "password":
 			if err := d.String(&p.password); err != nil {
 				return pod.JSONFieldError(err, "parameter", "password")
 			}
 			seen[2] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -260,8 +270,9 @@ func (p *authEmailInitiatePasswordResetParams) decode(d *pod.JSONDecoder) error 
 		return err
 	}
 	var seen [1]bool
+	expect := `"email":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -274,6 +285,7 @@ func (p *authEmailInitiatePasswordResetParams) decode(d *pod.JSONDecoder) error 
 				return pod.JSONFieldError(err, "parameter", "email")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -326,8 +338,9 @@ func (p *authEmailResetPasswordParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"verificationCode":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -340,11 +353,13 @@ func (p *authEmailResetPasswordParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "verificationCode")
 			}
 			seen[0] = true
+			expect = `,"password":`
 		case "password":
 			if err := d.String(&p.password); err != nil {
 				return pod.JSONFieldError(err, "parameter", "password")
 			}
 			seen[1] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -18,8 +18,9 @@ func (p *authGoogleAuthenticateWithIdTokenParams) decode(d *pod.JSONDecoder) err
 		return err
 	}
 	var seen [1]bool
+	expect := `"idToken":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -32,6 +33,7 @@ func (p *authGoogleAuthenticateWithIdTokenParams) decode(d *pod.JSONDecoder) err
 				return pod.JSONFieldError(err, "parameter", "idToken")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -33,8 +33,9 @@ func (v *HTTPServer) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [3]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -46,21 +47,25 @@ func (v *HTTPServer) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"url":`
 		case "url":
 			if err := d.String(&v.URL); err != nil {
 				return JSONFieldError(err, "field", "url")
 			}
 			seen[0] = true
+			expect = `,"hostName":`
 		case "hostName":
 			if err := d.String(&v.HostName); err != nil {
 				return JSONFieldError(err, "field", "hostName")
 			}
 			seen[1] = true
+			expect = `,"tlsEnabled":`
 		case "tlsEnabled":
 			if err := d.Bool(&v.TLSEnabled); err != nil {
 				return JSONFieldError(err, "field", "tlsEnabled")
 			}
 			seen[2] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -54,8 +54,9 @@ func (v *Initialisms) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [3]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -67,16 +68,19 @@ func (v *Initialisms) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"userUrl":`
 		case "userUrl":
 			if err := d.String(&v.UserURL); err != nil {
 				return JSONFieldError(err, "field", "userUrl")
 			}
 			seen[0] = true
+			expect = `,"httpId":`
 		case "httpId":
 			if err := d.Int(&v.HTTPID); err != nil {
 				return JSONFieldError(err, "field", "httpId")
 			}
 			seen[1] = true
+			expect = `,"jsonData":`
 		case "jsonData":
 			if d.Null() {
 				v.JSONData = nil
@@ -88,11 +92,13 @@ func (v *Initialisms) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "jsonData")
 				}
 			}
+			expect = `,"uuidValue":`
 		case "uuidValue":
 			if err := v.UUIDValue.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "uuidValue")
 			}
 			seen[2] = true
+			expect = `,"ipAddress":`
 		case "ipAddress":
 			if d.Null() {
 				v.IPAddress = nil
@@ -104,6 +110,7 @@ func (v *Initialisms) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "ipAddress")
 				}
 			}
+			expect = `,"htmlBody":`
 		case "htmlBody":
 			if d.Null() {
 				v.HTMLBody = nil
@@ -115,6 +122,7 @@ func (v *Initialisms) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "htmlBody")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -64,8 +64,9 @@ func (v *URLInfo) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [3]bool
+	expect := `"server":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -78,6 +79,7 @@ func (v *URLInfo) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "server")
 			}
 			seen[0] = true
+			expect = `,"servers":`
 		case "servers":
 			if d.Null() {
 				v.Servers = nil
@@ -85,7 +87,7 @@ func (v *URLInfo) DecodeJSON(d *JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONFieldError(err, "field", "servers")
 				}
-				v.Servers = v.Servers[:0]
+				list := JSONList(d, v.Servers)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -94,20 +96,20 @@ func (v *URLInfo) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Servers = ExtendJSONSlice(d, v.Servers)
-					if err := v.Servers[i].DecodeJSON(d); err != nil {
+					list.Elems = ExtendJSONSlice(d, list.Elems)
+					if err := list.Elems[i].DecodeJSON(d); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "servers")
 					}
 				}
-				if v.Servers == nil {
-					v.Servers = []HTTPServer{}
-				}
+				v.Servers = FinishJSONList(d, v.Servers, list)
 			}
+			expect = `,"rawUrl":`
 		case "rawUrl":
 			if err := d.String(&v.RawURL); err != nil {
 				return JSONFieldError(err, "field", "rawUrl")
 			}
 			seen[1] = true
+			expect = `,"queryParams":`
 		case "queryParams":
 			if err := d.BeginObject(); err != nil {
 				return JSONFieldError(err, "field", "queryParams")
@@ -128,7 +130,7 @@ func (v *URLInfo) DecodeJSON(d *JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONFieldError(JSONFieldError(err, "", k), "field", "queryParams")
 				}
-				e = e[:0]
+				list2 := JSONList(d, e)
 				for i2 := 0; ; i2++ {
 					ok, err := d.More()
 					if err != nil {
@@ -137,17 +139,16 @@ func (v *URLInfo) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					e = ExtendJSONSlice(d, e)
-					if err := d.String(&e[i2]); err != nil {
+					list2.Elems = ExtendJSONSlice(d, list2.Elems)
+					if err := d.String(&list2.Elems[i2]); err != nil {
 						return JSONFieldError(JSONFieldError(JSONIndexError(err, i2), "", k), "field", "queryParams")
 					}
 				}
-				if e == nil {
-					e = []string{}
-				}
+				e = FinishJSONList(d, e, list2)
 				PutJSONMap(d, v.QueryParams, k, e)
 			}
 			seen[2] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

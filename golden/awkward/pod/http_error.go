@@ -43,8 +43,9 @@ func (v *HTTPError) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [3]bool
+	expect := `"statusCode":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -57,11 +58,13 @@ func (v *HTTPError) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "statusCode")
 			}
 			seen[0] = true
+			expect = `,"err":`
 		case "err":
 			if err := d.String(&v.Err); err != nil {
 				return JSONFieldError(err, "field", "err")
 			}
 			seen[1] = true
+			expect = `,"ctx":`
 		case "ctx":
 			if d.Null() {
 				v.Ctx = nil
@@ -73,11 +76,13 @@ func (v *HTTPError) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "ctx")
 				}
 			}
+			expect = `,"type":`
 		case "type":
 			if err := d.String(&v.Type); err != nil {
 				return JSONFieldError(err, "field", "type")
 			}
 			seen[2] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

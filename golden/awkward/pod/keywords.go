@@ -191,8 +191,9 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [19]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -204,21 +205,25 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"type":`
 		case "type":
 			if err := d.String(&v.Type); err != nil {
 				return JSONFieldError(err, "field", "type")
 			}
 			seen[0] = true
+			expect = `,"func":`
 		case "func":
 			if err := d.Int(&v.Func); err != nil {
 				return JSONFieldError(err, "field", "func")
 			}
 			seen[1] = true
+			expect = `,"range":`
 		case "range":
 			if err := d.Float(&v.Range); err != nil {
 				return JSONFieldError(err, "field", "range")
 			}
 			seen[2] = true
+			expect = `,"map":`
 		case "map":
 			if err := d.BeginObject(); err != nil {
 				return JSONFieldError(err, "field", "map")
@@ -242,11 +247,12 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 				PutJSONMap(d, v.Map, k, e)
 			}
 			seen[3] = true
+			expect = `,"chan":`
 		case "chan":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "chan")
 			}
-			v.Chan = v.Chan[:0]
+			list := JSONList(d, v.Chan)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -255,20 +261,20 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.Chan = ExtendJSONSlice(d, v.Chan)
-				if err := d.Int(&v.Chan[i]); err != nil {
+				list.Elems = ExtendJSONSlice(d, list.Elems)
+				if err := d.Int(&list.Elems[i]); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "chan")
 				}
 			}
-			if v.Chan == nil {
-				v.Chan = []int64{}
-			}
+			v.Chan = FinishJSONList(d, v.Chan, list)
 			seen[4] = true
+			expect = `,"go":`
 		case "go":
 			if err := d.Bool(&v.Go); err != nil {
 				return JSONFieldError(err, "field", "go")
 			}
 			seen[5] = true
+			expect = `,"default":`
 		case "default":
 			if d.Null() {
 				v.Default = nil
@@ -280,6 +286,7 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "default")
 				}
 			}
+			expect = `,"select":`
 		case "select":
 			if d.Null() {
 				v.Select = nil
@@ -291,31 +298,37 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "select")
 				}
 			}
+			expect = `,"interface":`
 		case "interface":
 			if err := d.Time(&v.Interface); err != nil {
 				return JSONFieldError(err, "field", "interface")
 			}
 			seen[6] = true
+			expect = `,"package":`
 		case "package":
 			if err := d.Duration(&v.Package); err != nil {
 				return JSONFieldError(err, "field", "package")
 			}
 			seen[7] = true
+			expect = `,"import":`
 		case "import":
 			if err := d.Bytes(&v.Import); err != nil {
 				return JSONFieldError(err, "field", "import")
 			}
 			seen[8] = true
+			expect = `,"var":`
 		case "var":
 			if err := v.Var.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "var")
 			}
 			seen[9] = true
+			expect = `,"const":`
 		case "const":
 			if err := v.Const.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "const")
 			}
 			seen[10] = true
+			expect = `,"return":`
 		case "return":
 			if d.Null() {
 				v.Return = nil
@@ -327,16 +340,19 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "return")
 				}
 			}
+			expect = `,"string":`
 		case "string":
 			if err := d.String(&v.String); err != nil {
 				return JSONFieldError(err, "field", "string")
 			}
 			seen[11] = true
+			expect = `,"len":`
 		case "len":
 			if err := d.Int(&v.Len); err != nil {
 				return JSONFieldError(err, "field", "len")
 			}
 			seen[12] = true
+			expect = `,"nil":`
 		case "nil":
 			if d.Null() {
 				v.Nil = nil
@@ -348,6 +364,7 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "nil")
 				}
 			}
+			expect = `,"error":`
 		case "error":
 			if d.Null() {
 				v.Error = nil
@@ -359,21 +376,25 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "error")
 				}
 			}
+			expect = `,"err":`
 		case "err":
 			if err := d.String(&v.Err); err != nil {
 				return JSONFieldError(err, "field", "err")
 			}
 			seen[13] = true
+			expect = `,"s":`
 		case "s":
 			if err := d.Int(&v.S); err != nil {
 				return JSONFieldError(err, "field", "s")
 			}
 			seen[14] = true
+			expect = `,"ctx":`
 		case "ctx":
 			if err := d.Bool(&v.Ctx); err != nil {
 				return JSONFieldError(err, "field", "ctx")
 			}
 			seen[15] = true
+			expect = `,"b":`
 		case "b":
 			if d.Null() {
 				v.B = nil
@@ -382,11 +403,13 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "b")
 				}
 			}
+			expect = `,"d":`
 		case "d":
 			if err := d.Float(&v.D); err != nil {
 				return JSONFieldError(err, "field", "d")
 			}
 			seen[16] = true
+			expect = `,"v":`
 		case "v":
 			if d.Null() {
 				v.V = nil
@@ -398,11 +421,12 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "v")
 				}
 			}
+			expect = `,"buf":`
 		case "buf":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "buf")
 			}
-			v.Buf = v.Buf[:0]
+			list := JSONList(d, v.Buf)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -411,15 +435,14 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.Buf = ExtendJSONSlice(d, v.Buf)
-				if err := d.String(&v.Buf[i]); err != nil {
+				list.Elems = ExtendJSONSlice(d, list.Elems)
+				if err := d.String(&list.Elems[i]); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "buf")
 				}
 			}
-			if v.Buf == nil {
-				v.Buf = []string{}
-			}
+			v.Buf = FinishJSONList(d, v.Buf, list)
 			seen[17] = true
+			expect = `,"data":`
 		case "data":
 			if err := d.BeginObject(); err != nil {
 				return JSONFieldError(err, "field", "data")
@@ -443,6 +466,7 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 				PutJSONMap(d, v.Data, k, e)
 			}
 			seen[18] = true
+			expect = `,"key":`
 		case "key":
 			if d.Null() {
 				v.Key = nil
@@ -454,6 +478,7 @@ func (v *Keywords) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "key")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -239,7 +239,7 @@ func decodeKeywordsChan(d *JSONDecoder, v *Keywords) error {
 	if err := d.BeginArray(); err != nil {
 		return err
 	}
-	v.Chan = v.Chan[:0]
+	list := JSONList(d, v.Chan)
 	for i := 0; ; i++ {
 		ok, err := d.More()
 		if err != nil {
@@ -248,14 +248,12 @@ func decodeKeywordsChan(d *JSONDecoder, v *Keywords) error {
 		if !ok {
 			break
 		}
-		v.Chan = ExtendJSONSlice(d, v.Chan)
-		if err := d.Int(&v.Chan[i]); err != nil {
+		list.Elems = ExtendJSONSlice(d, list.Elems)
+		if err := d.Int(&list.Elems[i]); err != nil {
 			return JSONIndexError(err, i)
 		}
 	}
-	if v.Chan == nil {
-		v.Chan = []int64{}
-	}
+	v.Chan = FinishJSONList(d, v.Chan, list)
 	return d.End()
 }
 
@@ -264,7 +262,7 @@ func decodeKeywordsBuf(d *JSONDecoder, v *Keywords) error {
 	if err := d.BeginArray(); err != nil {
 		return err
 	}
-	v.Buf = v.Buf[:0]
+	list := JSONList(d, v.Buf)
 	for i := 0; ; i++ {
 		ok, err := d.More()
 		if err != nil {
@@ -273,14 +271,12 @@ func decodeKeywordsBuf(d *JSONDecoder, v *Keywords) error {
 		if !ok {
 			break
 		}
-		v.Buf = ExtendJSONSlice(d, v.Buf)
-		if err := d.String(&v.Buf[i]); err != nil {
+		list.Elems = ExtendJSONSlice(d, list.Elems)
+		if err := d.String(&list.Elems[i]); err != nil {
 			return JSONIndexError(err, i)
 		}
 	}
-	if v.Buf == nil {
-		v.Buf = []string{}
-	}
+	v.Buf = FinishJSONList(d, v.Buf, list)
 	return d.End()
 }
 

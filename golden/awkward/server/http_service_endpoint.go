@@ -19,8 +19,9 @@ func (p *httpServiceFailParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"statusCode":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -33,6 +34,7 @@ func (p *httpServiceFailParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "statusCode")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -72,8 +74,9 @@ func (p *httpServiceKeywordsParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"keywords":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -86,6 +89,7 @@ func (p *httpServiceKeywordsParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "keywords")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -154,8 +158,9 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [9]bool
+	expect := `"err":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -168,11 +173,13 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "err")
 			}
 			seen[0] = true
+			expect = `,"ctx":`
 		case "ctx":
 			if err := d.Int(&p.ctx); err != nil {
 				return pod.JSONFieldError(err, "parameter", "ctx")
 			}
 			seen[1] = true
+			expect = `,"b":`
 		case "b":
 			if d.Null() {
 				p.b = nil
@@ -181,11 +188,13 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "b")
 				}
 			}
+			expect = `,"d":`
 		case "d":
 			if err := d.Float(&p.d); err != nil {
 				return pod.JSONFieldError(err, "parameter", "d")
 			}
 			seen[2] = true
+			expect = `,"v":`
 		case "v":
 			if d.Null() {
 				p.v = nil
@@ -197,11 +206,13 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = `,"w":`
 		case "w":
 			if err := d.Bool(&p.w); err != nil {
 				return pod.JSONFieldError(err, "parameter", "w")
 			}
 			seen[3] = true
+			expect = `,"r":`
 		case "r":
 			if d.Null() {
 				p.r = nil
@@ -209,7 +220,7 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return pod.JSONFieldError(err, "parameter", "r")
 				}
-				p.r = p.r[:0]
+				list := pod.JSONList(d, p.r)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -218,15 +229,14 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 					if !ok {
 						break
 					}
-					p.r = pod.ExtendJSONSlice(d, p.r)
-					if err := d.String(&p.r[i]); err != nil {
+					list.Elems = pod.ExtendJSONSlice(d, list.Elems)
+					if err := d.String(&list.Elems[i]); err != nil {
 						return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "r")
 					}
 				}
-				if p.r == nil {
-					p.r = []string{}
-				}
+				p.r = pod.FinishJSONList(d, p.r, list)
 			}
+			expect = `,"req":`
 		case "req":
 			if d.Null() {
 				p.req = nil
@@ -253,6 +263,7 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 					pod.PutJSONMap(d, p.req, k, e)
 				}
 			}
+			expect = `,"buf":`
 		case "buf":
 			if d.Null() {
 				p.buf = nil
@@ -264,11 +275,13 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "buf")
 				}
 			}
+			expect = `,"c":`
 		case "c":
 			if err := p.c.DecodeJSON(d); err != nil {
 				return pod.JSONFieldError(err, "parameter", "c")
 			}
 			seen[4] = true
+			expect = `,"p":`
 		case "p":
 			if d.Null() {
 				p.p = nil
@@ -280,26 +293,31 @@ func (p *httpServiceLocalsParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "p")
 				}
 			}
+			expect = `,"res":`
 		case "res":
 			if err := d.String(&p.res); err != nil {
 				return pod.JSONFieldError(err, "parameter", "res")
 			}
 			seen[5] = true
+			expect = `,"key":`
 		case "key":
 			if err := d.String(&p.key); err != nil {
 				return pod.JSONFieldError(err, "parameter", "key")
 			}
 			seen[6] = true
+			expect = `,"ok":`
 		case "ok":
 			if err := d.Bool(&p.ok); err != nil {
 				return pod.JSONFieldError(err, "parameter", "ok")
 			}
 			seen[7] = true
+			expect = `,"seen":`
 		case "seen":
 			if err := d.Int(&p.seen); err != nil {
 				return pod.JSONFieldError(err, "parameter", "seen")
 			}
 			seen[8] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -374,8 +392,9 @@ func (p *httpServiceURLInfoParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"info":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -394,6 +413,7 @@ func (p *httpServiceURLInfoParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "info")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

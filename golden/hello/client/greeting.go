@@ -36,8 +36,9 @@ func (v *Greeting) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [3]bool
+	expect := `"message":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -50,16 +51,19 @@ func (v *Greeting) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "message")
 			}
 			seen[0] = true
+			expect = `,"author":`
 		case "author":
 			if err := d.String(&v.Author); err != nil {
 				return JSONFieldError(err, "field", "author")
 			}
 			seen[1] = true
+			expect = `,"timestamp":`
 		case "timestamp":
 			if err := d.Time(&v.Timestamp); err != nil {
 				return JSONFieldError(err, "field", "timestamp")
 			}
 			seen[2] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -62,7 +62,7 @@ func AppendJSONString(b []byte, s string) []byte {
 }
 
 // safeWord reports whether the eight bytes of s are all in jsonSafe, testing
-// them at once as plainWord does; it never passes an unsafe byte.
+// them at once as specialBytes does; it never passes an unsafe byte.
 func safeWord(s string) bool {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |

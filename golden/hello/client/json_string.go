@@ -18,7 +18,6 @@ func (d *JSONDecoder) readEscaped(i int) ([]byte, error) {
 		case c == '"':
 			d.buf = buf
 			d.pos = i + 1
-			d.escaped = true
 			return buf, nil
 		case c == '\\':
 			var err error

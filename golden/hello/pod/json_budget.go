@@ -159,6 +159,5 @@ func NewJSONValue[T any](d *JSONDecoder) *T {
 
 // MapKey returns a map key read by Key as a string, charging d for it.
 func (d *JSONDecoder) MapKey(key []byte) string {
-	d.charge(int64(len(key)))
-	return string(key)
+	return d.keepString(key)
 }

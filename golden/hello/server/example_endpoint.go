@@ -18,8 +18,9 @@ func (p *exampleEchoParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"greeting":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -32,6 +33,7 @@ func (p *exampleEchoParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "greeting")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -86,8 +88,9 @@ func (p *exampleHelloParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"name":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -100,6 +103,7 @@ func (p *exampleHelloParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "name")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

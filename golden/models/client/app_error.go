@@ -24,8 +24,9 @@ func (v *AppError) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"code":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -38,6 +39,7 @@ func (v *AppError) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "code")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -35,8 +35,9 @@ func (v *Legacy) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -48,11 +49,13 @@ func (v *Legacy) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"code":`
 		case "code":
 			if err := d.String(&v.Code); err != nil {
 				return JSONFieldError(err, "field", "code")
 			}
 			seen[0] = true
+			expect = `,"note":`
 		case "note":
 			if d.Null() {
 				v.Note = nil
@@ -64,6 +67,7 @@ func (v *Legacy) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "note")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

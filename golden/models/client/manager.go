@@ -56,8 +56,9 @@ func (v *Manager) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [4]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -69,11 +70,13 @@ func (v *Manager) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"name":`
 		case "name":
 			if err := d.String(&v.Name); err != nil {
 				return JSONFieldError(err, "field", "name")
 			}
 			seen[0] = true
+			expect = `,"email":`
 		case "email":
 			if d.Null() {
 				v.Email = nil
@@ -85,21 +88,24 @@ func (v *Manager) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "email")
 				}
 			}
+			expect = `,"title":`
 		case "title":
 			if err := d.String(&v.Title); err != nil {
 				return JSONFieldError(err, "field", "title")
 			}
 			seen[1] = true
+			expect = `,"salary":`
 		case "salary":
 			if err := d.Int(&v.Salary); err != nil {
 				return JSONFieldError(err, "field", "salary")
 			}
 			seen[2] = true
+			expect = `,"reports":`
 		case "reports":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "reports")
 			}
-			v.Reports = v.Reports[:0]
+			list := JSONList(d, v.Reports)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -108,15 +114,14 @@ func (v *Manager) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.Reports = ExtendJSONSlice(d, v.Reports)
-				if err := v.Reports[i].DecodeJSON(d); err != nil {
+				list.Elems = ExtendJSONSlice(d, list.Elems)
+				if err := list.Elems[i].DecodeJSON(d); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "reports")
 				}
 			}
-			if v.Reports == nil {
-				v.Reports = []Person{}
-			}
+			v.Reports = FinishJSONList(d, v.Reports, list)
 			seen[3] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -46,8 +46,9 @@ func (v *MixedDefaults) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -59,16 +60,19 @@ func (v *MixedDefaults) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"both":`
 		case "both":
 			if err := d.String(&v.Both); err != nil {
 				return JSONFieldError(err, "field", "both")
 			}
 			seen[0] = true
+			expect = `,"split":`
 		case "split":
 			if err := d.String(&v.Split); err != nil {
 				return JSONFieldError(err, "field", "split")
 			}
 			seen[1] = true
+			expect = `,"old":`
 		case "old":
 			if d.Null() {
 				v.Old = nil
@@ -80,6 +84,7 @@ func (v *MixedDefaults) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "old")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -30,8 +30,9 @@ func (v *Person) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"name":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -44,6 +45,7 @@ func (v *Person) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "name")
 			}
 			seen[0] = true
+			expect = `,"email":`
 		case "email":
 			if d.Null() {
 				v.Email = nil
@@ -55,6 +57,7 @@ func (v *Person) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "email")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -34,8 +34,9 @@ func (v *Renamed) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [3]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -47,21 +48,25 @@ func (v *Renamed) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"userName":`
 		case "userName":
 			if err := d.String(&v.UserName); err != nil {
 				return JSONFieldError(err, "field", "userName")
 			}
 			seen[0] = true
+			expect = `,"mixedCase":`
 		case "mixedCase":
 			if err := d.Int(&v.MixedCase); err != nil {
 				return JSONFieldError(err, "field", "mixedCase")
 			}
 			seen[1] = true
+			expect = `,"plainField":`
 		case "plainField":
 			if err := d.Bool(&v.PlainField); err != nil {
 				return JSONFieldError(err, "field", "plainField")
 			}
 			seen[2] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -23,8 +23,9 @@ func (v *Report) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"title":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -37,6 +38,7 @@ func (v *Report) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "title")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -39,8 +39,9 @@ func (v *Settings) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"retries":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -53,6 +54,7 @@ func (v *Settings) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "retries")
 			}
 			seen[0] = true
+			expect = `,"mode":`
 		case "mode":
 			if d.Null() {
 				v.Mode = nil
@@ -65,6 +67,7 @@ func (v *Settings) DecodeJSON(d *JSONDecoder) error {
 				}
 			}
 			seen[1] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -33,8 +33,9 @@ func (v *UuidModelKeyed) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -47,11 +48,13 @@ func (v *UuidModelKeyed) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "id")
 			}
 			seen[0] = true
+			expect = `,"name":`
 		case "name":
 			if err := d.String(&v.Name); err != nil {
 				return JSONFieldError(err, "field", "name")
 			}
 			seen[1] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

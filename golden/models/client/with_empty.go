@@ -46,8 +46,9 @@ func (v *WithEmpty) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -59,11 +60,13 @@ func (v *WithEmpty) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"nothing":`
 		case "nothing":
 			if err := v.Nothing.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "nothing")
 			}
 			seen[0] = true
+			expect = `,"many":`
 		case "many":
 			if d.Null() {
 				v.Many = nil
@@ -71,7 +74,7 @@ func (v *WithEmpty) DecodeJSON(d *JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONFieldError(err, "field", "many")
 				}
-				v.Many = v.Many[:0]
+				list := JSONList(d, v.Many)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -80,15 +83,14 @@ func (v *WithEmpty) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Many = ExtendJSONSlice(d, v.Many)
-					if err := v.Many[i].DecodeJSON(d); err != nil {
+					list.Elems = ExtendJSONSlice(d, list.Elems)
+					if err := list.Elems[i].DecodeJSON(d); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "many")
 					}
 				}
-				if v.Many == nil {
-					v.Many = []Nothing{}
-				}
+				v.Many = FinishJSONList(d, v.Many, list)
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

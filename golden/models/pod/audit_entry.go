@@ -37,8 +37,9 @@ func (v *AuditEntry) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -50,16 +51,19 @@ func (v *AuditEntry) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"action":`
 		case "action":
 			if err := d.String(&v.Action); err != nil {
 				return JSONFieldError(err, "field", "action")
 			}
 			seen[0] = true
+			expect = `,"level":`
 		case "level":
 			if err := v.Level.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "level")
 			}
 			seen[1] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

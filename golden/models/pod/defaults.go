@@ -172,8 +172,9 @@ func (v *Defaults) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [13]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -185,61 +186,73 @@ func (v *Defaults) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"count":`
 		case "count":
 			if err := d.Int(&v.Count); err != nil {
 				return JSONFieldError(err, "field", "count")
 			}
 			seen[0] = true
+			expect = `,"ratio":`
 		case "ratio":
 			if err := d.Float(&v.Ratio); err != nil {
 				return JSONFieldError(err, "field", "ratio")
 			}
 			seen[1] = true
+			expect = `,"enabled":`
 		case "enabled":
 			if err := d.Bool(&v.Enabled); err != nil {
 				return JSONFieldError(err, "field", "enabled")
 			}
 			seen[2] = true
+			expect = `,"greeting":`
 		case "greeting":
 			if err := d.String(&v.Greeting); err != nil {
 				return JSONFieldError(err, "field", "greeting")
 			}
 			seen[3] = true
+			expect = `,"quoted":`
 		case "quoted":
 			if err := d.String(&v.Quoted); err != nil {
 				return JSONFieldError(err, "field", "quoted")
 			}
 			seen[4] = true
+			expect = `,"status":`
 		case "status":
 			if err := v.Status.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "status")
 			}
 			seen[5] = true
+			expect = `,"timeout":`
 		case "timeout":
 			if err := d.Duration(&v.Timeout); err != nil {
 				return JSONFieldError(err, "field", "timeout")
 			}
 			seen[6] = true
+			expect = `,"since":`
 		case "since":
 			if err := d.Time(&v.Since); err != nil {
 				return JSONFieldError(err, "field", "since")
 			}
 			seen[7] = true
+			expect = `,"created":`
 		case "created":
 			if err := d.Time(&v.Created); err != nil {
 				return JSONFieldError(err, "field", "created")
 			}
 			seen[8] = true
+			expect = `,"token":`
 		case "token":
 			if err := v.Token.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "token")
 			}
 			seen[9] = true
+			expect = `,"fixedToken":`
 		case "fixedToken":
 			if err := v.FixedToken.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "fixedToken")
 			}
 			seen[10] = true
+			expect = `,"dbCount":`
 		case "dbCount":
 			if d.Null() {
 				v.DbCount = nil
@@ -251,6 +264,7 @@ func (v *Defaults) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "dbCount")
 				}
 			}
+			expect = `,"dbNote":`
 		case "dbNote":
 			if d.Null() {
 				v.DbNote = nil
@@ -262,6 +276,7 @@ func (v *Defaults) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "dbNote")
 				}
 			}
+			expect = `,"dbCreated":`
 		case "dbCreated":
 			if d.Null() {
 				v.DbCreated = nil
@@ -273,6 +288,7 @@ func (v *Defaults) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "dbCreated")
 				}
 			}
+			expect = `,"dbToken":`
 		case "dbToken":
 			if d.Null() {
 				v.DbToken = nil
@@ -284,6 +300,7 @@ func (v *Defaults) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "dbToken")
 				}
 			}
+			expect = `,"dbOrderedToken":`
 		case "dbOrderedToken":
 			if d.Null() {
 				v.DbOrderedToken = nil
@@ -295,6 +312,7 @@ func (v *Defaults) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "dbOrderedToken")
 				}
 			}
+			expect = `,"dbStatus":`
 		case "dbStatus":
 			if d.Null() {
 				v.DbStatus = nil
@@ -306,6 +324,7 @@ func (v *Defaults) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "dbStatus")
 				}
 			}
+			expect = `,"dbTimeout":`
 		case "dbTimeout":
 			if d.Null() {
 				v.DbTimeout = nil
@@ -317,6 +336,7 @@ func (v *Defaults) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "dbTimeout")
 				}
 			}
+			expect = `,"dbLevel":`
 		case "dbLevel":
 			if d.Null() {
 				v.DbLevel = nil
@@ -328,11 +348,13 @@ func (v *Defaults) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "dbLevel")
 				}
 			}
+			expect = `,"level":`
 		case "level":
 			if err := v.Level.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "level")
 			}
 			seen[11] = true
+			expect = `,"maybe":`
 		case "maybe":
 			if d.Null() {
 				v.Maybe = nil
@@ -345,6 +367,7 @@ func (v *Defaults) DecodeJSON(d *JSONDecoder) error {
 				}
 			}
 			seen[12] = true
+			expect = `,"plain":`
 		case "plain":
 			if d.Null() {
 				v.Plain = nil
@@ -356,6 +379,7 @@ func (v *Defaults) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "plain")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -49,8 +49,9 @@ func (v *Employee) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [3]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -62,11 +63,13 @@ func (v *Employee) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"name":`
 		case "name":
 			if err := d.String(&v.Name); err != nil {
 				return JSONFieldError(err, "field", "name")
 			}
 			seen[0] = true
+			expect = `,"email":`
 		case "email":
 			if d.Null() {
 				v.Email = nil
@@ -78,16 +81,19 @@ func (v *Employee) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "email")
 				}
 			}
+			expect = `,"title":`
 		case "title":
 			if err := d.String(&v.Title); err != nil {
 				return JSONFieldError(err, "field", "title")
 			}
 			seen[1] = true
+			expect = `,"salary":`
 		case "salary":
 			if err := d.Int(&v.Salary); err != nil {
 				return JSONFieldError(err, "field", "salary")
 			}
 			seen[2] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

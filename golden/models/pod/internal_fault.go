@@ -29,8 +29,9 @@ func (v *InternalFault) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"detail":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -43,6 +44,7 @@ func (v *InternalFault) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "detail")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

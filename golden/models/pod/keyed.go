@@ -257,8 +257,9 @@ func (v *Keyed) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [14]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -270,6 +271,7 @@ func (v *Keyed) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"tags":`
 		case "tags":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "tags")
@@ -294,6 +296,7 @@ func (v *Keyed) DecodeJSON(d *JSONDecoder) error {
 				PutJSONMap(d, v.Tags, e, struct{}{})
 			}
 			seen[0] = true
+			expect = `,"scores":`
 		case "scores":
 			if d.Null() {
 				v.Scores = nil
@@ -321,6 +324,7 @@ func (v *Keyed) DecodeJSON(d *JSONDecoder) error {
 					PutJSONMap(d, v.Scores, e, struct{}{})
 				}
 			}
+			expect = `,"days":`
 		case "days":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "days")
@@ -345,6 +349,7 @@ func (v *Keyed) DecodeJSON(d *JSONDecoder) error {
 				PutJSONMap(d, v.Days, e, struct{}{})
 			}
 			seen[1] = true
+			expect = `,"refs":`
 		case "refs":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "refs")
@@ -369,6 +374,7 @@ func (v *Keyed) DecodeJSON(d *JSONDecoder) error {
 				PutJSONMap(d, v.Refs, e, struct{}{})
 			}
 			seen[2] = true
+			expect = `,"levels":`
 		case "levels":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "levels")
@@ -393,6 +399,7 @@ func (v *Keyed) DecodeJSON(d *JSONDecoder) error {
 				PutJSONMap(d, v.Levels, e, struct{}{})
 			}
 			seen[3] = true
+			expect = `,"moods":`
 		case "moods":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "moods")
@@ -417,6 +424,7 @@ func (v *Keyed) DecodeJSON(d *JSONDecoder) error {
 				PutJSONMap(d, v.Moods, e, struct{}{})
 			}
 			seen[4] = true
+			expect = `,"byId":`
 		case "byId":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "byId")
@@ -460,6 +468,7 @@ func (v *Keyed) DecodeJSON(d *JSONDecoder) error {
 				PutJSONMap(d, v.ByID, k, e)
 			}
 			seen[5] = true
+			expect = `,"byLevel":`
 		case "byLevel":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "byLevel")
@@ -498,7 +507,7 @@ func (v *Keyed) DecodeJSON(d *JSONDecoder) error {
 						if err := d.BeginArray(); err != nil {
 							return JSONFieldError(JSONIndexError(JSONFieldError(err, "", "v"), i), "field", "byLevel")
 						}
-						e = e[:0]
+						list2 := JSONList(d, e)
 						for i2 := 0; ; i2++ {
 							ok, err := d.More()
 							if err != nil {
@@ -507,19 +516,18 @@ func (v *Keyed) DecodeJSON(d *JSONDecoder) error {
 							if !ok {
 								break
 							}
-							e = ExtendJSONSlice(d, e)
-							if err := d.Int(&e[i2]); err != nil {
+							list2.Elems = ExtendJSONSlice(d, list2.Elems)
+							if err := d.Int(&list2.Elems[i2]); err != nil {
 								return JSONFieldError(JSONIndexError(JSONFieldError(JSONIndexError(err, i2), "", "v"), i), "field", "byLevel")
 							}
 						}
-						if e == nil {
-							e = []int64{}
-						}
+						e = FinishJSONList(d, e, list2)
 					}
 				}
 				PutJSONMap(d, v.ByLevel, k, e)
 			}
 			seen[6] = true
+			expect = `,"byRef":`
 		case "byRef":
 			if d.Null() {
 				v.ByRef = nil
@@ -566,6 +574,7 @@ func (v *Keyed) DecodeJSON(d *JSONDecoder) error {
 					PutJSONMap(d, v.ByRef, k, e)
 				}
 			}
+			expect = `,"byDay":`
 		case "byDay":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "byDay")
@@ -609,6 +618,7 @@ func (v *Keyed) DecodeJSON(d *JSONDecoder) error {
 				PutJSONMap(d, v.ByDay, k, e)
 			}
 			seen[7] = true
+			expect = `,"byMood":`
 		case "byMood":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "byMood")
@@ -652,6 +662,7 @@ func (v *Keyed) DecodeJSON(d *JSONDecoder) error {
 				PutJSONMap(d, v.ByMood, k, e)
 			}
 			seen[8] = true
+			expect = `,"byName":`
 		case "byName":
 			if err := d.BeginObject(); err != nil {
 				return JSONFieldError(err, "field", "byName")
@@ -675,6 +686,7 @@ func (v *Keyed) DecodeJSON(d *JSONDecoder) error {
 				PutJSONMap(d, v.ByName, k, e)
 			}
 			seen[9] = true
+			expect = `,"nested":`
 		case "nested":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "nested")
@@ -756,11 +768,13 @@ func (v *Keyed) DecodeJSON(d *JSONDecoder) error {
 				PutJSONMap(d, v.Nested, k, e)
 			}
 			seen[10] = true
+			expect = `,"level":`
 		case "level":
 			if err := v.Level.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "level")
 			}
 			seen[11] = true
+			expect = `,"levelOpt":`
 		case "levelOpt":
 			if d.Null() {
 				v.LevelOpt = nil
@@ -772,11 +786,13 @@ func (v *Keyed) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "levelOpt")
 				}
 			}
+			expect = `,"mood":`
 		case "mood":
 			if err := v.Mood.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "mood")
 			}
 			seen[12] = true
+			expect = `,"moodOpt":`
 		case "moodOpt":
 			if d.Null() {
 				v.MoodOpt = nil
@@ -788,11 +804,13 @@ func (v *Keyed) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "moodOpt")
 				}
 			}
+			expect = `,"rank":`
 		case "rank":
 			if err := v.Rank.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "rank")
 			}
 			seen[13] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

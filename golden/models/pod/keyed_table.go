@@ -462,7 +462,7 @@ func decodeKeyedByLevel(d *JSONDecoder, v *Keyed) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONIndexError(JSONFieldError(err, "", "v"), i)
 				}
-				e = e[:0]
+				list2 := JSONList(d, e)
 				for i2 := 0; ; i2++ {
 					ok, err := d.More()
 					if err != nil {
@@ -471,14 +471,12 @@ func decodeKeyedByLevel(d *JSONDecoder, v *Keyed) error {
 					if !ok {
 						break
 					}
-					e = ExtendJSONSlice(d, e)
-					if err := d.Int(&e[i2]); err != nil {
+					list2.Elems = ExtendJSONSlice(d, list2.Elems)
+					if err := d.Int(&list2.Elems[i2]); err != nil {
 						return JSONIndexError(JSONFieldError(JSONIndexError(err, i2), "", "v"), i)
 					}
 				}
-				if e == nil {
-					e = []int64{}
-				}
+				e = FinishJSONList(d, e, list2)
 			}
 		}
 		PutJSONMap(d, v.ByLevel, k, e)

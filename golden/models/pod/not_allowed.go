@@ -35,8 +35,9 @@ func (v *NotAllowed) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"code":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -49,11 +50,13 @@ func (v *NotAllowed) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "code")
 			}
 			seen[0] = true
+			expect = `,"reason":`
 		case "reason":
 			if err := d.String(&v.Reason); err != nil {
 				return JSONFieldError(err, "field", "reason")
 			}
 			seen[1] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -30,8 +30,9 @@ func (v *Note) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"text":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -44,6 +45,7 @@ func (v *Note) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "text")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -50,8 +50,9 @@ func (v *Report) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"title":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -64,6 +65,7 @@ func (v *Report) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "title")
 			}
 			seen[0] = true
+			expect = `,"audit":`
 		case "audit":
 			if d.StoredForm() {
 				if d.Null() {
@@ -79,6 +81,7 @@ func (v *Report) DecodeJSON(d *JSONDecoder) error {
 			} else if err := d.Skip(); err != nil {
 				return err
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

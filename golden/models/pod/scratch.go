@@ -44,8 +44,9 @@ func (v *Scratch) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -57,16 +58,19 @@ func (v *Scratch) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"label":`
 		case "label":
 			if err := d.String(&v.Label); err != nil {
 				return JSONFieldError(err, "field", "label")
 			}
 			seen[0] = true
+			expect = `,"note":`
 		case "note":
 			if err := v.Note.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "note")
 			}
 			seen[1] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

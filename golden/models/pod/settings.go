@@ -45,8 +45,9 @@ func (v *Settings) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"retries":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -59,6 +60,7 @@ func (v *Settings) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "retries")
 			}
 			seen[0] = true
+			expect = `,"mode":`
 		case "mode":
 			if d.Null() {
 				v.Mode = nil
@@ -71,6 +73,7 @@ func (v *Settings) DecodeJSON(d *JSONDecoder) error {
 				}
 			}
 			seen[1] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

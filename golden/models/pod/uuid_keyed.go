@@ -40,8 +40,9 @@ func (v *UuidKeyed) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -53,11 +54,13 @@ func (v *UuidKeyed) DecodeJSON(d *JSONDecoder) error {
 			if err := v.ID.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"name":`
 		case "name":
 			if err := d.String(&v.Name); err != nil {
 				return JSONFieldError(err, "field", "name")
 			}
 			seen[0] = true
+			expect = `,"score":`
 		case "score":
 			if d.Null() {
 				v.Score = nil
@@ -69,6 +72,7 @@ func (v *UuidKeyed) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "score")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

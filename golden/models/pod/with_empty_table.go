@@ -140,7 +140,7 @@ func decodeWithEmptyMany(d *JSONDecoder, v *WithEmpty) error {
 		if err := d.BeginArray(); err != nil {
 			return err
 		}
-		v.Many = v.Many[:0]
+		list := JSONList(d, v.Many)
 		for i := 0; ; i++ {
 			ok, err := d.More()
 			if err != nil {
@@ -149,14 +149,12 @@ func decodeWithEmptyMany(d *JSONDecoder, v *WithEmpty) error {
 			if !ok {
 				break
 			}
-			v.Many = ExtendJSONSlice(d, v.Many)
-			if err := v.Many[i].DecodeJSON(d); err != nil {
+			list.Elems = ExtendJSONSlice(d, list.Elems)
+			if err := list.Elems[i].DecodeJSON(d); err != nil {
 				return JSONIndexError(err, i)
 			}
 		}
-		if v.Many == nil {
-			v.Many = []Nothing{}
-		}
+		v.Many = FinishJSONList(d, v.Many, list)
 	}
 	return d.End()
 }

@@ -19,8 +19,9 @@ func (p *modelsEchoByIDParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"m":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -74,6 +75,7 @@ func (p *modelsEchoByIDParams) decode(d *pod.JSONDecoder) error {
 					pod.PutJSONMap(d, p.m, k, e)
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -134,8 +136,9 @@ func (p *modelsEchoDefaultsParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"d":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -148,6 +151,7 @@ func (p *modelsEchoDefaultsParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "d")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -202,8 +206,9 @@ func (p *modelsEchoEmployeeParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -216,6 +221,7 @@ func (p *modelsEchoEmployeeParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -270,8 +276,9 @@ func (p *modelsEchoKeyedParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"k":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -284,6 +291,7 @@ func (p *modelsEchoKeyedParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "k")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -337,8 +345,9 @@ func (p *modelsEchoLevelsParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"levels":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -373,6 +382,7 @@ func (p *modelsEchoLevelsParams) decode(d *pod.JSONDecoder) error {
 					pod.PutJSONMap(d, p.levels, e, struct{}{})
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -428,8 +438,9 @@ func (p *modelsEchoManagerParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -442,6 +453,7 @@ func (p *modelsEchoManagerParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -496,8 +508,9 @@ func (p *modelsEchoNothingParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -510,6 +523,7 @@ func (p *modelsEchoNothingParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -564,8 +578,9 @@ func (p *modelsEchoPlainParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"p":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -578,6 +593,7 @@ func (p *modelsEchoPlainParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "p")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -632,8 +648,9 @@ func (p *modelsEchoReportParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -646,6 +663,7 @@ func (p *modelsEchoReportParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -700,8 +718,9 @@ func (p *modelsEchoScratchParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -714,6 +733,7 @@ func (p *modelsEchoScratchParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -768,8 +788,9 @@ func (p *modelsEchoSettingsParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"settings":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -782,6 +803,7 @@ func (p *modelsEchoSettingsParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "settings")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -836,8 +858,9 @@ func (p *modelsEchoUuidKeyedParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"u":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -850,6 +873,7 @@ func (p *modelsEchoUuidKeyedParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "u")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -904,8 +928,9 @@ func (p *modelsEchoWithEmptyParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -918,6 +943,7 @@ func (p *modelsEchoWithEmptyParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -972,8 +998,9 @@ func (p *modelsFaultParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"detail":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -986,6 +1013,7 @@ func (p *modelsFaultParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "detail")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1025,8 +1053,9 @@ func (p *modelsMoodOfParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"m":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1039,6 +1068,7 @@ func (p *modelsMoodOfParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "m")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1087,8 +1117,9 @@ func (p *modelsNewDefaultsParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := ``
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1148,8 +1179,9 @@ func (p *modelsRefuseParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"code":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1162,11 +1194,13 @@ func (p *modelsRefuseParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "code")
 			}
 			seen[0] = true
+			expect = `,"reason":`
 		case "reason":
 			if err := d.String(&p.reason); err != nil {
 				return pod.JSONFieldError(err, "parameter", "reason")
 			}
 			seen[1] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1209,8 +1243,9 @@ func (p *modelsScratchSecretParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1223,6 +1258,7 @@ func (p *modelsScratchSecretParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -54,8 +54,9 @@ func (v *Author) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -67,11 +68,13 @@ func (v *Author) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"name":`
 		case "name":
 			if err := d.String(&v.Name); err != nil {
 				return JSONFieldError(err, "field", "name")
 			}
 			seen[0] = true
+			expect = `,"books":`
 		case "books":
 			if d.Null() {
 				v.Books = nil
@@ -79,7 +82,7 @@ func (v *Author) DecodeJSON(d *JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONFieldError(err, "field", "books")
 				}
-				v.Books = v.Books[:0]
+				list := JSONList(d, v.Books)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -88,15 +91,14 @@ func (v *Author) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Books = ExtendJSONSlice(d, v.Books)
-					if err := v.Books[i].DecodeJSON(d); err != nil {
+					list.Elems = ExtendJSONSlice(d, list.Elems)
+					if err := list.Elems[i].DecodeJSON(d); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "books")
 					}
 				}
-				if v.Books == nil {
-					v.Books = []Book{}
-				}
+				v.Books = FinishJSONList(d, v.Books, list)
 			}
+			expect = `,"profile":`
 		case "profile":
 			if d.Null() {
 				v.Profile = nil
@@ -108,6 +110,7 @@ func (v *Author) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "profile")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -78,8 +78,9 @@ func (v *Book) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [3]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -91,16 +92,19 @@ func (v *Book) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"title":`
 		case "title":
 			if err := d.String(&v.Title); err != nil {
 				return JSONFieldError(err, "field", "title")
 			}
 			seen[0] = true
+			expect = `,"pages":`
 		case "pages":
 			if err := d.Int(&v.Pages); err != nil {
 				return JSONFieldError(err, "field", "pages")
 			}
 			seen[1] = true
+			expect = `,"author":`
 		case "author":
 			if d.Null() {
 				v.Author = nil
@@ -112,11 +116,13 @@ func (v *Book) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "author")
 				}
 			}
+			expect = `,"authorId":`
 		case "authorId":
 			if err := d.Int(&v.AuthorID); err != nil {
 				return JSONFieldError(err, "field", "authorId")
 			}
 			seen[2] = true
+			expect = `,"editorId":`
 		case "editorId":
 			if d.Null() {
 				v.EditorID = nil
@@ -128,6 +134,7 @@ func (v *Book) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "editorId")
 				}
 			}
+			expect = `,"editor":`
 		case "editor":
 			if d.Null() {
 				v.Editor = nil
@@ -139,6 +146,7 @@ func (v *Book) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "editor")
 				}
 			}
+			expect = `,"label":`
 		case "label":
 			if d.Null() {
 				v.Label = nil
@@ -150,6 +158,7 @@ func (v *Book) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "label")
 				}
 			}
+			expect = `,"labelId":`
 		case "labelId":
 			if d.Null() {
 				v.LabelID = nil
@@ -161,6 +170,7 @@ func (v *Book) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "labelId")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

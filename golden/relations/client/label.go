@@ -55,8 +55,9 @@ func (v *Label) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -68,11 +69,13 @@ func (v *Label) DecodeJSON(d *JSONDecoder) error {
 			if err := v.ID.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"name":`
 		case "name":
 			if err := d.String(&v.Name); err != nil {
 				return JSONFieldError(err, "field", "name")
 			}
 			seen[0] = true
+			expect = `,"since":`
 		case "since":
 			if d.Null() {
 				v.Since = nil
@@ -84,6 +87,7 @@ func (v *Label) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "since")
 				}
 			}
+			expect = `,"logo":`
 		case "logo":
 			if d.Null() {
 				v.Logo = nil
@@ -92,6 +96,7 @@ func (v *Label) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "logo")
 				}
 			}
+			expect = `,"rank":`
 		case "rank":
 			if d.Null() {
 				v.Rank = nil
@@ -100,6 +105,7 @@ func (v *Label) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "rank")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -61,8 +61,9 @@ func (v *Person) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -74,11 +75,13 @@ func (v *Person) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"name":`
 		case "name":
 			if err := d.String(&v.Name); err != nil {
 				return JSONFieldError(err, "field", "name")
 			}
 			seen[0] = true
+			expect = `,"manager":`
 		case "manager":
 			if d.Null() {
 				v.Manager = nil
@@ -90,6 +93,7 @@ func (v *Person) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "manager")
 				}
 			}
+			expect = `,"managerId":`
 		case "managerId":
 			if d.Null() {
 				v.ManagerID = nil
@@ -101,6 +105,7 @@ func (v *Person) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "managerId")
 				}
 			}
+			expect = `,"reports":`
 		case "reports":
 			if d.Null() {
 				v.Reports = nil
@@ -108,7 +113,7 @@ func (v *Person) DecodeJSON(d *JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONFieldError(err, "field", "reports")
 				}
-				v.Reports = v.Reports[:0]
+				list := JSONList(d, v.Reports)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -117,15 +122,14 @@ func (v *Person) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Reports = ExtendJSONSlice(d, v.Reports)
-					if err := v.Reports[i].DecodeJSON(d); err != nil {
+					list.Elems = ExtendJSONSlice(d, list.Elems)
+					if err := list.Elems[i].DecodeJSON(d); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "reports")
 					}
 				}
-				if v.Reports == nil {
-					v.Reports = []Person{}
-				}
+				v.Reports = FinishJSONList(d, v.Reports, list)
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -49,8 +49,9 @@ func (v *Review) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [3]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -62,16 +63,19 @@ func (v *Review) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"bookId":`
 		case "bookId":
 			if err := d.Int(&v.BookID); err != nil {
 				return JSONFieldError(err, "field", "bookId")
 			}
 			seen[0] = true
+			expect = `,"reviewerId":`
 		case "reviewerId":
 			if err := d.Int(&v.ReviewerID); err != nil {
 				return JSONFieldError(err, "field", "reviewerId")
 			}
 			seen[1] = true
+			expect = `,"approverId":`
 		case "approverId":
 			if d.Null() {
 				v.ApproverID = nil
@@ -83,11 +87,13 @@ func (v *Review) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "approverId")
 				}
 			}
+			expect = `,"score":`
 		case "score":
 			if err := d.Int(&v.Score); err != nil {
 				return JSONFieldError(err, "field", "score")
 			}
 			seen[2] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

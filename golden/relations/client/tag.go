@@ -41,8 +41,9 @@ func (v *Tag) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -54,11 +55,13 @@ func (v *Tag) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"name":`
 		case "name":
 			if err := d.String(&v.Name); err != nil {
 				return JSONFieldError(err, "field", "name")
 			}
 			seen[0] = true
+			expect = `,"novel":`
 		case "novel":
 			if d.Null() {
 				v.Novel = nil
@@ -70,11 +73,13 @@ func (v *Tag) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "novel")
 				}
 			}
+			expect = `,"novelId":`
 		case "novelId":
 			if err := d.Int(&v.NovelID); err != nil {
 				return JSONFieldError(err, "field", "novelId")
 			}
 			seen[1] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

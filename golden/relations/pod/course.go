@@ -50,8 +50,9 @@ func (v *Course) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -63,11 +64,13 @@ func (v *Course) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"title":`
 		case "title":
 			if err := d.String(&v.Title); err != nil {
 				return JSONFieldError(err, "field", "title")
 			}
 			seen[0] = true
+			expect = `,"enrollments":`
 		case "enrollments":
 			if d.Null() {
 				v.Enrollments = nil
@@ -75,7 +78,7 @@ func (v *Course) DecodeJSON(d *JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONFieldError(err, "field", "enrollments")
 				}
-				v.Enrollments = v.Enrollments[:0]
+				list := JSONList(d, v.Enrollments)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -84,15 +87,14 @@ func (v *Course) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Enrollments = ExtendJSONSlice(d, v.Enrollments)
-					if err := v.Enrollments[i].DecodeJSON(d); err != nil {
+					list.Elems = ExtendJSONSlice(d, list.Elems)
+					if err := list.Elems[i].DecodeJSON(d); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "enrollments")
 					}
 				}
-				if v.Enrollments == nil {
-					v.Enrollments = []Enrollment{}
-				}
+				v.Enrollments = FinishJSONList(d, v.Enrollments, list)
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

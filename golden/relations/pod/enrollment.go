@@ -65,8 +65,9 @@ func (v *Enrollment) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -78,6 +79,7 @@ func (v *Enrollment) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"student":`
 		case "student":
 			if d.Null() {
 				v.Student = nil
@@ -89,11 +91,13 @@ func (v *Enrollment) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "student")
 				}
 			}
+			expect = `,"studentId":`
 		case "studentId":
 			if err := d.Int(&v.StudentID); err != nil {
 				return JSONFieldError(err, "field", "studentId")
 			}
 			seen[0] = true
+			expect = `,"course":`
 		case "course":
 			if d.Null() {
 				v.Course = nil
@@ -105,11 +109,13 @@ func (v *Enrollment) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "course")
 				}
 			}
+			expect = `,"courseId":`
 		case "courseId":
 			if err := d.Int(&v.CourseID); err != nil {
 				return JSONFieldError(err, "field", "courseId")
 			}
 			seen[1] = true
+			expect = `,"grade":`
 		case "grade":
 			if d.Null() {
 				v.Grade = nil
@@ -121,6 +127,7 @@ func (v *Enrollment) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "grade")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -14,6 +14,10 @@ func (d *JSONDecoder) int(p *int64, want string) error {
 	if c := d.peek(); c != '-' && (c < '0' || c > '9') {
 		return d.typeError(want)
 	}
+	if v, ok := d.shortInt(); ok {
+		*p = v
+		return nil
+	}
 	start := d.pos
 	end, integral, err := d.scanNumber()
 	if err != nil {
@@ -48,6 +52,44 @@ func (d *JSONDecoder) int(p *int64, want string) error {
 	return nil
 }
 
+// shortInt reads an integer of at most 19 digits (which fit in a uint64)
+// in int64 range in one pass, as most are. Anything else, valid or not, is
+// left for the checks of int.
+func (d *JSONDecoder) shortInt() (int64, bool) {
+	data, i := d.data, d.pos
+	neg := data[i] == '-'
+	if neg {
+		i++
+	}
+	start := i
+	var u uint64
+	for ; i < len(data) && i-start < 19; i++ {
+		c := data[i] - '0'
+		if c > 9 {
+			break
+		}
+		u = u*10 + uint64(c)
+	}
+	if n := i - start; n == 0 || n > 1 && data[start] == '0' || i < len(data) && numberByte[data[i]] {
+		return 0, false
+	}
+	var v int64
+	switch {
+	case neg && u <= 1<<63:
+		v = -int64(u-1) - 1 // -(1<<63) without overflowing
+	case !neg && u <= 1<<63-1:
+		v = int64(u)
+	default:
+		return 0, false
+	}
+	d.pos = i
+	return v, true
+}
+
+// numberByte marks the bytes that may continue a number after its digits.
+var numberByte = [256]bool{'0': true, '1': true, '2': true, '3': true, '4': true, '5': true,
+	'6': true, '7': true, '8': true, '9': true, '.': true, 'e': true, 'E': true}
+
 func (d *JSONDecoder) rangeError(want string, start, end int) error {
 	return &JSONError{Msg: "expected " + want + ", got number " + string(d.data[start:end]) + " (out of range)"}
 }
@@ -62,17 +104,16 @@ func (d *JSONDecoder) Float(p *float64) error {
 	if c := d.peek(); c != '-' && (c < '0' || c > '9') {
 		return d.typeError("double")
 	}
+	if f, ok := d.shortFloat(); ok {
+		*p = f
+		return nil
+	}
 	start := d.pos
 	end, _, err := d.scanNumber()
 	if err != nil {
 		return err
 	}
-	lit := d.data[start:end]
-	if f, ok := fastFloat(lit); ok {
-		*p = f
-		return nil
-	}
-	f, err := strconv.ParseFloat(string(lit), 64)
+	f, err := strconv.ParseFloat(string(d.data[start:end]), 64)
 	if err != nil {
 		return d.rangeError("double", start, end)
 	}
@@ -80,32 +121,45 @@ func (d *JSONDecoder) Float(p *float64) error {
 	return nil
 }
 
-// fastFloat converts lit exactly when Clinger's fast path applies.
-func fastFloat(lit []byte) (float64, bool) {
-	neg := lit[0] == '-'
+// shortFloat reads, in one pass, a decimal of at most 15 digits with at
+// most 22 after the point and no exponent, which Clinger's fast path
+// converts exactly: the mantissa and the power of ten are exact doubles,
+// so one division rounds correctly. Anything else, valid or not, is left
+// for scanNumber and strconv.
+func (d *JSONDecoder) shortFloat() (float64, bool) {
+	data, i := d.data, d.pos
+	neg := data[i] == '-'
 	if neg {
-		lit = lit[1:]
+		i++
 	}
+	start := i
 	var mant uint64
-	digits, exp, i := 0, 0, 0
-	for ; i < len(lit) && lit[i] >= '0' && lit[i] <= '9'; i++ {
-		mant = mant*10 + uint64(lit[i]-'0')
-		digits++
+	for ; i < len(data) && data[i]-'0' <= 9; i++ {
+		mant = mant*10 + uint64(data[i]-'0') // wraps past 19 digits: refused below
 	}
-	if i < len(lit) && lit[i] == '.' {
-		for i++; i < len(lit) && lit[i] >= '0' && lit[i] <= '9'; i++ {
-			mant = mant*10 + uint64(lit[i]-'0')
-			digits++
-			exp--
+	digits, frac := i-start, 0
+	if digits == 0 || digits > 1 && data[start] == '0' {
+		return 0, false
+	}
+	if i < len(data) && data[i] == '.' {
+		i++
+		point := i
+		for ; i < len(data) && data[i]-'0' <= 9; i++ {
+			mant = mant*10 + uint64(data[i]-'0')
 		}
+		if frac = i - point; frac == 0 {
+			return 0, false
+		}
+		digits += frac
 	}
-	if i != len(lit) || digits > 15 || mant > 1<<53 || exp < -22 {
-		return 0, false // exponent, too many digits or too small: strconv
+	if digits > 15 || frac > 22 || i < len(data) && numberByte[data[i]] {
+		return 0, false
 	}
-	f := float64(mant) / pow10[-exp]
+	f := float64(mant) / pow10[frac]
 	if neg {
 		f = -f
 	}
+	d.pos = i
 	return f, true
 }
 

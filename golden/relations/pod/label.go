@@ -61,8 +61,9 @@ func (v *Label) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -74,11 +75,13 @@ func (v *Label) DecodeJSON(d *JSONDecoder) error {
 			if err := v.ID.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"name":`
 		case "name":
 			if err := d.String(&v.Name); err != nil {
 				return JSONFieldError(err, "field", "name")
 			}
 			seen[0] = true
+			expect = `,"since":`
 		case "since":
 			if d.Null() {
 				v.Since = nil
@@ -90,6 +93,7 @@ func (v *Label) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "since")
 				}
 			}
+			expect = `,"logo":`
 		case "logo":
 			if d.Null() {
 				v.Logo = nil
@@ -98,6 +102,7 @@ func (v *Label) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "logo")
 				}
 			}
+			expect = `,"rank":`
 		case "rank":
 			if d.Null() {
 				v.Rank = nil
@@ -106,6 +111,7 @@ func (v *Label) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "rank")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -66,8 +66,9 @@ func (v *Novel) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [3]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -79,16 +80,19 @@ func (v *Novel) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"title":`
 		case "title":
 			if err := d.String(&v.Title); err != nil {
 				return JSONFieldError(err, "field", "title")
 			}
 			seen[0] = true
+			expect = `,"year":`
 		case "year":
 			if err := d.Int(&v.Year); err != nil {
 				return JSONFieldError(err, "field", "year")
 			}
 			seen[1] = true
+			expect = `,"writer":`
 		case "writer":
 			if d.Null() {
 				v.Writer = nil
@@ -100,11 +104,13 @@ func (v *Novel) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "writer")
 				}
 			}
+			expect = `,"writerId":`
 		case "writerId":
 			if err := d.Int(&v.WriterID); err != nil {
 				return JSONFieldError(err, "field", "writerId")
 			}
 			seen[2] = true
+			expect = `,"tags":`
 		case "tags":
 			if d.Null() {
 				v.Tags = nil
@@ -112,7 +118,7 @@ func (v *Novel) DecodeJSON(d *JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONFieldError(err, "field", "tags")
 				}
-				v.Tags = v.Tags[:0]
+				list := JSONList(d, v.Tags)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -121,15 +127,14 @@ func (v *Novel) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Tags = ExtendJSONSlice(d, v.Tags)
-					if err := v.Tags[i].DecodeJSON(d); err != nil {
+					list.Elems = ExtendJSONSlice(d, list.Elems)
+					if err := list.Elems[i].DecodeJSON(d); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "tags")
 					}
 				}
-				if v.Tags == nil {
-					v.Tags = []Tag{}
-				}
+				v.Tags = FinishJSONList(d, v.Tags, list)
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -47,8 +47,9 @@ func (v *Profile) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -60,16 +61,19 @@ func (v *Profile) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"bio":`
 		case "bio":
 			if err := d.String(&v.Bio); err != nil {
 				return JSONFieldError(err, "field", "bio")
 			}
 			seen[0] = true
+			expect = `,"authorId":`
 		case "authorId":
 			if err := d.Int(&v.AuthorID); err != nil {
 				return JSONFieldError(err, "field", "authorId")
 			}
 			seen[1] = true
+			expect = `,"author":`
 		case "author":
 			if d.Null() {
 				v.Author = nil
@@ -81,6 +85,7 @@ func (v *Profile) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "author")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

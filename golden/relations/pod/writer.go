@@ -51,8 +51,9 @@ func (v *Writer) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -64,11 +65,13 @@ func (v *Writer) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"name":`
 		case "name":
 			if err := d.String(&v.Name); err != nil {
 				return JSONFieldError(err, "field", "name")
 			}
 			seen[0] = true
+			expect = `,"novels":`
 		case "novels":
 			if d.Null() {
 				v.Novels = nil
@@ -76,7 +79,7 @@ func (v *Writer) DecodeJSON(d *JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONFieldError(err, "field", "novels")
 				}
-				v.Novels = v.Novels[:0]
+				list := JSONList(d, v.Novels)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -85,15 +88,14 @@ func (v *Writer) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Novels = ExtendJSONSlice(d, v.Novels)
-					if err := v.Novels[i].DecodeJSON(d); err != nil {
+					list.Elems = ExtendJSONSlice(d, list.Elems)
+					if err := list.Elems[i].DecodeJSON(d); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "novels")
 					}
 				}
-				if v.Novels == nil {
-					v.Novels = []Novel{}
-				}
+				v.Novels = FinishJSONList(d, v.Novels, list)
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -18,8 +18,9 @@ func (p *libraryAddBookParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"b":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -32,6 +33,7 @@ func (p *libraryAddBookParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "b")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -86,8 +88,9 @@ func (p *libraryAuthorWithBooksParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -100,6 +103,7 @@ func (p *libraryAuthorWithBooksParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "id")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -158,8 +162,9 @@ func (p *libraryEchoParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"b":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -172,6 +177,7 @@ func (p *libraryEchoParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "b")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -132,7 +132,7 @@ func (ep *StoreEndpoint) EmployeesAfter(ctx context.Context, email string, limit
 		if err := d.BeginArray(); err != nil {
 			return err
 		}
-		r = r[:0]
+		list := JSONList(d, r)
 		for i := 0; ; i++ {
 			ok, err := d.More()
 			if err != nil {
@@ -141,14 +141,12 @@ func (ep *StoreEndpoint) EmployeesAfter(ctx context.Context, email string, limit
 			if !ok {
 				break
 			}
-			r = ExtendJSONSlice(d, r)
-			if err := r[i].DecodeJSON(d); err != nil {
+			list.Elems = ExtendJSONSlice(d, list.Elems)
+			if err := list.Elems[i].DecodeJSON(d); err != nil {
 				return JSONIndexError(err, i)
 			}
 		}
-		if r == nil {
-			r = []Employee{}
-		}
+		r = FinishJSONList(d, r, list)
 		return d.End()
 	})
 	return r, err
@@ -171,7 +169,7 @@ func (ep *StoreEndpoint) FindCompanies(ctx context.Context, minEmployees int64, 
 		if err := d.BeginArray(); err != nil {
 			return err
 		}
-		r = r[:0]
+		list := JSONList(d, r)
 		for i := 0; ; i++ {
 			ok, err := d.More()
 			if err != nil {
@@ -180,14 +178,12 @@ func (ep *StoreEndpoint) FindCompanies(ctx context.Context, minEmployees int64, 
 			if !ok {
 				break
 			}
-			r = ExtendJSONSlice(d, r)
-			if err := r[i].DecodeJSON(d); err != nil {
+			list.Elems = ExtendJSONSlice(d, list.Elems)
+			if err := list.Elems[i].DecodeJSON(d); err != nil {
 				return JSONIndexError(err, i)
 			}
 		}
-		if r == nil {
-			r = []Company{}
-		}
+		r = FinishJSONList(d, r, list)
 		return d.End()
 	})
 	return r, err
@@ -232,7 +228,7 @@ func (ep *StoreEndpoint) GiveRaise(ctx context.Context, role Role, amount float6
 		if err := d.BeginArray(); err != nil {
 			return err
 		}
-		r = r[:0]
+		list := JSONList(d, r)
 		for i := 0; ; i++ {
 			ok, err := d.More()
 			if err != nil {
@@ -241,14 +237,12 @@ func (ep *StoreEndpoint) GiveRaise(ctx context.Context, role Role, amount float6
 			if !ok {
 				break
 			}
-			r = ExtendJSONSlice(d, r)
-			if err := r[i].DecodeJSON(d); err != nil {
+			list.Elems = ExtendJSONSlice(d, list.Elems)
+			if err := list.Elems[i].DecodeJSON(d); err != nil {
 				return JSONIndexError(err, i)
 			}
 		}
-		if r == nil {
-			r = []Employee{}
-		}
+		r = FinishJSONList(d, r, list)
 		return d.End()
 	})
 	return r, err
@@ -282,7 +276,7 @@ func (ep *StoreEndpoint) ImportEmployees(ctx context.Context, es []Employee) ([]
 		if err := d.BeginArray(); err != nil {
 			return err
 		}
-		r = r[:0]
+		list := JSONList(d, r)
 		for i := 0; ; i++ {
 			ok, err := d.More()
 			if err != nil {
@@ -291,14 +285,12 @@ func (ep *StoreEndpoint) ImportEmployees(ctx context.Context, es []Employee) ([]
 			if !ok {
 				break
 			}
-			r = ExtendJSONSlice(d, r)
-			if err := d.Int(&r[i]); err != nil {
+			list.Elems = ExtendJSONSlice(d, list.Elems)
+			if err := d.Int(&list.Elems[i]); err != nil {
 				return JSONIndexError(err, i)
 			}
 		}
-		if r == nil {
-			r = []int64{}
-		}
+		r = FinishJSONList(d, r, list)
 		return d.End()
 	})
 	return r, err
@@ -318,7 +310,7 @@ func (ep *StoreEndpoint) PurgeEmployees(ctx context.Context, olderThan int64) ([
 		if err := d.BeginArray(); err != nil {
 			return err
 		}
-		r = r[:0]
+		list := JSONList(d, r)
 		for i := 0; ; i++ {
 			ok, err := d.More()
 			if err != nil {
@@ -327,14 +319,12 @@ func (ep *StoreEndpoint) PurgeEmployees(ctx context.Context, olderThan int64) ([
 			if !ok {
 				break
 			}
-			r = ExtendJSONSlice(d, r)
-			if err := r[i].DecodeJSON(d); err != nil {
+			list.Elems = ExtendJSONSlice(d, list.Elems)
+			if err := list.Elems[i].DecodeJSON(d); err != nil {
 				return JSONIndexError(err, i)
 			}
 		}
-		if r == nil {
-			r = []Employee{}
-		}
+		r = FinishJSONList(d, r, list)
 		return d.End()
 	})
 	return r, err

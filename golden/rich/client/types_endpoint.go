@@ -83,7 +83,7 @@ func (ep *TypesEndpoint) BigInts(ctx context.Context, v []*big.Int) ([]*big.Int,
 		if err := d.BeginArray(); err != nil {
 			return err
 		}
-		r = r[:0]
+		list := JSONList(d, r)
 		for i := 0; ; i++ {
 			ok, err := d.More()
 			if err != nil {
@@ -92,14 +92,12 @@ func (ep *TypesEndpoint) BigInts(ctx context.Context, v []*big.Int) ([]*big.Int,
 			if !ok {
 				break
 			}
-			r = ExtendJSONSlice(d, r)
-			if err := d.BigInt(&r[i]); err != nil {
+			list.Elems = ExtendJSONSlice(d, list.Elems)
+			if err := d.BigInt(&list.Elems[i]); err != nil {
 				return JSONIndexError(err, i)
 			}
 		}
-		if r == nil {
-			r = []*big.Int{}
-		}
+		r = FinishJSONList(d, r, list)
 		return d.End()
 	})
 	return r, err
@@ -505,7 +503,7 @@ func (ep *TypesEndpoint) List(ctx context.Context, v []int64) ([]int64, error) {
 		if err := d.BeginArray(); err != nil {
 			return err
 		}
-		r = r[:0]
+		list := JSONList(d, r)
 		for i := 0; ; i++ {
 			ok, err := d.More()
 			if err != nil {
@@ -514,14 +512,12 @@ func (ep *TypesEndpoint) List(ctx context.Context, v []int64) ([]int64, error) {
 			if !ok {
 				break
 			}
-			r = ExtendJSONSlice(d, r)
-			if err := d.Int(&r[i]); err != nil {
+			list.Elems = ExtendJSONSlice(d, list.Elems)
+			if err := d.Int(&list.Elems[i]); err != nil {
 				return JSONIndexError(err, i)
 			}
 		}
-		if r == nil {
-			r = []int64{}
-		}
+		r = FinishJSONList(d, r, list)
 		return d.End()
 	})
 	return r, err
@@ -555,7 +551,7 @@ func (ep *TypesEndpoint) ListOfOpt(ctx context.Context, v []*string) ([]*string,
 		if err := d.BeginArray(); err != nil {
 			return err
 		}
-		r = r[:0]
+		list := JSONList(d, r)
 		for i := 0; ; i++ {
 			ok, err := d.More()
 			if err != nil {
@@ -564,21 +560,19 @@ func (ep *TypesEndpoint) ListOfOpt(ctx context.Context, v []*string) ([]*string,
 			if !ok {
 				break
 			}
-			r = ExtendJSONSlice(d, r)
+			list.Elems = ExtendJSONSlice(d, list.Elems)
 			if d.Null() {
-				r[i] = nil
+				list.Elems[i] = nil
 			} else {
-				if r[i] == nil {
-					r[i] = NewJSONValue[string](d)
+				if list.Elems[i] == nil {
+					list.Elems[i] = NewJSONValue[string](d)
 				}
-				if err := d.String(r[i]); err != nil {
+				if err := d.String(list.Elems[i]); err != nil {
 					return JSONIndexError(err, i)
 				}
 			}
 		}
-		if r == nil {
-			r = []*string{}
-		}
+		r = FinishJSONList(d, r, list)
 		return d.End()
 	})
 	return r, err
@@ -717,7 +711,7 @@ func (ep *TypesEndpoint) Nested(ctx context.Context, v []map[string][]Reminder) 
 		if err := d.BeginArray(); err != nil {
 			return err
 		}
-		r = r[:0]
+		list := JSONList(d, r)
 		for i := 0; ; i++ {
 			ok, err := d.More()
 			if err != nil {
@@ -726,12 +720,12 @@ func (ep *TypesEndpoint) Nested(ctx context.Context, v []map[string][]Reminder) 
 			if !ok {
 				break
 			}
-			r = ExtendJSONSlice(d, r)
+			list.Elems = ExtendJSONSlice(d, list.Elems)
 			if err := d.BeginObject(); err != nil {
 				return JSONIndexError(err, i)
 			}
-			if r[i] == nil {
-				r[i] = NewJSONMap[string, []Reminder](d)
+			if list.Elems[i] == nil {
+				list.Elems[i] = NewJSONMap[string, []Reminder](d)
 			}
 			for {
 				key, ok, err := d.Key()
@@ -746,7 +740,7 @@ func (ep *TypesEndpoint) Nested(ctx context.Context, v []map[string][]Reminder) 
 				if err := d.BeginArray(); err != nil {
 					return JSONIndexError(JSONFieldError(err, "", k2), i)
 				}
-				e2 = e2[:0]
+				list3 := JSONList(d, e2)
 				for i3 := 0; ; i3++ {
 					ok, err := d.More()
 					if err != nil {
@@ -755,20 +749,16 @@ func (ep *TypesEndpoint) Nested(ctx context.Context, v []map[string][]Reminder) 
 					if !ok {
 						break
 					}
-					e2 = ExtendJSONSlice(d, e2)
-					if err := e2[i3].DecodeJSON(d); err != nil {
+					list3.Elems = ExtendJSONSlice(d, list3.Elems)
+					if err := list3.Elems[i3].DecodeJSON(d); err != nil {
 						return JSONIndexError(JSONFieldError(JSONIndexError(err, i3), "", k2), i)
 					}
 				}
-				if e2 == nil {
-					e2 = []Reminder{}
-				}
-				PutJSONMap(d, r[i], k2, e2)
+				e2 = FinishJSONList(d, e2, list3)
+				PutJSONMap(d, list.Elems[i], k2, e2)
 			}
 		}
-		if r == nil {
-			r = []map[string][]Reminder{}
-		}
+		r = FinishJSONList(d, r, list)
 		return d.End()
 	})
 	return r, err

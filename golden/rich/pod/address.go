@@ -41,8 +41,9 @@ func (v *Address) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [3]bool
+	expect := `"street":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -55,11 +56,13 @@ func (v *Address) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "street")
 			}
 			seen[0] = true
+			expect = `,"city":`
 		case "city":
 			if err := d.String(&v.City); err != nil {
 				return JSONFieldError(err, "field", "city")
 			}
 			seen[1] = true
+			expect = `,"zip":`
 		case "zip":
 			if d.Null() {
 				v.Zip = nil
@@ -71,11 +74,13 @@ func (v *Address) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "zip")
 				}
 			}
+			expect = `,"country":`
 		case "country":
 			if err := d.String(&v.Country); err != nil {
 				return JSONFieldError(err, "field", "country")
 			}
 			seen[2] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -358,8 +358,9 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [19]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -371,11 +372,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"boolVal":`
 		case "boolVal":
 			if err := d.Bool(&v.BoolVal); err != nil {
 				return JSONFieldError(err, "field", "boolVal")
 			}
 			seen[0] = true
+			expect = `,"boolOpt":`
 		case "boolOpt":
 			if d.Null() {
 				v.BoolOpt = nil
@@ -387,11 +390,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "boolOpt")
 				}
 			}
+			expect = `,"intVal":`
 		case "intVal":
 			if err := d.Int(&v.IntVal); err != nil {
 				return JSONFieldError(err, "field", "intVal")
 			}
 			seen[1] = true
+			expect = `,"intOpt":`
 		case "intOpt":
 			if d.Null() {
 				v.IntOpt = nil
@@ -403,11 +408,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "intOpt")
 				}
 			}
+			expect = `,"doubleVal":`
 		case "doubleVal":
 			if err := d.Float(&v.DoubleVal); err != nil {
 				return JSONFieldError(err, "field", "doubleVal")
 			}
 			seen[2] = true
+			expect = `,"doubleOpt":`
 		case "doubleOpt":
 			if d.Null() {
 				v.DoubleOpt = nil
@@ -419,11 +426,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "doubleOpt")
 				}
 			}
+			expect = `,"stringVal":`
 		case "stringVal":
 			if err := d.String(&v.StringVal); err != nil {
 				return JSONFieldError(err, "field", "stringVal")
 			}
 			seen[3] = true
+			expect = `,"stringOpt":`
 		case "stringOpt":
 			if d.Null() {
 				v.StringOpt = nil
@@ -435,11 +444,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "stringOpt")
 				}
 			}
+			expect = `,"dateTimeVal":`
 		case "dateTimeVal":
 			if err := d.Time(&v.DateTimeVal); err != nil {
 				return JSONFieldError(err, "field", "dateTimeVal")
 			}
 			seen[4] = true
+			expect = `,"dateTimeOpt":`
 		case "dateTimeOpt":
 			if d.Null() {
 				v.DateTimeOpt = nil
@@ -451,11 +462,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "dateTimeOpt")
 				}
 			}
+			expect = `,"durationVal":`
 		case "durationVal":
 			if err := d.Duration(&v.DurationVal); err != nil {
 				return JSONFieldError(err, "field", "durationVal")
 			}
 			seen[5] = true
+			expect = `,"durationOpt":`
 		case "durationOpt":
 			if d.Null() {
 				v.DurationOpt = nil
@@ -467,11 +480,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "durationOpt")
 				}
 			}
+			expect = `,"bytesVal":`
 		case "bytesVal":
 			if err := d.Bytes(&v.BytesVal); err != nil {
 				return JSONFieldError(err, "field", "bytesVal")
 			}
 			seen[6] = true
+			expect = `,"bytesOpt":`
 		case "bytesOpt":
 			if d.Null() {
 				v.BytesOpt = nil
@@ -480,11 +495,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "bytesOpt")
 				}
 			}
+			expect = `,"uuidVal":`
 		case "uuidVal":
 			if err := v.UUIDVal.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "uuidVal")
 			}
 			seen[7] = true
+			expect = `,"uuidOpt":`
 		case "uuidOpt":
 			if d.Null() {
 				v.UUIDOpt = nil
@@ -496,11 +513,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "uuidOpt")
 				}
 			}
+			expect = `,"uriVal":`
 		case "uriVal":
 			if err := d.URL(&v.URIVal); err != nil {
 				return JSONFieldError(err, "field", "uriVal")
 			}
 			seen[8] = true
+			expect = `,"uriOpt":`
 		case "uriOpt":
 			if d.Null() {
 				v.URIOpt = nil
@@ -512,11 +531,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "uriOpt")
 				}
 			}
+			expect = `,"bigVal":`
 		case "bigVal":
 			if err := d.BigInt(&v.BigVal); err != nil {
 				return JSONFieldError(err, "field", "bigVal")
 			}
 			seen[9] = true
+			expect = `,"bigOpt":`
 		case "bigOpt":
 			if d.Null() {
 				v.BigOpt = nil
@@ -525,11 +546,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "bigOpt")
 				}
 			}
+			expect = `,"enumVal":`
 		case "enumVal":
 			if err := v.EnumVal.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "enumVal")
 			}
 			seen[10] = true
+			expect = `,"enumOpt":`
 		case "enumOpt":
 			if d.Null() {
 				v.EnumOpt = nil
@@ -541,11 +564,13 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "enumOpt")
 				}
 			}
+			expect = `,"classVal":`
 		case "classVal":
 			if err := v.ClassVal.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "classVal")
 			}
 			seen[11] = true
+			expect = `,"classOpt":`
 		case "classOpt":
 			if d.Null() {
 				v.ClassOpt = nil
@@ -557,11 +582,12 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "classOpt")
 				}
 			}
+			expect = `,"listVal":`
 		case "listVal":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "listVal")
 			}
-			v.ListVal = v.ListVal[:0]
+			list := JSONList(d, v.ListVal)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -570,15 +596,14 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.ListVal = ExtendJSONSlice(d, v.ListVal)
-				if err := d.Int(&v.ListVal[i]); err != nil {
+				list.Elems = ExtendJSONSlice(d, list.Elems)
+				if err := d.Int(&list.Elems[i]); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "listVal")
 				}
 			}
-			if v.ListVal == nil {
-				v.ListVal = []int64{}
-			}
+			v.ListVal = FinishJSONList(d, v.ListVal, list)
 			seen[12] = true
+			expect = `,"listOpt":`
 		case "listOpt":
 			if d.Null() {
 				v.ListOpt = nil
@@ -586,7 +611,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONFieldError(err, "field", "listOpt")
 				}
-				v.ListOpt = v.ListOpt[:0]
+				list := JSONList(d, v.ListOpt)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -595,15 +620,14 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.ListOpt = ExtendJSONSlice(d, v.ListOpt)
-					if err := d.String(&v.ListOpt[i]); err != nil {
+					list.Elems = ExtendJSONSlice(d, list.Elems)
+					if err := d.String(&list.Elems[i]); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "listOpt")
 					}
 				}
-				if v.ListOpt == nil {
-					v.ListOpt = []string{}
-				}
+				v.ListOpt = FinishJSONList(d, v.ListOpt, list)
 			}
+			expect = `,"mapVal":`
 		case "mapVal":
 			if err := d.BeginObject(); err != nil {
 				return JSONFieldError(err, "field", "mapVal")
@@ -627,6 +651,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				PutJSONMap(d, v.MapVal, k, e)
 			}
 			seen[13] = true
+			expect = `,"mapOpt":`
 		case "mapOpt":
 			if d.Null() {
 				v.MapOpt = nil
@@ -653,11 +678,12 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					PutJSONMap(d, v.MapOpt, k, e)
 				}
 			}
+			expect = `,"listOfOpt":`
 		case "listOfOpt":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "listOfOpt")
 			}
-			v.ListOfOpt = v.ListOfOpt[:0]
+			list := JSONList(d, v.ListOfOpt)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -666,22 +692,21 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.ListOfOpt = ExtendJSONSlice(d, v.ListOfOpt)
+				list.Elems = ExtendJSONSlice(d, list.Elems)
 				if d.Null() {
-					v.ListOfOpt[i] = nil
+					list.Elems[i] = nil
 				} else {
-					if v.ListOfOpt[i] == nil {
-						v.ListOfOpt[i] = NewJSONValue[string](d)
+					if list.Elems[i] == nil {
+						list.Elems[i] = NewJSONValue[string](d)
 					}
-					if err := d.String(v.ListOfOpt[i]); err != nil {
+					if err := d.String(list.Elems[i]); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "listOfOpt")
 					}
 				}
 			}
-			if v.ListOfOpt == nil {
-				v.ListOfOpt = []*string{}
-			}
+			v.ListOfOpt = FinishJSONList(d, v.ListOfOpt, list)
 			seen[14] = true
+			expect = `,"mapOfOpt":`
 		case "mapOfOpt":
 			if err := d.BeginObject(); err != nil {
 				return JSONFieldError(err, "field", "mapOfOpt")
@@ -712,11 +737,12 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				PutJSONMap(d, v.MapOfOpt, k, e)
 			}
 			seen[15] = true
+			expect = `,"enumList":`
 		case "enumList":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "enumList")
 			}
-			v.EnumList = v.EnumList[:0]
+			list := JSONList(d, v.EnumList)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -725,20 +751,19 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.EnumList = ExtendJSONSlice(d, v.EnumList)
-				if err := v.EnumList[i].DecodeJSON(d); err != nil {
+				list.Elems = ExtendJSONSlice(d, list.Elems)
+				if err := list.Elems[i].DecodeJSON(d); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "enumList")
 				}
 			}
-			if v.EnumList == nil {
-				v.EnumList = []Role{}
-			}
+			v.EnumList = FinishJSONList(d, v.EnumList, list)
 			seen[16] = true
+			expect = `,"uriList":`
 		case "uriList":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "uriList")
 			}
-			v.URIList = v.URIList[:0]
+			list := JSONList(d, v.URIList)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -747,20 +772,19 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.URIList = ExtendJSONSlice(d, v.URIList)
-				if err := d.URL(&v.URIList[i]); err != nil {
+				list.Elems = ExtendJSONSlice(d, list.Elems)
+				if err := d.URL(&list.Elems[i]); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "uriList")
 				}
 			}
-			if v.URIList == nil {
-				v.URIList = []url.URL{}
-			}
+			v.URIList = FinishJSONList(d, v.URIList, list)
 			seen[17] = true
+			expect = `,"bigList":`
 		case "bigList":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "bigList")
 			}
-			v.BigList = v.BigList[:0]
+			list := JSONList(d, v.BigList)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -769,19 +793,18 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.BigList = ExtendJSONSlice(d, v.BigList)
+				list.Elems = ExtendJSONSlice(d, list.Elems)
 				if d.Null() {
-					v.BigList[i] = nil
+					list.Elems[i] = nil
 				} else {
-					if err := d.BigInt(&v.BigList[i]); err != nil {
+					if err := d.BigInt(&list.Elems[i]); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "bigList")
 					}
 				}
 			}
-			if v.BigList == nil {
-				v.BigList = []*big.Int{}
-			}
+			v.BigList = FinishJSONList(d, v.BigList, list)
 			seen[18] = true
+			expect = `,"nested":`
 		case "nested":
 			if d.Null() {
 				v.Nested = nil
@@ -789,7 +812,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONFieldError(err, "field", "nested")
 				}
-				v.Nested = v.Nested[:0]
+				list := JSONList(d, v.Nested)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -798,12 +821,12 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Nested = ExtendJSONSlice(d, v.Nested)
+					list.Elems = ExtendJSONSlice(d, list.Elems)
 					if err := d.BeginObject(); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "nested")
 					}
-					if v.Nested[i] == nil {
-						v.Nested[i] = NewJSONMap[string, []Reminder](d)
+					if list.Elems[i] == nil {
+						list.Elems[i] = NewJSONMap[string, []Reminder](d)
 					}
 					for {
 						key, ok, err := d.Key()
@@ -818,7 +841,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 						if err := d.BeginArray(); err != nil {
 							return JSONFieldError(JSONIndexError(JSONFieldError(err, "", k2), i), "field", "nested")
 						}
-						e2 = e2[:0]
+						list3 := JSONList(d, e2)
 						for i3 := 0; ; i3++ {
 							ok, err := d.More()
 							if err != nil {
@@ -827,21 +850,18 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 							if !ok {
 								break
 							}
-							e2 = ExtendJSONSlice(d, e2)
-							if err := e2[i3].DecodeJSON(d); err != nil {
+							list3.Elems = ExtendJSONSlice(d, list3.Elems)
+							if err := list3.Elems[i3].DecodeJSON(d); err != nil {
 								return JSONFieldError(JSONIndexError(JSONFieldError(JSONIndexError(err, i3), "", k2), i), "field", "nested")
 							}
 						}
-						if e2 == nil {
-							e2 = []Reminder{}
-						}
-						PutJSONMap(d, v.Nested[i], k2, e2)
+						e2 = FinishJSONList(d, e2, list3)
+						PutJSONMap(d, list.Elems[i], k2, e2)
 					}
 				}
-				if v.Nested == nil {
-					v.Nested = []map[string][]Reminder{}
-				}
+				v.Nested = FinishJSONList(d, v.Nested, list)
 			}
+			expect = `,"draft":`
 		case "secret":
 			if d.StoredForm() {
 				if err := d.String(&v.Secret); err != nil {
@@ -850,6 +870,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 			} else if err := d.Skip(); err != nil {
 				return err
 			}
+			expect = `,"token":`
 		case "token":
 			if d.StoredForm() {
 				if d.Null() {
@@ -865,6 +886,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 			} else if err := d.Skip(); err != nil {
 				return err
 			}
+			expect = ``
 		case "draft":
 			if d.Null() {
 				v.Draft = nil
@@ -876,6 +898,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "draft")
 				}
 			}
+			expect = `,"scratch":`
 		case "scratch":
 			if d.Null() {
 				v.Scratch = nil
@@ -887,6 +910,7 @@ func (v *AllTypes) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "scratch")
 				}
 			}
+			expect = `,"secret":`
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -4,8 +4,6 @@ package pod
 
 import (
 	"github.com/jackc/pgx/v5"
-	"math/big"
-	"net/url"
 	"strconv"
 )
 
@@ -289,7 +287,7 @@ func decodeAllTypesListVal(d *JSONDecoder, v *AllTypes) error {
 	if err := d.BeginArray(); err != nil {
 		return err
 	}
-	v.ListVal = v.ListVal[:0]
+	list := JSONList(d, v.ListVal)
 	for i := 0; ; i++ {
 		ok, err := d.More()
 		if err != nil {
@@ -298,14 +296,12 @@ func decodeAllTypesListVal(d *JSONDecoder, v *AllTypes) error {
 		if !ok {
 			break
 		}
-		v.ListVal = ExtendJSONSlice(d, v.ListVal)
-		if err := d.Int(&v.ListVal[i]); err != nil {
+		list.Elems = ExtendJSONSlice(d, list.Elems)
+		if err := d.Int(&list.Elems[i]); err != nil {
 			return JSONIndexError(err, i)
 		}
 	}
-	if v.ListVal == nil {
-		v.ListVal = []int64{}
-	}
+	v.ListVal = FinishJSONList(d, v.ListVal, list)
 	return d.End()
 }
 
@@ -317,7 +313,7 @@ func decodeAllTypesListOpt(d *JSONDecoder, v *AllTypes) error {
 		if err := d.BeginArray(); err != nil {
 			return err
 		}
-		v.ListOpt = v.ListOpt[:0]
+		list := JSONList(d, v.ListOpt)
 		for i := 0; ; i++ {
 			ok, err := d.More()
 			if err != nil {
@@ -326,14 +322,12 @@ func decodeAllTypesListOpt(d *JSONDecoder, v *AllTypes) error {
 			if !ok {
 				break
 			}
-			v.ListOpt = ExtendJSONSlice(d, v.ListOpt)
-			if err := d.String(&v.ListOpt[i]); err != nil {
+			list.Elems = ExtendJSONSlice(d, list.Elems)
+			if err := d.String(&list.Elems[i]); err != nil {
 				return JSONIndexError(err, i)
 			}
 		}
-		if v.ListOpt == nil {
-			v.ListOpt = []string{}
-		}
+		v.ListOpt = FinishJSONList(d, v.ListOpt, list)
 	}
 	return d.End()
 }
@@ -399,7 +393,7 @@ func decodeAllTypesListOfOpt(d *JSONDecoder, v *AllTypes) error {
 	if err := d.BeginArray(); err != nil {
 		return err
 	}
-	v.ListOfOpt = v.ListOfOpt[:0]
+	list := JSONList(d, v.ListOfOpt)
 	for i := 0; ; i++ {
 		ok, err := d.More()
 		if err != nil {
@@ -408,21 +402,19 @@ func decodeAllTypesListOfOpt(d *JSONDecoder, v *AllTypes) error {
 		if !ok {
 			break
 		}
-		v.ListOfOpt = ExtendJSONSlice(d, v.ListOfOpt)
+		list.Elems = ExtendJSONSlice(d, list.Elems)
 		if d.Null() {
-			v.ListOfOpt[i] = nil
+			list.Elems[i] = nil
 		} else {
-			if v.ListOfOpt[i] == nil {
-				v.ListOfOpt[i] = NewJSONValue[string](d)
+			if list.Elems[i] == nil {
+				list.Elems[i] = NewJSONValue[string](d)
 			}
-			if err := d.String(v.ListOfOpt[i]); err != nil {
+			if err := d.String(list.Elems[i]); err != nil {
 				return JSONIndexError(err, i)
 			}
 		}
 	}
-	if v.ListOfOpt == nil {
-		v.ListOfOpt = []*string{}
-	}
+	v.ListOfOpt = FinishJSONList(d, v.ListOfOpt, list)
 	return d.End()
 }
 
@@ -464,7 +456,7 @@ func decodeAllTypesEnumList(d *JSONDecoder, v *AllTypes) error {
 	if err := d.BeginArray(); err != nil {
 		return err
 	}
-	v.EnumList = v.EnumList[:0]
+	list := JSONList(d, v.EnumList)
 	for i := 0; ; i++ {
 		ok, err := d.More()
 		if err != nil {
@@ -473,14 +465,12 @@ func decodeAllTypesEnumList(d *JSONDecoder, v *AllTypes) error {
 		if !ok {
 			break
 		}
-		v.EnumList = ExtendJSONSlice(d, v.EnumList)
-		if err := v.EnumList[i].DecodeJSON(d); err != nil {
+		list.Elems = ExtendJSONSlice(d, list.Elems)
+		if err := list.Elems[i].DecodeJSON(d); err != nil {
 			return JSONIndexError(err, i)
 		}
 	}
-	if v.EnumList == nil {
-		v.EnumList = []Role{}
-	}
+	v.EnumList = FinishJSONList(d, v.EnumList, list)
 	return d.End()
 }
 
@@ -489,7 +479,7 @@ func decodeAllTypesURIList(d *JSONDecoder, v *AllTypes) error {
 	if err := d.BeginArray(); err != nil {
 		return err
 	}
-	v.URIList = v.URIList[:0]
+	list := JSONList(d, v.URIList)
 	for i := 0; ; i++ {
 		ok, err := d.More()
 		if err != nil {
@@ -498,14 +488,12 @@ func decodeAllTypesURIList(d *JSONDecoder, v *AllTypes) error {
 		if !ok {
 			break
 		}
-		v.URIList = ExtendJSONSlice(d, v.URIList)
-		if err := d.URL(&v.URIList[i]); err != nil {
+		list.Elems = ExtendJSONSlice(d, list.Elems)
+		if err := d.URL(&list.Elems[i]); err != nil {
 			return JSONIndexError(err, i)
 		}
 	}
-	if v.URIList == nil {
-		v.URIList = []url.URL{}
-	}
+	v.URIList = FinishJSONList(d, v.URIList, list)
 	return d.End()
 }
 
@@ -514,7 +502,7 @@ func decodeAllTypesBigList(d *JSONDecoder, v *AllTypes) error {
 	if err := d.BeginArray(); err != nil {
 		return err
 	}
-	v.BigList = v.BigList[:0]
+	list := JSONList(d, v.BigList)
 	for i := 0; ; i++ {
 		ok, err := d.More()
 		if err != nil {
@@ -523,18 +511,16 @@ func decodeAllTypesBigList(d *JSONDecoder, v *AllTypes) error {
 		if !ok {
 			break
 		}
-		v.BigList = ExtendJSONSlice(d, v.BigList)
+		list.Elems = ExtendJSONSlice(d, list.Elems)
 		if d.Null() {
-			v.BigList[i] = nil
+			list.Elems[i] = nil
 		} else {
-			if err := d.BigInt(&v.BigList[i]); err != nil {
+			if err := d.BigInt(&list.Elems[i]); err != nil {
 				return JSONIndexError(err, i)
 			}
 		}
 	}
-	if v.BigList == nil {
-		v.BigList = []*big.Int{}
-	}
+	v.BigList = FinishJSONList(d, v.BigList, list)
 	return d.End()
 }
 
@@ -546,7 +532,7 @@ func decodeAllTypesNested(d *JSONDecoder, v *AllTypes) error {
 		if err := d.BeginArray(); err != nil {
 			return err
 		}
-		v.Nested = v.Nested[:0]
+		list := JSONList(d, v.Nested)
 		for i := 0; ; i++ {
 			ok, err := d.More()
 			if err != nil {
@@ -555,12 +541,12 @@ func decodeAllTypesNested(d *JSONDecoder, v *AllTypes) error {
 			if !ok {
 				break
 			}
-			v.Nested = ExtendJSONSlice(d, v.Nested)
+			list.Elems = ExtendJSONSlice(d, list.Elems)
 			if err := d.BeginObject(); err != nil {
 				return JSONIndexError(err, i)
 			}
-			if v.Nested[i] == nil {
-				v.Nested[i] = NewJSONMap[string, []Reminder](d)
+			if list.Elems[i] == nil {
+				list.Elems[i] = NewJSONMap[string, []Reminder](d)
 			}
 			for {
 				key, ok, err := d.Key()
@@ -575,7 +561,7 @@ func decodeAllTypesNested(d *JSONDecoder, v *AllTypes) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONIndexError(JSONFieldError(err, "", k2), i)
 				}
-				e2 = e2[:0]
+				list3 := JSONList(d, e2)
 				for i3 := 0; ; i3++ {
 					ok, err := d.More()
 					if err != nil {
@@ -584,20 +570,16 @@ func decodeAllTypesNested(d *JSONDecoder, v *AllTypes) error {
 					if !ok {
 						break
 					}
-					e2 = ExtendJSONSlice(d, e2)
-					if err := e2[i3].DecodeJSON(d); err != nil {
+					list3.Elems = ExtendJSONSlice(d, list3.Elems)
+					if err := list3.Elems[i3].DecodeJSON(d); err != nil {
 						return JSONIndexError(JSONFieldError(JSONIndexError(err, i3), "", k2), i)
 					}
 				}
-				if e2 == nil {
-					e2 = []Reminder{}
-				}
-				PutJSONMap(d, v.Nested[i], k2, e2)
+				e2 = FinishJSONList(d, e2, list3)
+				PutJSONMap(d, list.Elems[i], k2, e2)
 			}
 		}
-		if v.Nested == nil {
-			v.Nested = []map[string][]Reminder{}
-		}
+		v.Nested = FinishJSONList(d, v.Nested, list)
 	}
 	return d.End()
 }

@@ -116,8 +116,9 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [6]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -129,11 +130,13 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"name":`
 		case "name":
 			if err := d.String(&v.Name); err != nil {
 				return JSONFieldError(err, "field", "name")
 			}
 			seen[0] = true
+			expect = `,"foundedDate":`
 		case "foundedDate":
 			if d.Null() {
 				v.FoundedDate = nil
@@ -145,6 +148,7 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "foundedDate")
 				}
 			}
+			expect = `,"employees":`
 		case "employees":
 			if d.Null() {
 				v.Employees = nil
@@ -152,7 +156,7 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONFieldError(err, "field", "employees")
 				}
-				v.Employees = v.Employees[:0]
+				list := JSONList(d, v.Employees)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -161,30 +165,31 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Employees = ExtendJSONSlice(d, v.Employees)
-					if err := v.Employees[i].DecodeJSON(d); err != nil {
+					list.Elems = ExtendJSONSlice(d, list.Elems)
+					if err := list.Elems[i].DecodeJSON(d); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "employees")
 					}
 				}
-				if v.Employees == nil {
-					v.Employees = []Employee{}
-				}
+				v.Employees = FinishJSONList(d, v.Employees, list)
 			}
+			expect = `,"numEmployees":`
 		case "numEmployees":
 			if err := d.Int(&v.NumEmployees); err != nil {
 				return JSONFieldError(err, "field", "numEmployees")
 			}
 			seen[1] = true
+			expect = `,"headquarters":`
 		case "headquarters":
 			if err := v.Headquarters.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "headquarters")
 			}
 			seen[2] = true
+			expect = `,"offices":`
 		case "offices":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "offices")
 			}
-			v.Offices = v.Offices[:0]
+			list := JSONList(d, v.Offices)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -193,20 +198,19 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.Offices = ExtendJSONSlice(d, v.Offices)
-				if err := v.Offices[i].DecodeJSON(d); err != nil {
+				list.Elems = ExtendJSONSlice(d, list.Elems)
+				if err := list.Elems[i].DecodeJSON(d); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "offices")
 				}
 			}
-			if v.Offices == nil {
-				v.Offices = []Address{}
-			}
+			v.Offices = FinishJSONList(d, v.Offices, list)
 			seen[3] = true
+			expect = `,"tags":`
 		case "tags":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "tags")
 			}
-			v.Tags = v.Tags[:0]
+			list := JSONList(d, v.Tags)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -215,20 +219,20 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.Tags = ExtendJSONSlice(d, v.Tags)
-				if err := d.String(&v.Tags[i]); err != nil {
+				list.Elems = ExtendJSONSlice(d, list.Elems)
+				if err := d.String(&list.Elems[i]); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "tags")
 				}
 			}
-			if v.Tags == nil {
-				v.Tags = []string{}
-			}
+			v.Tags = FinishJSONList(d, v.Tags, list)
 			seen[4] = true
+			expect = `,"status":`
 		case "status":
 			if err := v.Status.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "status")
 			}
 			seen[5] = true
+			expect = `,"draftNote":`
 		case "password":
 			if d.StoredForm() {
 				if err := d.String(&v.Password); err != nil {
@@ -237,6 +241,7 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 			} else if err := d.Skip(); err != nil {
 				return err
 			}
+			expect = ``
 		case "draftNote":
 			if d.Null() {
 				v.DraftNote = nil
@@ -248,6 +253,7 @@ func (v *Company) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "draftNote")
 				}
 			}
+			expect = `,"password":`
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -159,7 +159,7 @@ func decodeCompanyEmployees(d *JSONDecoder, v *Company) error {
 		if err := d.BeginArray(); err != nil {
 			return err
 		}
-		v.Employees = v.Employees[:0]
+		list := JSONList(d, v.Employees)
 		for i := 0; ; i++ {
 			ok, err := d.More()
 			if err != nil {
@@ -168,14 +168,12 @@ func decodeCompanyEmployees(d *JSONDecoder, v *Company) error {
 			if !ok {
 				break
 			}
-			v.Employees = ExtendJSONSlice(d, v.Employees)
-			if err := v.Employees[i].DecodeJSON(d); err != nil {
+			list.Elems = ExtendJSONSlice(d, list.Elems)
+			if err := list.Elems[i].DecodeJSON(d); err != nil {
 				return JSONIndexError(err, i)
 			}
 		}
-		if v.Employees == nil {
-			v.Employees = []Employee{}
-		}
+		v.Employees = FinishJSONList(d, v.Employees, list)
 	}
 	return d.End()
 }
@@ -193,7 +191,7 @@ func decodeCompanyOffices(d *JSONDecoder, v *Company) error {
 	if err := d.BeginArray(); err != nil {
 		return err
 	}
-	v.Offices = v.Offices[:0]
+	list := JSONList(d, v.Offices)
 	for i := 0; ; i++ {
 		ok, err := d.More()
 		if err != nil {
@@ -202,14 +200,12 @@ func decodeCompanyOffices(d *JSONDecoder, v *Company) error {
 		if !ok {
 			break
 		}
-		v.Offices = ExtendJSONSlice(d, v.Offices)
-		if err := v.Offices[i].DecodeJSON(d); err != nil {
+		list.Elems = ExtendJSONSlice(d, list.Elems)
+		if err := list.Elems[i].DecodeJSON(d); err != nil {
 			return JSONIndexError(err, i)
 		}
 	}
-	if v.Offices == nil {
-		v.Offices = []Address{}
-	}
+	v.Offices = FinishJSONList(d, v.Offices, list)
 	return d.End()
 }
 
@@ -218,7 +214,7 @@ func decodeCompanyTags(d *JSONDecoder, v *Company) error {
 	if err := d.BeginArray(); err != nil {
 		return err
 	}
-	v.Tags = v.Tags[:0]
+	list := JSONList(d, v.Tags)
 	for i := 0; ; i++ {
 		ok, err := d.More()
 		if err != nil {
@@ -227,14 +223,12 @@ func decodeCompanyTags(d *JSONDecoder, v *Company) error {
 		if !ok {
 			break
 		}
-		v.Tags = ExtendJSONSlice(d, v.Tags)
-		if err := d.String(&v.Tags[i]); err != nil {
+		list.Elems = ExtendJSONSlice(d, list.Elems)
+		if err := d.String(&list.Elems[i]); err != nil {
 			return JSONIndexError(err, i)
 		}
 	}
-	if v.Tags == nil {
-		v.Tags = []string{}
-	}
+	v.Tags = FinishJSONList(d, v.Tags, list)
 	return d.End()
 }
 

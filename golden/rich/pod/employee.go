@@ -76,8 +76,9 @@ func (v *Employee) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [7]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -89,36 +90,43 @@ func (v *Employee) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"name":`
 		case "name":
 			if err := d.String(&v.Name); err != nil {
 				return JSONFieldError(err, "field", "name")
 			}
 			seen[0] = true
+			expect = `,"email":`
 		case "email":
 			if err := d.String(&v.Email); err != nil {
 				return JSONFieldError(err, "field", "email")
 			}
 			seen[1] = true
+			expect = `,"age":`
 		case "age":
 			if err := d.Int(&v.Age); err != nil {
 				return JSONFieldError(err, "field", "age")
 			}
 			seen[2] = true
+			expect = `,"salary":`
 		case "salary":
 			if err := d.Float(&v.Salary); err != nil {
 				return JSONFieldError(err, "field", "salary")
 			}
 			seen[3] = true
+			expect = `,"role":`
 		case "role":
 			if err := v.Role.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "role")
 			}
 			seen[4] = true
+			expect = `,"startDate":`
 		case "startDate":
 			if err := d.Time(&v.StartDate); err != nil {
 				return JSONFieldError(err, "field", "startDate")
 			}
 			seen[5] = true
+			expect = `,"manager":`
 		case "manager":
 			if d.Null() {
 				v.Manager = nil
@@ -130,11 +138,12 @@ func (v *Employee) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "manager")
 				}
 			}
+			expect = `,"skills":`
 		case "skills":
 			if err := d.BeginArray(); err != nil {
 				return JSONFieldError(err, "field", "skills")
 			}
-			v.Skills = v.Skills[:0]
+			list := JSONList(d, v.Skills)
 			for i := 0; ; i++ {
 				ok, err := d.More()
 				if err != nil {
@@ -143,15 +152,14 @@ func (v *Employee) DecodeJSON(d *JSONDecoder) error {
 				if !ok {
 					break
 				}
-				v.Skills = ExtendJSONSlice(d, v.Skills)
-				if err := d.String(&v.Skills[i]); err != nil {
+				list.Elems = ExtendJSONSlice(d, list.Elems)
+				if err := d.String(&list.Elems[i]); err != nil {
 					return JSONFieldError(JSONIndexError(err, i), "field", "skills")
 				}
 			}
-			if v.Skills == nil {
-				v.Skills = []string{}
-			}
+			v.Skills = FinishJSONList(d, v.Skills, list)
 			seen[6] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -162,7 +162,7 @@ func decodeEmployeeSkills(d *JSONDecoder, v *Employee) error {
 	if err := d.BeginArray(); err != nil {
 		return err
 	}
-	v.Skills = v.Skills[:0]
+	list := JSONList(d, v.Skills)
 	for i := 0; ; i++ {
 		ok, err := d.More()
 		if err != nil {
@@ -171,14 +171,12 @@ func decodeEmployeeSkills(d *JSONDecoder, v *Employee) error {
 		if !ok {
 			break
 		}
-		v.Skills = ExtendJSONSlice(d, v.Skills)
-		if err := d.String(&v.Skills[i]); err != nil {
+		list.Elems = ExtendJSONSlice(d, list.Elems)
+		if err := d.String(&list.Elems[i]); err != nil {
 			return JSONIndexError(err, i)
 		}
 	}
-	if v.Skills == nil {
-		v.Skills = []string{}
-	}
+	v.Skills = FinishJSONList(d, v.Skills, list)
 	return d.End()
 }
 

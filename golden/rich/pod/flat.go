@@ -69,8 +69,9 @@ func (v *Flat) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [9]bool
+	expect := `"active":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -83,46 +84,55 @@ func (v *Flat) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "active")
 			}
 			seen[0] = true
+			expect = `,"count":`
 		case "count":
 			if err := d.Int(&v.Count); err != nil {
 				return JSONFieldError(err, "field", "count")
 			}
 			seen[1] = true
+			expect = `,"ratio":`
 		case "ratio":
 			if err := d.Float(&v.Ratio); err != nil {
 				return JSONFieldError(err, "field", "ratio")
 			}
 			seen[2] = true
+			expect = `,"title":`
 		case "title":
 			if err := d.String(&v.Title); err != nil {
 				return JSONFieldError(err, "field", "title")
 			}
 			seen[3] = true
+			expect = `,"createdAt":`
 		case "createdAt":
 			if err := d.Time(&v.CreatedAt); err != nil {
 				return JSONFieldError(err, "field", "createdAt")
 			}
 			seen[4] = true
+			expect = `,"timeout":`
 		case "timeout":
 			if err := d.Duration(&v.Timeout); err != nil {
 				return JSONFieldError(err, "field", "timeout")
 			}
 			seen[5] = true
+			expect = `,"payload":`
 		case "payload":
 			if err := d.Bytes(&v.Payload); err != nil {
 				return JSONFieldError(err, "field", "payload")
 			}
 			seen[6] = true
+			expect = `,"ref":`
 		case "ref":
 			if err := v.Ref.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "ref")
 			}
 			seen[7] = true
+			expect = `,"status":`
 		case "status":
 			if err := v.Status.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "status")
 			}
 			seen[8] = true
+			expect = `,"note":`
 		case "note":
 			if d.Null() {
 				v.Note = nil
@@ -134,6 +144,7 @@ func (v *Flat) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "note")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -31,8 +31,9 @@ func (v *InvalidInput) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"field":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -45,11 +46,13 @@ func (v *InvalidInput) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "field")
 			}
 			seen[0] = true
+			expect = `,"reason":`
 		case "reason":
 			if err := d.String(&v.Reason); err != nil {
 				return JSONFieldError(err, "field", "reason")
 			}
 			seen[1] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -3,9 +3,11 @@
 package pod
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"time"
 	"unicode/utf8"
 )
@@ -28,12 +30,12 @@ type JSONDecoder struct {
 	depth int
 	first bool   // the next Key or More opens its object or array
 	buf   []byte // scratch for strings with escapes
-	// src is data as one string, made on the first string read of a small
-	// document: strings without escapes are then substrings of it, which
-	// saves an allocation per string at the cost of keeping the document
-	// alive while any of them is.
-	src     string
-	escaped bool // the last string read was unescaped into buf
+	// strs is the chunk decoded strings and bytes are copied into, one
+	// allocation for many of them (json_keep.go): up to len its bytes were
+	// handed out and are never written again; the rest is free.
+	strs []byte
+	// scratch holds the lists being decoded (json_list.go).
+	scratch []jsonScratch
 	// stored: the document is the server's own stored form, so the
 	// server-only fields of classes are read instead of skipped.
 	stored bool
@@ -44,18 +46,15 @@ type JSONDecoder struct {
 	err            error // a budget failure, returned by the next read
 }
 
-// sharedLimit is the largest document whose strings share its memory.
-const sharedLimit = 64 << 10
-
 // NewJSONDecoder returns a decoder reading data.
 func NewJSONDecoder(data []byte) *JSONDecoder {
 	return &JSONDecoder{data: data}
 }
 
 // Reset makes d read data from the start as the wire form, without a
-// budget, keeping its scratch buffer.
+// budget, keeping its scratch buffer and what is left of its string chunk.
 func (d *JSONDecoder) Reset(data []byte) {
-	d.data, d.pos, d.depth, d.first, d.src = data, 0, 0, false, ""
+	d.data, d.pos, d.depth, d.first = data, 0, 0, false
 	d.stored, d.budget, d.alloc, d.granted, d.err = false, nil, 0, 0, nil
 }
 
@@ -82,6 +81,14 @@ func (d *JSONDecoder) End() error {
 
 // peek skips white space and returns the next byte, or 0 at the end.
 func (d *JSONDecoder) peek() byte {
+	if d.pos < len(d.data) && d.data[d.pos] > ' ' {
+		return d.data[d.pos] // compact JSON: inlined, no loop
+	}
+	return d.skipSpace()
+}
+
+// skipSpace is peek past white space.
+func (d *JSONDecoder) skipSpace() byte {
 	for d.pos < len(d.data) {
 		switch c := d.data[d.pos]; c {
 		case ' ', '\t', '\n', '\r':
@@ -210,6 +217,48 @@ func (d *JSONDecoder) Key() (key []byte, ok bool, err error) {
 	if ok, err = d.next('}'); !ok || err != nil {
 		return nil, false, err
 	}
+	// The usual key, plain and followed by ':', is found word by word here
+	// instead of through readString and two more peeks.
+	data, i := d.data, d.pos
+	if i < len(data) && data[i] == '"' {
+		j := i + 1
+		for j+8 <= len(data) {
+			if m := specialBytes(binary.LittleEndian.Uint64(data[j:])); m != 0 {
+				j += bits.TrailingZeros64(m) >> 3
+				if j+1 < len(data) && data[j] == '"' && data[j+1] == ':' {
+					d.pos = j + 2
+					return data[i+1 : j], true, nil
+				}
+				break
+			}
+			j += 8
+		}
+	}
+	return d.slowKey()
+}
+
+// KeyExpect is Key for a member that is likely next: expected is that
+// member as an encoder writes it after the one before, `,"name":` (no
+// comma for the first), which is tried first with one comparison. The
+// generated decoders expect the members in their order, as AppendJSON
+// writes them.
+func (d *JSONDecoder) KeyExpect(expected string) (key []byte, ok bool, err error) {
+	end := d.pos + len(expected)
+	if len(expected) > 3 && end <= len(d.data) && d.err == nil && (expected[0] == ',') != d.first &&
+		string(d.data[d.pos:end]) == expected {
+		start := d.pos + 1 // after the '"'
+		if !d.first {
+			start++ // and the ','
+		}
+		d.first = false
+		d.pos = end
+		return d.data[start : end-2], true, nil
+	}
+	return d.Key()
+}
+
+// slowKey is Key after the separator, for any key.
+func (d *JSONDecoder) slowKey() (key []byte, ok bool, err error) {
 	if d.peek() != '"' {
 		return nil, false, d.syntaxError("expected a string key")
 	}
@@ -234,21 +283,11 @@ func (d *JSONDecoder) String(p *string) error {
 	if d.peek() != '"' {
 		return d.typeError("String")
 	}
-	start := d.pos + 1
 	s, err := d.readString()
 	if err != nil {
 		return err
 	}
-	if len(d.data) > sharedLimit || d.escaped {
-		d.charge(int64(len(s)))
-		*p = string(s) // large document, or unescaped into d.buf
-		return nil
-	}
-	if d.src == "" {
-		d.charge(int64(len(d.data)))
-		d.src = string(d.data)
-	}
-	*p = d.src[start : start+len(s)]
+	*p = d.keepString(s)
 	return nil
 }
 
@@ -276,13 +315,12 @@ func (d *JSONDecoder) Bytes(p *[]byte) error {
 	if err != nil {
 		return err
 	}
-	d.charge(int64(base64.StdEncoding.DecodedLen(len(s))))
-	out := make([]byte, base64.StdEncoding.DecodedLen(len(s)))
+	out := d.keepSpace(base64.StdEncoding.DecodedLen(len(s)))
 	n, err := base64.StdEncoding.Decode(out, s)
 	if err != nil {
 		return &JSONError{Msg: "expected ByteData, got a string that is not base64"}
 	}
-	*p = out[:n]
+	*p = out[:n:n] // full: an append must not run into the chunk's next value
 	return nil
 }
 
@@ -292,19 +330,28 @@ func (d *JSONDecoder) Time(p *time.Time) error {
 	if d.peek() != '"' {
 		return d.typeError("DateTime")
 	}
+	// The usual date has no escapes: it is parsed in place, up to the next
+	// '"'; anything else is read as a string first.
+	if n := bytes.IndexByte(d.data[d.pos+1:], '"'); n >= 0 {
+		if t, ok := parseRFC3339(d.data[d.pos+1 : d.pos+1+n]); ok && storableDate(t) {
+			d.pos += n + 2
+			*p = t
+			return nil
+		}
+	}
 	s, err := d.readString()
 	if err != nil {
 		return err
 	}
-	t, ok := parseRFC3339(s)
+	t, ok := parseRFC3339(s) // in UTC
 	if !ok {
 		err = t.UnmarshalText(s) // strict RFC 3339, as encoding/json reads time.Time
+		t = t.UTC()
 	}
 	if err != nil {
 		return &JSONError{Msg: fmt.Sprintf("expected DateTime (RFC 3339), got %q", s)}
 	}
-	t = t.UTC()
-	if y := t.Year(); y < 1 || y > 9999 {
+	if !storableDate(t) {
 		// Such a date cannot be written back as RFC 3339: stored, it would
 		// poison every read of its row.
 		return &JSONError{Msg: fmt.Sprintf("DateTime %q is outside years 0001-9999 in UTC", s)}
@@ -312,6 +359,19 @@ func (d *JSONDecoder) Time(p *time.Time) error {
 	*p = t
 	return nil
 }
+
+// storableDate reports whether t falls in years 0001-9999 in UTC, testing
+// its Unix seconds, which is cheaper than t.Year().
+func storableDate(t time.Time) bool {
+	u := t.Unix()
+	return u >= minDateUnix && u < endDateUnix
+}
+
+// The dates a DateTime may hold, years 0001-9999 in UTC, in Unix seconds.
+const (
+	minDateUnix = -62135596800 // 0001-01-01T00:00:00Z
+	endDateUnix = 253402300800 // 10000-01-01T00:00:00Z
+)
 
 // Duration reads an integer number of milliseconds into p.
 func (d *JSONDecoder) Duration(p *time.Duration) error {
@@ -336,15 +396,16 @@ var strPlain = func() (t [256]bool) {
 	return t
 }()
 
-// plainWord reports whether all eight bytes of w are plain (see strPlain),
-// with bit tricks that test them at once: a byte below 0x20 borrows, a
-// '"' or '\\' becomes zero after the xor and borrows, a non-ASCII byte has
-// its high bit set. It may report false for a plain word (a borrow that
-// runs on), never true for one that is not.
-func plainWord(w uint64) bool {
+// specialBytes finds the bytes of w (eight bytes of a string, the first
+// one lowest) that are not plain (see strPlain), testing them at once: a
+// byte below 0x20 borrows, a '"' or '\\' becomes zero after the xor and
+// borrows, a non-ASCII byte has its high bit set. It is zero when all
+// eight are plain, and otherwise its lowest set bit is the high bit of the
+// first byte that is not (higher ones may be borrows that ran on).
+func specialBytes(w uint64) uint64 {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	q, bs := w^(lo*'"'), w^(lo*'\\')
-	return ((q-lo)|(bs-lo)|(w-lo*0x20)|w)&hi == 0
+	return ((q-lo)&^q | (bs-lo)&^bs | (w-lo*0x20)&^w | w) & hi
 }
 
 // readString reads the string at d.pos (which holds '"'). Strings without
@@ -353,20 +414,21 @@ func (d *JSONDecoder) readString() ([]byte, error) {
 	data := d.data
 	i := d.pos + 1
 	for i < len(data) {
-		for i+8 <= len(data) && plainWord(binary.LittleEndian.Uint64(data[i:])) {
-			i += 8
-		}
-		for i < len(data) && strPlain[data[i]] {
+		if i+8 <= len(data) {
+			m := specialBytes(binary.LittleEndian.Uint64(data[i:]))
+			if m == 0 {
+				i += 8
+				continue
+			}
+			i += bits.TrailingZeros64(m) >> 3
+		} else if strPlain[data[i]] {
 			i++
-		}
-		if i == len(data) {
-			break
+			continue
 		}
 		switch c := data[i]; {
 		case c == '"':
 			s := data[d.pos+1 : i]
 			d.pos = i + 1
-			d.escaped = false
 			return s, nil
 		case c == '\\' || c < 0x20:
 			return d.readEscaped(i)

@@ -43,8 +43,9 @@ func (v *Reminder) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"message":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -57,11 +58,13 @@ func (v *Reminder) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "message")
 			}
 			seen[0] = true
+			expect = `,"remindAt":`
 		case "remindAt":
 			if err := d.Time(&v.RemindAt); err != nil {
 				return JSONFieldError(err, "field", "remindAt")
 			}
 			seen[1] = true
+			expect = `,"recipient":`
 		case "recipient":
 			if d.Null() {
 				v.Recipient = nil
@@ -73,6 +76,7 @@ func (v *Reminder) DecodeJSON(d *JSONDecoder) error {
 					return JSONFieldError(err, "field", "recipient")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

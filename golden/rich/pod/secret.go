@@ -41,8 +41,9 @@ func (v *Secret) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"label":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -55,6 +56,7 @@ func (v *Secret) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "label")
 			}
 			seen[0] = true
+			expect = `,"key":`
 		case "key":
 			if d.StoredForm() {
 				if err := d.String(&v.Key); err != nil {
@@ -63,6 +65,7 @@ func (v *Secret) DecodeJSON(d *JSONDecoder) error {
 			} else if err := d.Skip(); err != nil {
 				return err
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -62,8 +62,9 @@ func (v *Vault) DecodeJSON(d *JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -75,16 +76,19 @@ func (v *Vault) DecodeJSON(d *JSONDecoder) error {
 			if err := d.Int(&v.ID); err != nil {
 				return JSONFieldError(err, "field", "id")
 			}
+			expect = `,"owner":`
 		case "owner":
 			if err := d.String(&v.Owner); err != nil {
 				return JSONFieldError(err, "field", "owner")
 			}
 			seen[0] = true
+			expect = `,"secret":`
 		case "secret":
 			if err := v.Secret.DecodeJSON(d); err != nil {
 				return JSONFieldError(err, "field", "secret")
 			}
 			seen[1] = true
+			expect = `,"spares":`
 		case "spares":
 			if d.Null() {
 				v.Spares = nil
@@ -92,7 +96,7 @@ func (v *Vault) DecodeJSON(d *JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return JSONFieldError(err, "field", "spares")
 				}
-				v.Spares = v.Spares[:0]
+				list := JSONList(d, v.Spares)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -101,15 +105,14 @@ func (v *Vault) DecodeJSON(d *JSONDecoder) error {
 					if !ok {
 						break
 					}
-					v.Spares = ExtendJSONSlice(d, v.Spares)
-					if err := v.Spares[i].DecodeJSON(d); err != nil {
+					list.Elems = ExtendJSONSlice(d, list.Elems)
+					if err := list.Elems[i].DecodeJSON(d); err != nil {
 						return JSONFieldError(JSONIndexError(err, i), "field", "spares")
 					}
 				}
-				if v.Spares == nil {
-					v.Spares = []Secret{}
-				}
+				v.Spares = FinishJSONList(d, v.Spares, list)
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

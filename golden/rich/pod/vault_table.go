@@ -143,7 +143,7 @@ func decodeVaultSpares(d *JSONDecoder, v *Vault) error {
 		if err := d.BeginArray(); err != nil {
 			return err
 		}
-		v.Spares = v.Spares[:0]
+		list := JSONList(d, v.Spares)
 		for i := 0; ; i++ {
 			ok, err := d.More()
 			if err != nil {
@@ -152,14 +152,12 @@ func decodeVaultSpares(d *JSONDecoder, v *Vault) error {
 			if !ok {
 				break
 			}
-			v.Spares = ExtendJSONSlice(d, v.Spares)
-			if err := v.Spares[i].DecodeJSON(d); err != nil {
+			list.Elems = ExtendJSONSlice(d, list.Elems)
+			if err := list.Elems[i].DecodeJSON(d); err != nil {
 				return JSONIndexError(err, i)
 			}
 		}
-		if v.Spares == nil {
-			v.Spares = []Secret{}
-		}
+		v.Spares = FinishJSONList(d, v.Spares, list)
 	}
 	return d.End()
 }

@@ -18,8 +18,9 @@ func (p *cacheGlobalGetParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"key":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -32,6 +33,7 @@ func (p *cacheGlobalGetParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "key")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -90,8 +92,9 @@ func (p *cacheGlobalInvalidateParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"key":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -104,6 +107,7 @@ func (p *cacheGlobalInvalidateParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "key")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -145,8 +149,9 @@ func (p *cacheGlobalPutParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [3]bool
+	expect := `"key":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -159,16 +164,19 @@ func (p *cacheGlobalPutParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "key")
 			}
 			seen[0] = true
+			expect = `,"company":`
 		case "company":
 			if err := p.company.DecodeJSON(d); err != nil {
 				return pod.JSONFieldError(err, "parameter", "company")
 			}
 			seen[1] = true
+			expect = `,"lifetimeMillis":`
 		case "lifetimeMillis":
 			if err := d.Int(&p.lifetimeMillis); err != nil {
 				return pod.JSONFieldError(err, "parameter", "lifetimeMillis")
 			}
 			seen[2] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -215,8 +223,9 @@ func (p *cacheLocalNameParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"key":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -229,11 +238,13 @@ func (p *cacheLocalNameParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "key")
 			}
 			seen[0] = true
+			expect = `,"name":`
 		case "name":
 			if err := d.String(&p.name); err != nil {
 				return pod.JSONFieldError(err, "parameter", "name")
 			}
 			seen[1] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -16,8 +16,9 @@ func (p *callsInternalParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := ``
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -61,8 +62,9 @@ func (p *callsInvalidParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"field":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -75,6 +77,7 @@ func (p *callsInvalidParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "field")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -114,8 +117,9 @@ func (p *callsNotFoundParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -128,6 +132,7 @@ func (p *callsNotFoundParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "id")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -179,8 +184,9 @@ func (p *callsNothingParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := ``
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -221,8 +227,9 @@ func (p *callsPanicParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := ``
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -275,8 +282,9 @@ func (p *callsServerIDParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := ``
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -332,8 +340,9 @@ func (p *callsSlowParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"millis":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -346,6 +355,7 @@ func (p *callsSlowParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "millis")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

@@ -18,8 +18,9 @@ func (p *echoEmployeeParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"employee":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -32,6 +33,7 @@ func (p *echoEmployeeParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "employee")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

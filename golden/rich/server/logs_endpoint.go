@@ -19,8 +19,9 @@ func (p *logsWorkParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"sleepMillis":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -33,6 +34,7 @@ func (p *logsWorkParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "sleepMillis")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

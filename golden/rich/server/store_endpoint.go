@@ -16,8 +16,9 @@ func (p *storeCountCompaniesParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := ``
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -73,8 +74,9 @@ func (p *storeCreateCompanyParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"c":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -87,6 +89,7 @@ func (p *storeCreateCompanyParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "c")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -143,8 +146,9 @@ func (p *storeCreateTwoParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [3]bool
+	expect := `"a":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -157,16 +161,19 @@ func (p *storeCreateTwoParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "a")
 			}
 			seen[0] = true
+			expect = `,"b":`
 		case "b":
 			if err := p.b.DecodeJSON(d); err != nil {
 				return pod.JSONFieldError(err, "parameter", "b")
 			}
 			seen[1] = true
+			expect = `,"fail":`
 		case "fail":
 			if err := d.Bool(&p.fail); err != nil {
 				return pod.JSONFieldError(err, "parameter", "fail")
 			}
 			seen[2] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -212,8 +219,9 @@ func (p *storeCreateVaultParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -226,6 +234,7 @@ func (p *storeCreateVaultParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -277,8 +286,9 @@ func (p *storeDeleteCompanyParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -291,6 +301,7 @@ func (p *storeDeleteCompanyParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "id")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -343,8 +354,9 @@ func (p *storeEmployeesAfterParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"email":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -357,11 +369,13 @@ func (p *storeEmployeesAfterParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "email")
 			}
 			seen[0] = true
+			expect = `,"limit":`
 		case "limit":
 			if err := d.Int(&p.limit); err != nil {
 				return pod.JSONFieldError(err, "parameter", "limit")
 			}
 			seen[1] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -427,8 +441,9 @@ func (p *storeFindCompaniesParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"minEmployees":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -441,11 +456,13 @@ func (p *storeFindCompaniesParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "minEmployees")
 			}
 			seen[0] = true
+			expect = `,"limit":`
 		case "limit":
 			if err := d.Int(&p.limit); err != nil {
 				return pod.JSONFieldError(err, "parameter", "limit")
 			}
 			seen[1] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -510,8 +527,9 @@ func (p *storeGetCompanyParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -524,6 +542,7 @@ func (p *storeGetCompanyParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "id")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -579,8 +598,9 @@ func (p *storeGiveRaiseParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"role":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -593,11 +613,13 @@ func (p *storeGiveRaiseParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "role")
 			}
 			seen[0] = true
+			expect = `,"amount":`
 		case "amount":
 			if err := d.Float(&p.amount); err != nil {
 				return pod.JSONFieldError(err, "parameter", "amount")
 			}
 			seen[1] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -661,8 +683,9 @@ func (p *storeImportEmployeesParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"es":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -677,7 +700,7 @@ func (p *storeImportEmployeesParams) decode(d *pod.JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return pod.JSONFieldError(err, "parameter", "es")
 				}
-				p.es = p.es[:0]
+				list := pod.JSONList(d, p.es)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -686,15 +709,14 @@ func (p *storeImportEmployeesParams) decode(d *pod.JSONDecoder) error {
 					if !ok {
 						break
 					}
-					p.es = pod.ExtendJSONSlice(d, p.es)
-					if err := p.es[i].DecodeJSON(d); err != nil {
+					list.Elems = pod.ExtendJSONSlice(d, list.Elems)
+					if err := list.Elems[i].DecodeJSON(d); err != nil {
 						return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "es")
 					}
 				}
-				if p.es == nil {
-					p.es = []pod.Employee{}
-				}
+				p.es = pod.FinishJSONList(d, p.es, list)
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -750,8 +772,9 @@ func (p *storePurgeEmployeesParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"olderThan":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -764,6 +787,7 @@ func (p *storePurgeEmployeesParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "olderThan")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -826,8 +850,9 @@ func (p *storeRenameCompanyParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -840,11 +865,13 @@ func (p *storeRenameCompanyParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "id")
 			}
 			seen[0] = true
+			expect = `,"name":`
 		case "name":
 			if err := d.String(&p.name); err != nil {
 				return pod.JSONFieldError(err, "parameter", "name")
 			}
 			seen[1] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -887,8 +914,9 @@ func (p *storeUpdateCompanyParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"c":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -901,6 +929,7 @@ func (p *storeUpdateCompanyParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "c")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err

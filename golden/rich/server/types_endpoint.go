@@ -22,8 +22,9 @@ func (p *typesAllTypesParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -36,6 +37,7 @@ func (p *typesAllTypesParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -89,8 +91,9 @@ func (p *typesBigIntParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -106,6 +109,7 @@ func (p *typesBigIntParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -153,8 +157,9 @@ func (p *typesBigIntsParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -169,7 +174,7 @@ func (p *typesBigIntsParams) decode(d *pod.JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
-				p.v = p.v[:0]
+				list := pod.JSONList(d, p.v)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -178,15 +183,14 @@ func (p *typesBigIntsParams) decode(d *pod.JSONDecoder) error {
 					if !ok {
 						break
 					}
-					p.v = pod.ExtendJSONSlice(d, p.v)
-					if err := d.BigInt(&p.v[i]); err != nil {
+					list.Elems = pod.ExtendJSONSlice(d, list.Elems)
+					if err := d.BigInt(&list.Elems[i]); err != nil {
 						return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "v")
 					}
 				}
-				if p.v == nil {
-					p.v = []*big.Int{}
-				}
+				p.v = pod.FinishJSONList(d, p.v, list)
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -242,8 +246,9 @@ func (p *typesBoolParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -256,6 +261,7 @@ func (p *typesBoolParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -306,8 +312,9 @@ func (p *typesBoolOptParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -326,6 +333,7 @@ func (p *typesBoolOptParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -377,8 +385,9 @@ func (p *typesByteDataParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -394,6 +403,7 @@ func (p *typesByteDataParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -442,8 +452,9 @@ func (p *typesClassParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -456,6 +467,7 @@ func (p *typesClassParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -509,8 +521,9 @@ func (p *typesClassOptParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -529,6 +542,7 @@ func (p *typesClassOptParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -584,8 +598,9 @@ func (p *typesDateTimeParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -598,6 +613,7 @@ func (p *typesDateTimeParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -651,8 +667,9 @@ func (p *typesDateTimeOptParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -671,6 +688,7 @@ func (p *typesDateTimeOptParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -726,8 +744,9 @@ func (p *typesDoubleParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -740,6 +759,7 @@ func (p *typesDoubleParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -793,8 +813,9 @@ func (p *typesDoubleOptParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -813,6 +834,7 @@ func (p *typesDoubleOptParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -868,8 +890,9 @@ func (p *typesDurationParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -882,6 +905,7 @@ func (p *typesDurationParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -932,8 +956,9 @@ func (p *typesDurationOptParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -952,6 +977,7 @@ func (p *typesDurationOptParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1004,8 +1030,9 @@ func (p *typesEnumParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1018,6 +1045,7 @@ func (p *typesEnumParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1068,8 +1096,9 @@ func (p *typesEnumOptParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1088,6 +1117,7 @@ func (p *typesEnumOptParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1140,8 +1170,9 @@ func (p *typesIntParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1154,6 +1185,7 @@ func (p *typesIntParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1204,8 +1236,9 @@ func (p *typesIntOptParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1224,6 +1257,7 @@ func (p *typesIntOptParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1275,8 +1309,9 @@ func (p *typesListParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1291,7 +1326,7 @@ func (p *typesListParams) decode(d *pod.JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
-				p.v = p.v[:0]
+				list := pod.JSONList(d, p.v)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -1300,15 +1335,14 @@ func (p *typesListParams) decode(d *pod.JSONDecoder) error {
 					if !ok {
 						break
 					}
-					p.v = pod.ExtendJSONSlice(d, p.v)
-					if err := d.Int(&p.v[i]); err != nil {
+					list.Elems = pod.ExtendJSONSlice(d, list.Elems)
+					if err := d.Int(&list.Elems[i]); err != nil {
 						return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "v")
 					}
 				}
-				if p.v == nil {
-					p.v = []int64{}
-				}
+				p.v = pod.FinishJSONList(d, p.v, list)
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1363,8 +1397,9 @@ func (p *typesListOfOptParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1379,7 +1414,7 @@ func (p *typesListOfOptParams) decode(d *pod.JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
-				p.v = p.v[:0]
+				list := pod.JSONList(d, p.v)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -1388,22 +1423,21 @@ func (p *typesListOfOptParams) decode(d *pod.JSONDecoder) error {
 					if !ok {
 						break
 					}
-					p.v = pod.ExtendJSONSlice(d, p.v)
+					list.Elems = pod.ExtendJSONSlice(d, list.Elems)
 					if d.Null() {
-						p.v[i] = nil
+						list.Elems[i] = nil
 					} else {
-						if p.v[i] == nil {
-							p.v[i] = pod.NewJSONValue[string](d)
+						if list.Elems[i] == nil {
+							list.Elems[i] = pod.NewJSONValue[string](d)
 						}
-						if err := d.String(p.v[i]); err != nil {
+						if err := d.String(list.Elems[i]); err != nil {
 							return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "v")
 						}
 					}
 				}
-				if p.v == nil {
-					p.v = []*string{}
-				}
+				p.v = pod.FinishJSONList(d, p.v, list)
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1462,8 +1496,9 @@ func (p *typesMapParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1497,6 +1532,7 @@ func (p *typesMapParams) decode(d *pod.JSONDecoder) error {
 					pod.PutJSONMap(d, p.v, k, e)
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1561,8 +1597,9 @@ func (p *typesMixedParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [2]bool
+	expect := `"id":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1575,6 +1612,7 @@ func (p *typesMixedParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "id")
 			}
 			seen[0] = true
+			expect = `,"name":`
 		case "name":
 			if d.Null() {
 				p.name = nil
@@ -1586,6 +1624,7 @@ func (p *typesMixedParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "name")
 				}
 			}
+			expect = `,"tags":`
 		case "tags":
 			if d.Null() {
 				p.tags = nil
@@ -1593,7 +1632,7 @@ func (p *typesMixedParams) decode(d *pod.JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return pod.JSONFieldError(err, "parameter", "tags")
 				}
-				p.tags = p.tags[:0]
+				list := pod.JSONList(d, p.tags)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -1602,20 +1641,20 @@ func (p *typesMixedParams) decode(d *pod.JSONDecoder) error {
 					if !ok {
 						break
 					}
-					p.tags = pod.ExtendJSONSlice(d, p.tags)
-					if err := d.String(&p.tags[i]); err != nil {
+					list.Elems = pod.ExtendJSONSlice(d, list.Elems)
+					if err := d.String(&list.Elems[i]); err != nil {
 						return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "tags")
 					}
 				}
-				if p.tags == nil {
-					p.tags = []string{}
-				}
+				p.tags = pod.FinishJSONList(d, p.tags, list)
 			}
+			expect = `,"role":`
 		case "role":
 			if err := p.role.DecodeJSON(d); err != nil {
 				return pod.JSONFieldError(err, "parameter", "role")
 			}
 			seen[1] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1669,8 +1708,9 @@ func (p *typesNestedParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1685,7 +1725,7 @@ func (p *typesNestedParams) decode(d *pod.JSONDecoder) error {
 				if err := d.BeginArray(); err != nil {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
-				p.v = p.v[:0]
+				list := pod.JSONList(d, p.v)
 				for i := 0; ; i++ {
 					ok, err := d.More()
 					if err != nil {
@@ -1694,12 +1734,12 @@ func (p *typesNestedParams) decode(d *pod.JSONDecoder) error {
 					if !ok {
 						break
 					}
-					p.v = pod.ExtendJSONSlice(d, p.v)
+					list.Elems = pod.ExtendJSONSlice(d, list.Elems)
 					if err := d.BeginObject(); err != nil {
 						return pod.JSONFieldError(pod.JSONIndexError(err, i), "parameter", "v")
 					}
-					if p.v[i] == nil {
-						p.v[i] = pod.NewJSONMap[string, []pod.Reminder](d)
+					if list.Elems[i] == nil {
+						list.Elems[i] = pod.NewJSONMap[string, []pod.Reminder](d)
 					}
 					for {
 						key, ok, err := d.Key()
@@ -1714,7 +1754,7 @@ func (p *typesNestedParams) decode(d *pod.JSONDecoder) error {
 						if err := d.BeginArray(); err != nil {
 							return pod.JSONFieldError(pod.JSONIndexError(pod.JSONFieldError(err, "", k2), i), "parameter", "v")
 						}
-						e2 = e2[:0]
+						list3 := pod.JSONList(d, e2)
 						for i3 := 0; ; i3++ {
 							ok, err := d.More()
 							if err != nil {
@@ -1723,21 +1763,18 @@ func (p *typesNestedParams) decode(d *pod.JSONDecoder) error {
 							if !ok {
 								break
 							}
-							e2 = pod.ExtendJSONSlice(d, e2)
-							if err := e2[i3].DecodeJSON(d); err != nil {
+							list3.Elems = pod.ExtendJSONSlice(d, list3.Elems)
+							if err := list3.Elems[i3].DecodeJSON(d); err != nil {
 								return pod.JSONFieldError(pod.JSONIndexError(pod.JSONFieldError(pod.JSONIndexError(err, i3), "", k2), i), "parameter", "v")
 							}
 						}
-						if e2 == nil {
-							e2 = []pod.Reminder{}
-						}
-						pod.PutJSONMap(d, p.v[i], k2, e2)
+						e2 = pod.FinishJSONList(d, e2, list3)
+						pod.PutJSONMap(d, list.Elems[i], k2, e2)
 					}
 				}
-				if p.v == nil {
-					p.v = []map[string][]pod.Reminder{}
-				}
+				p.v = pod.FinishJSONList(d, p.v, list)
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1813,8 +1850,9 @@ func (p *typesStringParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1827,6 +1865,7 @@ func (p *typesStringParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1877,8 +1916,9 @@ func (p *typesStringOptParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1897,6 +1937,7 @@ func (p *typesStringOptParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -1949,8 +1990,9 @@ func (p *typesUriParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -1963,6 +2005,7 @@ func (p *typesUriParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -2013,8 +2056,9 @@ func (p *typesUriOptParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -2033,6 +2077,7 @@ func (p *typesUriOptParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -2085,8 +2130,9 @@ func (p *typesUuidParams) decode(d *pod.JSONDecoder) error {
 		return err
 	}
 	var seen [1]bool
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -2099,6 +2145,7 @@ func (p *typesUuidParams) decode(d *pod.JSONDecoder) error {
 				return pod.JSONFieldError(err, "parameter", "v")
 			}
 			seen[0] = true
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
@@ -2149,8 +2196,9 @@ func (p *typesUuidOptParams) decode(d *pod.JSONDecoder) error {
 	if err := d.BeginObject(); err != nil {
 		return err
 	}
+	expect := `"v":`
 	for {
-		key, ok, err := d.Key()
+		key, ok, err := d.KeyExpect(expect)
 		if err != nil {
 			return err
 		}
@@ -2169,6 +2217,7 @@ func (p *typesUuidOptParams) decode(d *pod.JSONDecoder) error {
 					return pod.JSONFieldError(err, "parameter", "v")
 				}
 			}
+			expect = ``
 		default:
 			if err := d.Skip(); err != nil {
 				return err
