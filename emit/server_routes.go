@@ -86,6 +86,7 @@ func serverDecodeParams(f *jen.File, o Options) {
 			jen.Id("body").Op("=").Id("emptyObject")),
 		jen.Id("d").Op(":=").Id("decoders").Dot("Get").Call().Assert(dec.Clone()),
 		jen.Defer().Id("decoders").Dot("Put").Call(jen.Id("d")),
+		jen.Defer().Id("d").Dot("Reset").Call(jen.Nil()).Comment("first: a pooled decoder holds nothing of a failed decode"),
 		jen.Id("d").Dot("Reset").Call(jen.Id("body")),
 		jen.Id("d").Dot("SetBudget").Call(jen.Op("&").Id("c").Dot("mem")),
 		jen.If(jen.Err().Op(":=").Id("p").Dot("decode").Call(jen.Id("d")), jen.Err().Op("!=").Nil()).Block(

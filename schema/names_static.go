@@ -642,6 +642,7 @@ var staticUnexported = map[string]bool{
 	"runtimeModules":           true,
 	"safeWord":                 true,
 	"scratch":                  true,
+	"scratchList":              true,
 	"scratchPool":              true,
 	"section":                  true,
 	"selectKeySQL":             true,

@@ -92,6 +92,7 @@ func decodeParams(c *call, p paramDecoder) error {
 	}
 	d := decoders.Get().(*pod.JSONDecoder)
 	defer decoders.Put(d)
+	defer d.Reset(nil) // first: a pooled decoder holds nothing of a failed decode
 	d.Reset(body)
 	d.SetBudget(&c.mem)
 	if err := p.decode(d); err != nil {

@@ -19,12 +19,35 @@ import "unsafe"
 type JSONScratch[T any] struct {
 	Elems []T
 	kept  bool // Elems is the decoder's: FinishJSONList copies out of it
+	busy  bool // handed out by JSONList and not yet finished
 }
 
 // jsonScratch is the scratch list (a *JSONScratch[T]) of arrays at depth.
 type jsonScratch struct {
 	depth int
-	list  any
+	list  scratchList
+}
+
+// scratchList is what Reset needs of a kept list.
+type scratchList interface{ release() }
+
+// release forgets what a decode that failed (and so never finished the
+// list) left in it: the elements decoded so far, and memory grown past
+// maxScratchBytes. Without it, a pooled decoder would pin the elements of
+// the largest body that ever failed, up to its budget, per decoder.
+func (l *JSONScratch[T]) release() {
+	if !l.busy {
+		return
+	}
+	var zero T
+	switch {
+	case !l.kept, cap(l.Elems)*int(unsafe.Sizeof(zero)) > maxScratchBytes:
+		l.Elems = nil // the caller's slice, or too large to keep
+	default:
+		clear(l.Elems[:cap(l.Elems)])
+		l.Elems = l.Elems[:0]
+	}
+	l.busy = false
 }
 
 const (
@@ -41,6 +64,7 @@ func JSONList[T any](d *JSONDecoder, dst []T) *JSONScratch[T] {
 	for _, s := range d.scratch {
 		if s.depth == d.depth {
 			if l, ok := s.list.(*JSONScratch[T]); ok {
+				l.busy = true
 				if l.kept {
 					l.Elems = l.Elems[:0]
 				} else {
@@ -50,7 +74,7 @@ func JSONList[T any](d *JSONDecoder, dst []T) *JSONScratch[T] {
 			}
 		}
 	}
-	l := &JSONScratch[T]{Elems: dst[:0]}
+	l := &JSONScratch[T]{Elems: dst[:0], busy: true}
 	if len(d.scratch) < maxScratchLists {
 		d.scratch = append(d.scratch, jsonScratch{d.depth, l})
 	}
@@ -63,6 +87,7 @@ func JSONList[T any](d *JSONDecoder, dst []T) *JSONScratch[T] {
 func FinishJSONList[T any](d *JSONDecoder, dst []T, l *JSONScratch[T]) []T {
 	var zero T
 	size, n := int(unsafe.Sizeof(zero)), len(l.Elems)
+	l.busy = false
 	switch {
 	case !l.kept: // the first of its kind: decoded in place, as appending would
 		out := l.Elems

@@ -52,10 +52,15 @@ func NewJSONDecoder(data []byte) *JSONDecoder {
 }
 
 // Reset makes d read data from the start as the wire form, without a
-// budget, keeping its scratch buffer and what is left of its string chunk.
+// budget, keeping its scratch buffer and what is left of its string chunk,
+// and releasing what a failed decode left in its scratch lists. The
+// server resets a decoder before it goes back to the pool.
 func (d *JSONDecoder) Reset(data []byte) {
 	d.data, d.pos, d.depth, d.first = data, 0, 0, false
 	d.stored, d.budget, d.alloc, d.granted, d.err = false, nil, 0, 0, nil
+	for _, s := range d.scratch {
+		s.list.release()
+	}
 }
 
 // ReadStoredForm makes d read what the server itself stored (json
