@@ -69,6 +69,13 @@ CREATE TABLE IF NOT EXISTS "pod_email_failed_sign_in" (
 CREATE INDEX IF NOT EXISTS "pod_email_failed_sign_in_email_idx" ON "pod_email_failed_sign_in" ("email", "time");
 CREATE INDEX IF NOT EXISTS "pod_email_failed_sign_in_ip_idx" ON "pod_email_failed_sign_in" ("ip_address", "time");
 CREATE INDEX IF NOT EXISTS "pod_email_failed_sign_in_time_idx" ON "pod_email_failed_sign_in" ("time");
+CREATE TABLE IF NOT EXISTS "pod_email_sent" (
+	"id" bigserial PRIMARY KEY,
+	"email" text NOT NULL,
+	"ip_address" text NOT NULL,
+	"time" timestamp NOT NULL
+);
+CREATE INDEX IF NOT EXISTS "pod_email_sent_email_idx" ON "pod_email_sent" ("email", "time");
 
 CREATE TABLE "note" (
 	"id" bigserial PRIMARY KEY,

@@ -87,6 +87,9 @@ func (a *Auth) EmailCreateAccountRequest(userName, email, password string) (bool
 	if err != nil || known {
 		return err == nil, err
 	}
+	if ok, err := a.mayMail(email); err != nil || !ok {
+		return err == nil, err // answered as if sent
+	}
 	code, err := newAuthCode()
 	if err != nil {
 		return false, err
@@ -107,6 +110,28 @@ func (a *Auth) EmailCreateAccountRequest(userName, email, password string) (bool
 		return false, authMailerError(err)
 	}
 	return true, nil
+}
+
+// mayMail reports whether a code may be mailed to email now, and if so
+// counts it: at most lockout.maxFailures codes per email within
+// lockout.window, so that nobody can flood an address with account or
+// reset requests. Past the limit the request is answered as usual and
+// nothing is sent (the code sent before still works). It counts per email
+// only: behind a proxy every user has the same client address, and a
+// limit per address would stop sign-ups for all of them.
+func (a *Auth) mayMail(email string) (bool, error) {
+	cfg := a.s.rt.authConfig().Lockout
+	now := a.s.rt.authNow().UTC()
+	var sent int
+	err := a.s.DB.query(`SELECT count(*) FROM "pod_email_sent" WHERE "email" = $1 AND "time" > $2`,
+		[]any{email, now.Add(-cfg.Window)}, func(r pgx.Rows) error { return r.Scan(&sent) })
+	if err != nil || sent >= cfg.MaxFailures {
+		return false, err
+	}
+	_, err = a.s.DB.Exec(`WITH old AS (DELETE FROM "pod_email_sent" WHERE "time" <= $4)
+	INSERT INTO "pod_email_sent" ("email", "ip_address", "time") VALUES ($1, $2, $3)`,
+		email, a.address(), now, now.Add(-cfg.Window))
+	return err == nil, err
 }
 
 // authMailerError is the app's mailer failing.
@@ -323,6 +348,9 @@ func (a *Auth) EmailInitiatePasswordReset(email string) (bool, error) {
 		func(r pgx.Rows) error { found = true; return r.Scan(&userID) })
 	if err != nil || !found {
 		return err == nil, err
+	}
+	if ok, err := a.mayMail(email); err != nil || !ok {
+		return err == nil, err // answered as if sent
 	}
 	code, err := newAuthCode()
 	if err != nil {

@@ -404,3 +404,31 @@ func TestAuthRehash(t *testing.T) {
 	}
 	e.signIn(t, "ada@example.com", "password-1")
 }
+
+// TestAuthMailLimit: at most lockout.maxFailures codes are mailed to one
+// address per window, whatever mix of account and reset requests asks;
+// past that the requests answer as usual and send nothing, until the
+// window has passed.
+func TestAuthMailLimit(t *testing.T) {
+	e := newAuthEnv(t, func(c *Config) { c.Auth.Lockout.MaxFailures, c.Auth.Lockout.Window = 3, time.Minute })
+	e.signUp(t, "Ada", "ada@example.com", "password-1") // one code
+	s := e.session("", "10.0.0.9")
+	for i := 0; i < 4; i++ {
+		if ok, err := s.Auth.EmailInitiatePasswordReset("ada@example.com"); err != nil || !ok {
+			t.Fatalf("reset request %d: %v %v", i, ok, err)
+		}
+	}
+	if ok, err := s.Auth.EmailCreateAccountRequest("Bob", "bob@example.com", "password-2"); err != nil || !ok {
+		t.Fatalf("another address: %v %v", ok, err)
+	}
+	if n := e.mail.count(); n != 4 { // ada: sign-up + 2 resets; bob: 1
+		t.Errorf("%d codes mailed, want 4 (3 to ada, the limit, and bob's)", n)
+	}
+	e.clock.Advance(time.Minute + time.Second)
+	if _, err := s.Auth.EmailInitiatePasswordReset("ada@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.mail.count(); n != 5 {
+		t.Errorf("after the window: %d codes mailed, want 5", n)
+	}
+}

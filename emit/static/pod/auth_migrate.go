@@ -14,6 +14,8 @@ package pod
 //   - pod_email_reset: a password reset requested, the SHA-256 of its code.
 //   - pod_email_failed_sign_in: failed sign-ins and wrong codes, by email
 //     (NULL for codes) and client address, for the lockout.
+//   - pod_email_sent: the codes mailed, by email (and the client address,
+//     for the record), so that nobody can flood an address with them.
 //
 // Emails are stored lower-cased. Times are UTC, like every DateTime
 // column. Deleting a user deletes everything of theirs.
@@ -85,6 +87,13 @@ CREATE TABLE IF NOT EXISTS "pod_email_failed_sign_in" (
 CREATE INDEX IF NOT EXISTS "pod_email_failed_sign_in_email_idx" ON "pod_email_failed_sign_in" ("email", "time");
 CREATE INDEX IF NOT EXISTS "pod_email_failed_sign_in_ip_idx" ON "pod_email_failed_sign_in" ("ip_address", "time");
 CREATE INDEX IF NOT EXISTS "pod_email_failed_sign_in_time_idx" ON "pod_email_failed_sign_in" ("time");
+CREATE TABLE IF NOT EXISTS "pod_email_sent" (
+	"id" bigserial PRIMARY KEY,
+	"email" text NOT NULL,
+	"ip_address" text NOT NULL,
+	"time" timestamp NOT NULL
+);
+CREATE INDEX IF NOT EXISTS "pod_email_sent_email_idx" ON "pod_email_sent" ("email", "time");
 `
 
 // AuthMigrationModule is the auth module's schema history, applied after
