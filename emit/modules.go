@@ -1,7 +1,6 @@
 package emit
 
 import (
-	"bytes"
 	"io/fs"
 	"path"
 	"strings"
@@ -81,10 +80,10 @@ func authPackage(p *schema.Protocol, o Options) ([]File, error) {
 	var out []File
 	for _, f := range all {
 		if keep[f.Path] {
-			f.Raw = bytes.ReplaceAll(f.Raw, []byte(staticPodImport), []byte(`"`+o.Pod()+`"`))
 			out = append(out, f)
 		}
 	}
+	pointImports(out, staticPodImport, o.Pod())
 	return out, nil
 }
 

@@ -1,8 +1,6 @@
 package emit
 
 import (
-	"bytes"
-
 	"github.com/dave/jennifer/jen"
 
 	"github.com/podgen/podgen/schema"
@@ -33,10 +31,8 @@ func podtestFiles(p *schema.Protocol, o Options) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i := range files {
-		raw := bytes.ReplaceAll(files[i].Raw, []byte(staticPodImport), []byte(`"`+o.Pod()+`"`))
-		files[i].Raw = bytes.ReplaceAll(raw, []byte(staticServerImport), []byte(`"`+o.Server()+`"`))
-	}
+	pointImports(files, staticPodImport, o.Pod())
+	pointImports(files, staticServerImport, o.Server())
 	sql, err := tablesSQL(p, o)
 	if err != nil {
 		return nil, err

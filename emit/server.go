@@ -54,6 +54,15 @@ func serverAPI(p *schema.Protocol, o Options) ([]File, error) {
 // in an app import the app's pod package instead.
 const staticPodImport = `"github.com/podgen/podgen/emit/static/pod"`
 
+// pointImports makes static copies import the app's package at path
+// instead of podgen's static one (from, quoted). Each such import sits
+// alone in its group, so the rewrite keeps imports sorted.
+func pointImports(files []File, from, path string) {
+	for i := range files {
+		files[i].Raw = bytes.ReplaceAll(files[i].Raw, []byte(from), []byte(`"`+path+`"`))
+	}
+}
+
 // serverStatic copies static/server, pointing its pod import at the app's.
 // The import sits alone in its group, so the rewrite keeps imports sorted.
 func serverStatic(o Options) ([]File, error) {
@@ -61,9 +70,7 @@ func serverStatic(o Options) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i := range files {
-		files[i].Raw = bytes.ReplaceAll(files[i].Raw, []byte(staticPodImport), []byte(`"`+o.Pod()+`"`))
-	}
+	pointImports(files, staticPodImport, o.Pod())
 	web, err := webFiles()
 	return append(files, web...), err
 }

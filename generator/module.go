@@ -23,11 +23,7 @@ import (
 //
 // The endpoints folder must lie inside the same module.
 func Discover(outDir, endpointsDir string) (emit.Options, error) {
-	out, err := realPath(outDir)
-	if err != nil {
-		return emit.Options{}, err
-	}
-	root, module, err := FindModule(out)
+	out, root, module, err := moduleOf(outDir)
 	if err != nil {
 		return emit.Options{}, err
 	}
@@ -44,6 +40,15 @@ func Discover(outDir, endpointsDir string) (emit.Options, error) {
 		return emit.Options{}, fmt.Errorf("endpoints folder %q is outside module %q (rooted at %q); generated code could not import it", endpointsDir, module, root)
 	}
 	return emit.Options{Base: base, Endpoints: epPath, App: AppName(module)}, nil
+}
+
+// moduleOf resolves outDir and finds the module that holds it.
+func moduleOf(outDir string) (out, root, module string, err error) {
+	if out, err = realPath(outDir); err != nil {
+		return "", "", "", err
+	}
+	root, module, err = FindModule(out)
+	return out, root, module, err
 }
 
 // importPath returns the import path of dir inside the module rooted at root.

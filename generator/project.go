@@ -18,11 +18,7 @@ const maxConfigFileSize = 64 << 10
 // outDir (found like the go.mod). Without one, or outside any module
 // (Discover reports that), the app enables no modules.
 func ProjectConfig(outDir string) (schema.Config, error) {
-	out, err := realPath(outDir)
-	if err != nil {
-		return schema.Config{}, nil
-	}
-	root, _, err := FindModule(out)
+	_, root, _, err := moduleOf(outDir)
 	if err != nil {
 		return schema.Config{}, nil
 	}

@@ -300,6 +300,7 @@ var staticUnexported = map[string]bool{
 	"authSecretChars":          true,
 	"authSecretEncoding":       true,
 	"authSplitList":            true,
+	"authUpdateUser":           true,
 	"authUserColumns":          true,
 	"authUserFields":           true,
 	"authUserNameMaxBytes":     true,

@@ -172,7 +172,7 @@ func (a *Auth) SetScopes(userID int64, scopes ...string) error {
 	if err != nil {
 		return err
 	}
-	if err := a.updateUser(userID, `"scope_names" = $2`, string(b)); err != nil {
+	if err := authUpdateUser(a.s.DB, userID, `"scope_names" = $2`, string(b)); err != nil {
 		return err
 	}
 	a.mu.Lock()
@@ -189,13 +189,11 @@ func (a *Auth) SetScopes(userID int64, scopes ...string) error {
 // compromised account may have handed out: the user signs in afresh.
 func (a *Auth) Block(userID int64) error {
 	err := a.s.DB.Transaction(func(tx *DB) error {
-		n, err := tx.Exec(`UPDATE "pod_user_info" SET "blocked" = true WHERE "id" = $1`, userID)
-		if err == nil && n == 0 {
-			return fmt.Errorf("auth: no user with id %d", userID)
+		if err := authUpdateUser(tx, userID, `"blocked" = $2`, true); err != nil {
+			return err
 		}
-		if err == nil { // signed out everywhere: unblocking does not revive old keys
-			_, err = tx.Exec(`DELETE FROM "pod_auth_key" WHERE "user_id" = $1`, userID)
-		}
+		// Signed out everywhere: unblocking does not revive old keys.
+		_, err := tx.Exec(`DELETE FROM "pod_auth_key" WHERE "user_id" = $1`, userID)
 		return err
 	})
 	if err != nil {
@@ -207,13 +205,13 @@ func (a *Auth) Block(userID int64) error {
 
 // Unblock lets user userID sign in again (an admin helper).
 func (a *Auth) Unblock(userID int64) error {
-	return a.updateUser(userID, `"blocked" = $2`, false)
+	return authUpdateUser(a.s.DB, userID, `"blocked" = $2`, false)
 }
 
-// updateUser sets one column of pod_user_info; a user that does not exist
+// authUpdateUser sets one column of pod_user_info; a user that does not exist
 // is an error.
-func (a *Auth) updateUser(userID int64, set string, v any) error {
-	n, err := a.s.DB.Exec(`UPDATE "pod_user_info" SET `+set+` WHERE "id" = $1`, userID, v)
+func authUpdateUser(db *DB, userID int64, set string, v any) error {
+	n, err := db.Exec(`UPDATE "pod_user_info" SET `+set+` WHERE "id" = $1`, userID, v)
 	if err == nil && n == 0 {
 		err = fmt.Errorf("auth: no user with id %d", userID)
 	}

@@ -74,31 +74,25 @@ func appendString(b []byte, s string) []byte {
 // unavailable answers a call that overran requestTimeout, or failed
 // because the database (or another serviceUnavailable) cannot be reached,
 // with a 503 (the client may retry; nothing is wrong with the call) and
-// reports whether it did. Both
-// come in floods when the database hangs, so their warnings are
-// rate-limited.
+// reports whether it did. They come in floods when the database hangs,
+// so their warnings are rate-limited.
 func unavailable(c *call, err error) bool {
 	var du *pod.DatabaseUnavailableError
 	var su serviceUnavailable
+	warnings, msg, cause := unavailableWarnings, "", err
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || c.session != nil && errors.Is(c.session.Err(), context.DeadlineExceeded):
-		timeoutWarnings.warn(c, "request timed out", err)
-		if !c.wrote {
-			c.busy("request timed out")
-		}
+		warnings, msg = timeoutWarnings, "request timed out"
 	case errors.As(err, &du):
-		unavailableWarnings.warn(c, "database unavailable", du.Err)
-		if !c.wrote {
-			c.busy("database unavailable")
-		}
+		msg, cause = "database unavailable", du.Err
 	case errors.As(err, &su):
-		msg := su.ServiceUnavailable() + " unavailable"
-		unavailableWarnings.warn(c, msg, err)
-		if !c.wrote {
-			c.busy(msg)
-		}
+		msg = su.ServiceUnavailable() + " unavailable"
 	default:
 		return false
+	}
+	warnings.warn(c, msg, cause)
+	if !c.wrote {
+		c.busy(msg)
 	}
 	return true
 }
