@@ -451,7 +451,7 @@ func (w *tsWriter) client(p *schema.Protocol) {
 		w.linef("  /** %s calls the %q endpoint. */", tsPropertyName(e.WireName), e.WireName)
 		w.linef("  readonly %s: %s;", tsPropertyName(e.WireName), e.ClientTypeName())
 	}
-	w.moduleMembers(modules, func(e *schema.Endpoint) string { return e.ClientTypeName() }, "readonly ", ";")
+	w.moduleMembers(modules, false)
 	w.line("  private readonly $t: $Transport;")
 	w.line("")
 	w.line("  constructor(baseUrl: string, options: ClientOptions = {}) {")
@@ -461,7 +461,7 @@ func (w *tsWriter) client(p *schema.Protocol) {
 			w.linef("    this%s = new %s(this.$t);", tsMemberAccess(e.WireName), e.ClientTypeName())
 		}
 	}
-	w.moduleMembers(modules, func(e *schema.Endpoint) string { return "new " + e.ClientTypeName() + "(this.$t)" }, "this.", ";")
+	w.moduleMembers(modules, true)
 	w.line("  }")
 	w.line("")
 	w.line("  /** setAuthKey sets the key later calls send as \"Authorization: Bearer <key>\"; null sends none. */")
@@ -471,32 +471,34 @@ func (w *tsWriter) client(p *schema.Protocol) {
 	w.line("}")
 }
 
-// moduleMembers writes one member per module of podgen's whose endpoints
-// are in es (grouped by module), an object with one property per endpoint:
+// moduleMembers writes, for each module of podgen's whose endpoints are in
+// es (grouped by module), the Client member with one property per
+// endpoint: its declaration, or with init its value in the constructor.
 //
 //	readonly auth: { readonly email: AuthEmailEndpoint; ... };
 //	this.auth = { email: new AuthEmailEndpoint(this.$t), ... };
-func (w *tsWriter) moduleMembers(es []*schema.Endpoint, value func(*schema.Endpoint) string, prefix, end string) {
-	declare := prefix == "readonly "
-	indent, assign := "  ", ":"
-	if !declare {
-		indent, assign = "    ", " ="
-	}
+func (w *tsWriter) moduleMembers(es []*schema.Endpoint, init bool) {
 	for i := 0; i < len(es); {
 		module := es[i].Module
-		if declare {
+		if init {
+			w.linef("    this.%s = {", module)
+		} else {
 			w.linef("  /** %s calls the endpoints of podgen's %s module. */", module, module)
+			w.linef("  readonly %s: {", module)
 		}
-		w.linef("%s%s%s%s {", indent, prefix, module, assign)
 		for ; i < len(es) && es[i].Module == module; i++ {
-			name := schema.LowerFirst(moduleField(es[i]))
-			if declare {
-				w.linef("%s  readonly %s: %s;", indent, name, value(es[i]))
+			name, typ := schema.LowerFirst(moduleField(es[i])), es[i].ClientTypeName()
+			if init {
+				w.linef("      %s: new %s(this.$t),", name, typ)
 			} else {
-				w.linef("%s  %s: %s,", indent, name, value(es[i]))
+				w.linef("    readonly %s: %s;", name, typ)
 			}
 		}
-		w.line(indent + "}" + end)
+		if init {
+			w.line("    };")
+		} else {
+			w.line("  };")
+		}
 	}
 }
 
