@@ -60,19 +60,22 @@ func (t *dbTable) columns(f *jen.File) {
 	m := t.model()
 	f.Comment(t.info() + " is table " + strconv.Quote(t.c.Table) + ": its columns and row functions.")
 	kv := func(k string, v jen.Code) jen.Code { return jen.Line().Id(k).Op(":").Add(v) }
-	entries := []jen.Code{
+	def := []jen.Code{
 		kv("name", jen.Lit(t.c.Table)),
 		kv("columns", jen.Index().String().Values(all...)),
 		kv("insert", jen.Index().Id("insertColumn").Values(ins...)),
+	}
+	if insertID {
+		def = append(def, kv("insertID", jen.True()))
+	}
+	entries := []jen.Code{
+		kv("tableDef", jen.Id("tableDef").Values(append(def, jen.Line())...)),
 		kv("scan", jen.Id(t.c.RowScanName())),
 		kv("values", jen.Id(t.c.RowValuesName())),
 		kv("returning", t.returningFunc()),
 	}
 	if fill := t.fillFunc(); fill != nil {
 		entries = append(entries, kv("fill", fill))
-	}
-	if insertID {
-		entries = append(entries, kv("insertID", jen.True()))
 	}
 	entries = append(entries,
 		kv("id", jen.Func().Params(jen.Id("v").Op("*").Add(t.model())).Any().Block(

@@ -41,7 +41,7 @@ func TestExprSQL(t *testing.T) {
 			`("n" > $1 AND ("select" LIKE $2 OR (NOT "n" <= $3)))`, 3},
 	}
 	for _, tc := range cases {
-		b, args := tc.e.appendSQL(nil, nil)
+		b, args := tc.e.node().appendSQL(nil, nil)
 		if string(b) != tc.sql || len(args) != tc.args {
 			t.Errorf("got %s with %d args, want %s with %d", b, len(args), tc.sql, tc.args)
 		}
@@ -50,7 +50,7 @@ func TestExprSQL(t *testing.T) {
 	for i := 0; i < 12; i++ {
 		many = many.And(testN.Equals(int64(i)))
 	}
-	if b, _ := many.appendSQL(nil, nil); !strings.Contains(string(b), `"n" = $12`) {
+	if b, _ := many.node().appendSQL(nil, nil); !strings.Contains(string(b), `"n" = $12`) {
 		t.Errorf("twelfth parameter: %s", b)
 	}
 }
@@ -218,11 +218,11 @@ func TestMissingDatabase(t *testing.T) {
 // TestTableSQL: the statements newTable and InsertMany derive from a
 // table's columns, for a bigserial and a UUID id.
 func TestTableSQL(t *testing.T) {
-	serial := newTable(&table[testRow]{name: "t", columns: []string{`"id"`, `"n"`, `"at"`},
-		insert: []insertColumn{{name: `"n"`}, {name: `"at"`, cast: "timestamp", def: "now()"}}})
-	uuid := newTable(&table[testRow]{name: "u", columns: []string{`"id"`, `"n"`},
-		insert: []insertColumn{{name: `"n"`}, {name: `"id"`, cast: "uuid", def: "gen_random_uuid()"}}, insertID: true})
-	bare := newTable(&table[testRow]{name: "b", columns: []string{`"id"`}})
+	serial := newTable(&table[testRow]{tableDef: tableDef{name: "t", columns: []string{`"id"`, `"n"`, `"at"`},
+		insert: []insertColumn{{name: `"n"`}, {name: `"at"`, cast: "timestamp", def: "now()"}}}})
+	uuid := newTable(&table[testRow]{tableDef: tableDef{name: "u", columns: []string{`"id"`, `"n"`},
+		insert: []insertColumn{{name: `"n"`}, {name: `"id"`, cast: "uuid", def: "gen_random_uuid()"}}, insertID: true}})
+	bare := newTable(&table[testRow]{tableDef: tableDef{name: "b", columns: []string{`"id"`}}})
 	for _, tc := range []struct{ got, want string }{
 		{serial.selectSQL, `SELECT "id", "n", "at" FROM "t"`},
 		{serial.byIDSQL, `SELECT "id", "n", "at" FROM "t" WHERE "id" = $1`},
@@ -233,29 +233,29 @@ func TestTableSQL(t *testing.T) {
 		{uuid.updateSQL, `UPDATE "u" SET "n" = $1 WHERE "id" = $2`},
 		{bare.insertSQL, `INSERT INTO "b" DEFAULT VALUES RETURNING "id"`},
 		{bare.updateSQL, `UPDATE "b" SET "id" = "id" WHERE "id" = $1`},
-		{serial.insertManySQL(2, nil),
+		{insertManySQL(&serial.tableDef, 2, nil),
 			`INSERT INTO "t" ("n", "at") VALUES ($1, COALESCE($2::timestamp, now())), ($3, COALESCE($4::timestamp, now())) RETURNING "id", "at"`},
-		{serial.insertManySQL(1, &Conflict[testRow]{keys: []*column{testN.sqlColumn()}}),
+		{insertManySQL(&serial.tableDef, 1, &conflict{keys: []*column{testN.sqlColumn()}}),
 			`INSERT INTO "t" ("n", "at") VALUES ($1, COALESCE($2::timestamp, now())) ON CONFLICT ("n") DO UPDATE SET "at" = EXCLUDED."at" RETURNING "id", "n", "at"`},
-		{serial.insertManySQL(1, &Conflict[testRow]{keys: []*column{testN.sqlColumn()}, keep: true}),
+		{insertManySQL(&serial.tableDef, 1, &conflict{keys: []*column{testN.sqlColumn()}, keep: true}),
 			`INSERT INTO "t" ("n", "at") VALUES ($1, COALESCE($2::timestamp, now())) ON CONFLICT ("n") DO UPDATE SET "n" = EXCLUDED."n" RETURNING "id", "n", "at"`},
-		{uuid.insertManySQL(1, &Conflict[testRow]{keys: []*column{{table: "u", quoted: `"n"`}}}),
+		{insertManySQL(&uuid.tableDef, 1, &conflict{keys: []*column{{table: "u", quoted: `"n"`}}}),
 			`INSERT INTO "u" ("n", "id") VALUES ($1, COALESCE($2::uuid, gen_random_uuid())) ON CONFLICT ("n") DO UPDATE SET "n" = EXCLUDED."n" RETURNING "id", "n"`},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got  %s\nwant %s", tc.got, tc.want)
 		}
 	}
-	if a, b := serial.insertManySQL(4, nil), serial.insertManySQL(4, nil); unsafe.StringData(a) != unsafe.StringData(b) {
+	if a, b := insertManySQL(&serial.tableDef, 4, nil), insertManySQL(&serial.tableDef, 4, nil); unsafe.StringData(a) != unsafe.StringData(b) {
 		t.Error("InsertMany's statement of one shape is built twice")
 	}
 	for n, want := range map[int]int{1: 1, 3: 2, 512: 512, 1000: 512, 100000: 512} {
-		if got := serial.chunkRows(n); got != want {
+		if got := chunkRows(&serial.tableDef, n); got != want {
 			t.Errorf("chunkRows(%d) = %d, want %d", n, got, want)
 		}
 	}
-	wide := &table[testRow]{insert: make([]insertColumn, 300)}
-	if got := wide.chunkRows(1000); got != 128 || got*300 > maxParams {
+	wide := &tableDef{insert: make([]insertColumn, 300)}
+	if got := chunkRows(wide, 1000); got != 128 || got*300 > maxParams {
 		t.Errorf("300 columns: chunks of %d rows", got)
 	}
 }
@@ -263,19 +263,24 @@ func TestTableSQL(t *testing.T) {
 // TestKeysetSQL: After's condition for an ascending then a descending
 // column reuses each value's parameter.
 func TestKeysetSQL(t *testing.T) {
-	tb := newTable(&table[testRow]{name: "t", columns: []string{`"id"`, `"n"`}, insert: []insertColumn{{name: `"n"`}},
+	tb := newTable(&table[testRow]{tableDef: tableDef{name: "t", columns: []string{`"id"`, `"n"`}, insert: []insertColumn{{name: `"n"`}}},
 		values: func(v *testRow, args []any, _ *scratch) ([]any, error) { return append(args, int64(7)), nil },
 		id:     func(v *testRow) any { return v.ID }})
-	o, err := readOptions([]Option[testRow]{OrderBy(testN.Asc(), intColumn[testRow](newCol("t", "id", false)).Desc()), After(&testRow{ID: 3})}, "t")
+	id := intColumn[testRow](newCol("t", "id", false))
+	o, err := readOptions([]Option[testRow]{OrderBy(testN.Asc(), id.Desc()), After(&testRow{ID: 3})}, "t")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, args, err := appendKeyset(tb, nil, []any{"x"}, o)
-	if err != nil || string(b) != `(("n" > $2) OR ("n" = $2 AND "id" < $3))` || len(args) != 3 || args[1] != int64(7) || args[2] != int64(3) {
+	after, err := keysetArgs(tb, &o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, args := appendKeyset(nil, []any{"x"}, o.order, after)
+	if string(b) != `(("n" > $2) OR ("n" = $2 AND "id" < $3))` || len(args) != 3 || args[1] != int64(7) || args[2] != int64(3) {
 		t.Fatalf("got %s %v %v", b, args, err)
 	}
 	o.order = []OrderTerm{testS.Asc()}
-	if _, _, err := appendKeyset(tb, nil, nil, o); err == nil || !strings.Contains(err.Error(), "nullable") {
+	if _, err := keysetArgs(tb, &o); err == nil || !strings.Contains(err.Error(), "nullable") {
 		t.Fatalf("nullable sort column: %v", err)
 	}
 }

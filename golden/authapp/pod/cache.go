@@ -5,6 +5,7 @@ package pod
 import (
 	"errors"
 	"fmt"
+	"math/big"
 	"time"
 )
 
@@ -94,4 +95,13 @@ func copyForCache(v any, lifetime time.Duration) (cacheValue, error) {
 		return nil, fmt.Errorf("cache: cannot store a nil %T", v)
 	}
 	return cv.cacheCopy().(cacheValue), nil
+}
+
+// cloneBigInt is a copy of v that shares no memory with it; nil for nil:
+// what a cached object's BigInt field is copied with.
+func cloneBigInt(v *big.Int) *big.Int {
+	if v == nil {
+		return nil
+	}
+	return new(big.Int).Set(v)
 }

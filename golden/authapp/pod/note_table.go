@@ -6,11 +6,13 @@ import "github.com/jackc/pgx/v5"
 
 // noteTable is table "note": its columns and row functions.
 var noteTable = newTable(&table[Note]{
-	name:    "note",
-	columns: []string{`"id"`, `"text"`, `"owner_id"`},
-	insert: []insertColumn{
-		{name: `"text"`},
-		{name: `"owner_id"`},
+	tableDef: tableDef{
+		name:    "note",
+		columns: []string{`"id"`, `"text"`, `"owner_id"`},
+		insert: []insertColumn{
+			{name: `"text"`},
+			{name: `"owner_id"`},
+		},
 	},
 	scan:   scanNote,
 	values: noteValues,

@@ -6,17 +6,19 @@ import "github.com/jackc/pgx/v5"
 
 // userInfoTable is table "pod_user_info": its columns and row functions.
 var userInfoTable = newTable(&table[UserInfo]{
-	name:    "pod_user_info",
-	columns: []string{`"id"`, `"user_identifier"`, `"user_name"`, `"full_name"`, `"email"`, `"created"`, `"image_url"`, `"scope_names"`, `"blocked"`},
-	insert: []insertColumn{
-		{name: `"user_identifier"`},
-		{name: `"user_name"`},
-		{name: `"full_name"`},
-		{name: `"email"`},
-		{name: `"created"`},
-		{name: `"image_url"`},
-		{name: `"scope_names"`},
-		{name: `"blocked"`},
+	tableDef: tableDef{
+		name:    "pod_user_info",
+		columns: []string{`"id"`, `"user_identifier"`, `"user_name"`, `"full_name"`, `"email"`, `"created"`, `"image_url"`, `"scope_names"`, `"blocked"`},
+		insert: []insertColumn{
+			{name: `"user_identifier"`},
+			{name: `"user_name"`},
+			{name: `"full_name"`},
+			{name: `"email"`},
+			{name: `"created"`},
+			{name: `"image_url"`},
+			{name: `"scope_names"`},
+			{name: `"blocked"`},
+		},
 	},
 	scan:   scanUserInfo,
 	values: userInfoValues,

@@ -15,9 +15,7 @@ import (
 // functions that move a row between M and pgx positionally. newTable
 // derives the fixed SQL from the columns once, at package init.
 type table[M any] struct {
-	name    string         // table name, unquoted
-	columns []string       // every stored column, quoted, id first: the order of scan
-	insert  []insertColumn // the columns an insert sets, in the order of values
+	tableDef
 	// scan reads the current row into v, in columns' order.
 	scan func(r pgx.Rows, v *M, sc *scratch) error
 	// values appends v's stored fields but a bigserial id, in insert's order.
@@ -30,6 +28,17 @@ type table[M any] struct {
 	fill func(v *M)
 	// id is v's id as bound to byIDSQL, updateSQL and deleteSQL.
 	id func(v *M) any
+}
+
+// tableDef is the part of a table that does not depend on its model: its
+// columns and SQL. The code that works on it alone takes a *tableDef and
+// is compiled once, where a method of table[M] would be compiled for every
+// table (and a method of tableDef, promoted, would get a wrapper for
+// every table): that is why they are functions.
+type tableDef struct {
+	name    string         // table name, unquoted
+	columns []string       // every stored column, quoted, id first: the order of scan
+	insert  []insertColumn // the columns an insert sets, in the order of values
 	// insertID: insert ends with the id (a UUID id, which the row may
 	// bring; a bigserial one the database always makes).
 	insertID bool
@@ -63,6 +72,11 @@ type insertColumn struct {
 
 // newTable completes t with its fixed SQL.
 func newTable[M any](t *table[M]) *table[M] {
+	initTable(&t.tableDef)
+	return t
+}
+
+func initTable(t *tableDef) {
 	t.quoted = quoteIdent(t.name)
 	t.columnList = strings.Join(t.columns, ", ")
 	id := t.columns[0]
@@ -70,18 +84,17 @@ func newTable[M any](t *table[M]) *table[M] {
 	t.selectSQL = "SELECT " + t.columnList + t.fromSQL
 	t.idColumn = &column{table: t.name, quoted: id}
 	t.byIDSQL = t.selectSQL + " WHERE " + id + " = $1"
-	t.insertSQL = string(t.appendInsert(nil, 1)) + t.returningSQL()
-	t.updateSQL = t.makeUpdateSQL()
+	t.insertSQL = string(appendInsert(t, nil, 1)) + returningSQL(t)
+	t.updateSQL = makeUpdateSQL(t)
 	t.deleteSQL = "DELETE FROM " + t.quoted + " WHERE " + id + " = $1"
 	t.countSQL = "SELECT count(*) FROM " + t.quoted
 	t.wipeSQL = "DELETE FROM " + t.quoted
 	t.setSQL = "UPDATE " + t.quoted + " SET "
 	t.allSQL = " RETURNING " + t.columnList
-	return t
 }
 
 // makeUpdateSQL sets every column of insert but the id, by position.
-func (t *table[M]) makeUpdateSQL() string {
+func makeUpdateSQL(t *tableDef) string {
 	id, cols := t.columns[0], t.insert
 	if t.insertID {
 		cols = cols[:len(cols)-1]
@@ -99,7 +112,7 @@ func (t *table[M]) makeUpdateSQL() string {
 
 // appendInsert writes INSERT INTO t (columns) VALUES and rows rows of
 // parameters, without RETURNING.
-func (t *table[M]) appendInsert(b []byte, rows int) []byte {
+func appendInsert(t *tableDef, b []byte, rows int) []byte {
 	b = append(b, "INSERT INTO "...)
 	b = append(b, t.quoted...)
 	if len(t.insert) == 0 {
@@ -143,7 +156,7 @@ func (t *table[M]) appendInsert(b []byte, rows int) []byte {
 
 // returningSQL is insertSQL's RETURNING clause: the id, then the columns
 // whose default the database may fill, in the order of returning.
-func (t *table[M]) returningSQL() string {
+func returningSQL(t *tableDef) string {
 	ret := []string{t.columns[0]}
 	for _, c := range t.insert {
 		if c.def != "" && c.name != t.columns[0] {
@@ -194,87 +207,92 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }
 // query is the shape of one built statement: prefix (or, with find, the
 // SELECT of the table's columns and its includes), then the SET of
 // UpdateWhere, WHERE (the condition and the keyset of After), the options
-// and suffix.
-type query[M any] struct {
+// and suffix. It holds no model type: readQuery takes what it needs from
+// the typed condition and options, and the SQL is written by code
+// compiled once for all tables.
+type query struct {
 	prefix string
 	find   bool // SELECT columns, includes FROM table
-	set    []Assignment[M]
-	where  *Expr[M]
-	opts   []Option[M]
+	set    []assignment
+	where  *exprNode
+	opts   options
+	after  []any // After's values, one per ORDER BY term
 	suffix string
 }
 
-// build is q as interned SQL and its parameters.
-func build[M any](db *DB, t *table[M], q query[M]) (string, []any, error) {
-	sql, args, _, err := buildFind(db, t, q)
-	return sql, args, err
+// readQuery reads where and opts of a query on t.
+func readQuery[M any](t *table[M], where *Expr[M], opts []Option[M]) (query, error) {
+	o, err := readOptions(opts, t.name)
+	if err != nil {
+		return query{}, err
+	}
+	q := query{where: where.node(), opts: o}
+	if o.after != nil {
+		q.after, err = keysetArgs(t, &o)
+	}
+	return q, err
 }
 
-// buildFind is build that also returns the query's includes, whose
-// columns follow the table's.
-func buildFind[M any](db *DB, t *table[M], q query[M]) (string, []any, []includer, error) {
+// build is q as interned SQL and its parameters.
+func build(db *DB, t *tableDef, q *query) (string, []any, error) {
 	if db.conn == nil {
-		return "", nil, nil, errNoDatabase
+		return "", nil, errNoDatabase
 	}
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
-	b, args, o, err := appendQuery(db, t, (*bp)[:0], q)
+	b, args, err := appendQuery(db, t, (*bp)[:0], q)
 	*bp = b
 	if err != nil {
-		return "", nil, nil, err
+		return "", nil, err
 	}
-	return db.pool.cache.intern(b), args, o.includes, nil
+	return db.pool.cache.intern(b), args, nil
 }
 
-func appendQuery[M any](db *DB, t *table[M], b []byte, q query[M]) ([]byte, []any, options, error) {
-	o, err := readOptions(q.opts, t.name)
-	if err != nil {
-		return b, nil, o, err
-	}
+func appendQuery(db *DB, t *tableDef, b []byte, q *query) ([]byte, []any, error) {
+	o := &q.opts
 	if o.lock != "" && !db.inTransaction() {
-		return b, nil, o, errorf("%s outside a transaction: the lock would end with the statement", o.lock[1:])
+		return b, nil, errorf("%s outside a transaction: the lock would end with the statement", o.lock[1:])
 	}
 	if len(o.includes) > 0 && !q.find {
-		return b, nil, o, errorf("an include in a query that reads no rows")
+		return b, nil, errorf("an include in a query that reads no rows")
 	}
 	b = append(b, q.prefix...)
 	// args is not taken from q: what goes into an include's interface
 	// call escapes, and escape analysis does not tell q's fields apart.
 	var args []any
+	var err error
 	if q.find {
 		b = append(b, t.selectSQL[:len(t.selectSQL)-len(t.fromSQL)]...)
 		for _, in := range o.includes {
 			if b, args, err = in.appendColumn(append(b, ", "...), args, "", 0); err != nil {
-				return b, nil, o, err
+				return b, nil, err
 			}
 		}
 		b = append(b, t.fromSQL...)
 	}
 	for i, a := range q.set {
 		if a.col == nil || a.col.table != t.name {
-			return b, nil, o, errorf("update %q: an assignment of another table", t.name)
+			return b, nil, errorf("update %q: an assignment of another table", t.name)
 		}
 		if i > 0 {
 			b = append(b, ", "...)
 		}
 		b, args = bind(append(append(b, a.col.quoted...), " = "...), args, a.arg)
 	}
-	if q.where != nil || o.after != nil {
+	if q.where != nil || q.after != nil {
 		b = append(b, " WHERE "...)
 	}
 	if q.where != nil {
 		b, args = q.where.appendSQL(b, args)
 	}
-	if o.after != nil {
+	if q.after != nil {
 		if q.where != nil {
 			b = append(b, " AND "...)
 		}
-		if b, args, err = appendKeyset(t, b, args, o); err != nil {
-			return b, nil, o, err
-		}
+		b, args = appendKeyset(b, args, o.order, q.after)
 	}
 	b, args = o.appendSQL(b, args)
-	return append(b, q.suffix...), args, o, nil
+	return append(b, q.suffix...), args, nil
 }
 
 func insertRow[M any](db *DB, t *table[M], v *M) error {
@@ -308,15 +326,20 @@ func findByID[M any](db *DB, t *table[M], id any, opts []Option[M]) (*M, error) 
 		}
 		return vs[0], nil
 	}
-	return findFirst(db, t, &Expr[M]{op: opEq, col: t.idColumn, arg: id}, opts)
+	return findFirst(db, t, wrap[M](exprNode{op: opEq, col: t.idColumn, arg: id}), opts)
 }
 
 func findRows[M any](db *DB, t *table[M], where *Expr[M], opts []Option[M]) ([]*M, error) {
-	sql, args, incs, err := buildFind(db, t, query[M]{find: true, where: where, opts: opts})
+	q, err := readQuery(t, where, opts)
 	if err != nil {
 		return nil, err
 	}
-	return queryRows(db, t, sql, args, incs)
+	q.find = true
+	sql, args, err := build(db, &t.tableDef, &q)
+	if err != nil {
+		return nil, err
+	}
+	return queryRows(db, t, sql, args, q.opts.includes)
 }
 
 // queryRows runs sql, whose result has t's columns and then one column
@@ -391,7 +414,11 @@ func deleteRow[M any](db *DB, t *table[M], v *M) error {
 
 // deleteWhere deletes the rows where matches; nil deletes every row.
 func deleteWhere[M any](db *DB, t *table[M], where *Expr[M]) (int64, error) {
-	sql, args, err := build(db, t, query[M]{prefix: t.wipeSQL, where: where})
+	return deleteMatching(db, &t.tableDef, where.node())
+}
+
+func deleteMatching(db *DB, t *tableDef, where *exprNode) (int64, error) {
+	sql, args, err := build(db, t, &query{prefix: t.wipeSQL, where: where})
 	if err != nil {
 		return 0, err
 	}
@@ -399,7 +426,11 @@ func deleteWhere[M any](db *DB, t *table[M], where *Expr[M]) (int64, error) {
 }
 
 func countRows[M any](db *DB, t *table[M], where *Expr[M]) (int64, error) {
-	sql, args, err := build(db, t, query[M]{prefix: t.countSQL, where: where})
+	return countWhere(db, &t.tableDef, where.node())
+}
+
+func countWhere(db *DB, t *tableDef, where *exprNode) (int64, error) {
+	sql, args, err := build(db, t, &query{prefix: t.countSQL, where: where})
 	if err != nil {
 		return 0, err
 	}

@@ -121,11 +121,3 @@ func numericText(v pgtype.Numeric) string {
 	}
 	return string(b)
 }
-
-// cloneBigInt is a copy of v that shares no memory with it; nil for nil.
-func cloneBigInt(v *big.Int) *big.Int {
-	if v == nil {
-		return nil
-	}
-	return new(big.Int).Set(v)
-}

@@ -6,12 +6,14 @@ import "github.com/jackc/pgx/v5"
 
 // httpServerTable is table "http_server": its columns and row functions.
 var httpServerTable = newTable(&table[HTTPServer]{
-	name:    "http_server",
-	columns: []string{`"id"`, `"url"`, `"host_name"`, `"tls_enabled"`},
-	insert: []insertColumn{
-		{name: `"url"`},
-		{name: `"host_name"`},
-		{name: `"tls_enabled"`},
+	tableDef: tableDef{
+		name:    "http_server",
+		columns: []string{`"id"`, `"url"`, `"host_name"`, `"tls_enabled"`},
+		insert: []insertColumn{
+			{name: `"url"`},
+			{name: `"host_name"`},
+			{name: `"tls_enabled"`},
+		},
 	},
 	scan:   scanHTTPServer,
 	values: httpServerValues,

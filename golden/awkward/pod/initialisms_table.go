@@ -6,15 +6,17 @@ import "github.com/jackc/pgx/v5"
 
 // initialismsTable is table "initialisms": its columns and row functions.
 var initialismsTable = newTable(&table[Initialisms]{
-	name:    "initialisms",
-	columns: []string{`"id"`, `"user_url"`, `"http_id"`, `"api_key"`, `"json_data"`, `"uuid_value"`, `"ip_address"`},
-	insert: []insertColumn{
-		{name: `"user_url"`},
-		{name: `"http_id"`},
-		{name: `"api_key"`},
-		{name: `"json_data"`},
-		{name: `"uuid_value"`},
-		{name: `"ip_address"`},
+	tableDef: tableDef{
+		name:    "initialisms",
+		columns: []string{`"id"`, `"user_url"`, `"http_id"`, `"api_key"`, `"json_data"`, `"uuid_value"`, `"ip_address"`},
+		insert: []insertColumn{
+			{name: `"user_url"`},
+			{name: `"http_id"`},
+			{name: `"api_key"`},
+			{name: `"json_data"`},
+			{name: `"uuid_value"`},
+			{name: `"ip_address"`},
+		},
 	},
 	scan:   scanInitialisms,
 	values: initialismsValues,

@@ -6,11 +6,13 @@ import "github.com/jackc/pgx/v5"
 
 // auditEntryTable is table "audit_entry": its columns and row functions.
 var auditEntryTable = newTable(&table[AuditEntry]{
-	name:    "audit_entry",
-	columns: []string{`"id"`, `"action"`, `"level"`},
-	insert: []insertColumn{
-		{name: `"action"`},
-		{name: `"level"`},
+	tableDef: tableDef{
+		name:    "audit_entry",
+		columns: []string{`"id"`, `"action"`, `"level"`},
+		insert: []insertColumn{
+			{name: `"action"`},
+			{name: `"level"`},
+		},
 	},
 	scan:   scanAuditEntry,
 	values: auditEntryValues,

@@ -6,13 +6,15 @@ import "github.com/jackc/pgx/v5"
 
 // employeeTable is table "employee": its columns and row functions.
 var employeeTable = newTable(&table[Employee]{
-	name:    "employee",
-	columns: []string{`"id"`, `"name"`, `"email"`, `"title"`, `"salary"`},
-	insert: []insertColumn{
-		{name: `"name"`},
-		{name: `"email"`},
-		{name: `"title"`},
-		{name: `"salary"`},
+	tableDef: tableDef{
+		name:    "employee",
+		columns: []string{`"id"`, `"name"`, `"email"`, `"title"`, `"salary"`},
+		insert: []insertColumn{
+			{name: `"name"`},
+			{name: `"email"`},
+			{name: `"title"`},
+			{name: `"salary"`},
+		},
 	},
 	scan:   scanEmployee,
 	values: employeeValues,

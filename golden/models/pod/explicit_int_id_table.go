@@ -6,10 +6,12 @@ import "github.com/jackc/pgx/v5"
 
 // explicitIntIDTable is table "explicit_int_id": its columns and row functions.
 var explicitIntIDTable = newTable(&table[ExplicitIntID]{
-	name:    "explicit_int_id",
-	columns: []string{`"id"`, `"name"`},
-	insert: []insertColumn{
-		{name: `"name"`},
+	tableDef: tableDef{
+		name:    "explicit_int_id",
+		columns: []string{`"id"`, `"name"`},
+		insert: []insertColumn{
+			{name: `"name"`},
+		},
 	},
 	scan:   scanExplicitIntID,
 	values: explicitIntIDValues,

@@ -6,11 +6,14 @@ import "github.com/jackc/pgx/v5"
 
 // idTypedTable is table "id_typed": its columns and row functions.
 var idTypedTable = newTable(&table[IdTyped]{
-	name:    "id_typed",
-	columns: []string{`"id"`, `"name"`},
-	insert: []insertColumn{
-		{name: `"name"`},
-		{name: `"id"`},
+	tableDef: tableDef{
+		name:    "id_typed",
+		columns: []string{`"id"`, `"name"`},
+		insert: []insertColumn{
+			{name: `"name"`},
+			{name: `"id"`},
+		},
+		insertID: true,
 	},
 	scan:   scanIdTyped,
 	values: idTypedValues,
@@ -22,7 +25,6 @@ var idTypedTable = newTable(&table[IdTyped]{
 			v.ID = NewUUIDv7()
 		}
 	},
-	insertID: true,
 	id: func(v *IdTyped) any {
 		return uuidID[UUID]{v.ID}
 	},

@@ -6,11 +6,13 @@ import "github.com/jackc/pgx/v5"
 
 // legacyTable is table "legacy_row": its columns and row functions.
 var legacyTable = newTable(&table[Legacy]{
-	name:    "legacy_row",
-	columns: []string{`"id"`, `"legacy_code"`, `"note"`},
-	insert: []insertColumn{
-		{name: `"legacy_code"`},
-		{name: `"note"`},
+	tableDef: tableDef{
+		name:    "legacy_row",
+		columns: []string{`"id"`, `"legacy_code"`, `"note"`},
+		insert: []insertColumn{
+			{name: `"legacy_code"`},
+			{name: `"note"`},
+		},
 	},
 	scan:   scanLegacy,
 	values: legacyValues,

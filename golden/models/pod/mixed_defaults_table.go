@@ -6,12 +6,14 @@ import "github.com/jackc/pgx/v5"
 
 // mixedDefaultsTable is table "mixed_defaults": its columns and row functions.
 var mixedDefaultsTable = newTable(&table[MixedDefaults]{
-	name:    "mixed_defaults",
-	columns: []string{`"id"`, `"both"`, `"split"`, `"old"`},
-	insert: []insertColumn{
-		{name: `"both"`},
-		{name: `"split"`},
-		{name: `"old"`, cast: "bigint", def: `7`},
+	tableDef: tableDef{
+		name:    "mixed_defaults",
+		columns: []string{`"id"`, `"both"`, `"split"`, `"old"`},
+		insert: []insertColumn{
+			{name: `"both"`},
+			{name: `"split"`},
+			{name: `"old"`, cast: "bigint", def: `7`},
+		},
 	},
 	scan:   scanMixedDefaults,
 	values: mixedDefaultsValues,

@@ -6,10 +6,12 @@ import "github.com/jackc/pgx/v5"
 
 // plainTable is table "plain": its columns and row functions.
 var plainTable = newTable(&table[Plain]{
-	name:    "plain",
-	columns: []string{`"id"`, `"name"`},
-	insert: []insertColumn{
-		{name: `"name"`},
+	tableDef: tableDef{
+		name:    "plain",
+		columns: []string{`"id"`, `"name"`},
+		insert: []insertColumn{
+			{name: `"name"`},
+		},
 	},
 	scan:   scanPlain,
 	values: plainValues,

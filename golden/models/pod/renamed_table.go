@@ -6,12 +6,14 @@ import "github.com/jackc/pgx/v5"
 
 // renamedTable is table "renamed": its columns and row functions.
 var renamedTable = newTable(&table[Renamed]{
-	name:    "renamed",
-	columns: []string{`"id"`, `"login"`, `"MixedCase"`, `"plain_field"`},
-	insert: []insertColumn{
-		{name: `"login"`},
-		{name: `"MixedCase"`},
-		{name: `"plain_field"`},
+	tableDef: tableDef{
+		name:    "renamed",
+		columns: []string{`"id"`, `"login"`, `"MixedCase"`, `"plain_field"`},
+		insert: []insertColumn{
+			{name: `"login"`},
+			{name: `"MixedCase"`},
+			{name: `"plain_field"`},
+		},
 	},
 	scan:   scanRenamed,
 	values: renamedValues,

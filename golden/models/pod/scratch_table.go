@@ -6,12 +6,14 @@ import "github.com/jackc/pgx/v5"
 
 // scratchTable is table "scratch": its columns and row functions.
 var scratchTable = newTable(&table[Scratch]{
-	name:    "scratch",
-	columns: []string{`"id"`, `"label"`, `"secret"`, `"note"`},
-	insert: []insertColumn{
-		{name: `"label"`},
-		{name: `"secret"`},
-		{name: `"note"`},
+	tableDef: tableDef{
+		name:    "scratch",
+		columns: []string{`"id"`, `"label"`, `"secret"`, `"note"`},
+		insert: []insertColumn{
+			{name: `"label"`},
+			{name: `"secret"`},
+			{name: `"note"`},
+		},
 	},
 	scan:   scanScratch,
 	values: scratchValues,

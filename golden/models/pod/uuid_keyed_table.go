@@ -6,19 +6,21 @@ import "github.com/jackc/pgx/v5"
 
 // uuidKeyedTable is table "uuid_keyed": its columns and row functions.
 var uuidKeyedTable = newTable(&table[UuidKeyed]{
-	name:    "uuid_keyed",
-	columns: []string{`"id"`, `"name"`, `"score"`},
-	insert: []insertColumn{
-		{name: `"name"`},
-		{name: `"score"`, cast: "bigint", def: `10`},
-		{name: `"id"`, cast: "uuid", def: `gen_random_uuid()`},
+	tableDef: tableDef{
+		name:    "uuid_keyed",
+		columns: []string{`"id"`, `"name"`, `"score"`},
+		insert: []insertColumn{
+			{name: `"name"`},
+			{name: `"score"`, cast: "bigint", def: `10`},
+			{name: `"id"`, cast: "uuid", def: `gen_random_uuid()`},
+		},
+		insertID: true,
 	},
 	scan:   scanUuidKeyed,
 	values: uuidKeyedValues,
 	returning: func(v *UuidKeyed, dest []any) []any {
 		return append(dest, uuidScan[UUID]{&v.ID}, &v.Score)
 	},
-	insertID: true,
 	id: func(v *UuidKeyed) any {
 		return uuidID[UUID]{v.ID}
 	},

@@ -6,11 +6,14 @@ import "github.com/jackc/pgx/v5"
 
 // uuidModelKeyedTable is table "uuid_model_keyed": its columns and row functions.
 var uuidModelKeyedTable = newTable(&table[UuidModelKeyed]{
-	name:    "uuid_model_keyed",
-	columns: []string{`"id"`, `"name"`},
-	insert: []insertColumn{
-		{name: `"name"`},
-		{name: `"id"`},
+	tableDef: tableDef{
+		name:    "uuid_model_keyed",
+		columns: []string{`"id"`, `"name"`},
+		insert: []insertColumn{
+			{name: `"name"`},
+			{name: `"id"`},
+		},
+		insertID: true,
 	},
 	scan:   scanUuidModelKeyed,
 	values: uuidModelKeyedValues,
@@ -22,7 +25,6 @@ var uuidModelKeyedTable = newTable(&table[UuidModelKeyed]{
 			v.ID = NewRandomUUID()
 		}
 	},
-	insertID: true,
 	id: func(v *UuidModelKeyed) any {
 		return uuidID[UUID]{v.ID}
 	},

@@ -6,11 +6,14 @@ import "github.com/jackc/pgx/v5"
 
 // uuidV7KeyedTable is table "uuid_v7_keyed": its columns and row functions.
 var uuidV7KeyedTable = newTable(&table[UuidV7Keyed]{
-	name:    "uuid_v7_keyed",
-	columns: []string{`"id"`, `"name"`},
-	insert: []insertColumn{
-		{name: `"name"`},
-		{name: `"id"`},
+	tableDef: tableDef{
+		name:    "uuid_v7_keyed",
+		columns: []string{`"id"`, `"name"`},
+		insert: []insertColumn{
+			{name: `"name"`},
+			{name: `"id"`},
+		},
+		insertID: true,
 	},
 	scan:   scanUuidV7Keyed,
 	values: uuidV7KeyedValues,
@@ -22,7 +25,6 @@ var uuidV7KeyedTable = newTable(&table[UuidV7Keyed]{
 			v.ID = NewUUIDv7()
 		}
 	},
-	insertID: true,
 	id: func(v *UuidV7Keyed) any {
 		return uuidID[UUID]{v.ID}
 	},

@@ -6,11 +6,13 @@ import "github.com/jackc/pgx/v5"
 
 // withEmptyTable is table "with_empty": its columns and row functions.
 var withEmptyTable = newTable(&table[WithEmpty]{
-	name:    "with_empty",
-	columns: []string{`"id"`, `"nothing"`, `"many"`},
-	insert: []insertColumn{
-		{name: `"nothing"`},
-		{name: `"many"`},
+	tableDef: tableDef{
+		name:    "with_empty",
+		columns: []string{`"id"`, `"nothing"`, `"many"`},
+		insert: []insertColumn{
+			{name: `"nothing"`},
+			{name: `"many"`},
+		},
 	},
 	scan:   scanWithEmpty,
 	values: withEmptyValues,

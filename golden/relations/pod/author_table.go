@@ -6,10 +6,12 @@ import "github.com/jackc/pgx/v5"
 
 // authorTable is table "author": its columns and row functions.
 var authorTable = newTable(&table[Author]{
-	name:    "author",
-	columns: []string{`"id"`, `"name"`},
-	insert: []insertColumn{
-		{name: `"name"`},
+	tableDef: tableDef{
+		name:    "author",
+		columns: []string{`"id"`, `"name"`},
+		insert: []insertColumn{
+			{name: `"name"`},
+		},
 	},
 	scan:   scanAuthor,
 	values: authorValues,

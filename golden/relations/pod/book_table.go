@@ -6,14 +6,16 @@ import "github.com/jackc/pgx/v5"
 
 // bookTable is table "book": its columns and row functions.
 var bookTable = newTable(&table[Book]{
-	name:    "book",
-	columns: []string{`"id"`, `"title"`, `"pages"`, `"author_id"`, `"editor_id"`, `"label_id"`},
-	insert: []insertColumn{
-		{name: `"title"`},
-		{name: `"pages"`},
-		{name: `"author_id"`},
-		{name: `"editor_id"`},
-		{name: `"label_id"`},
+	tableDef: tableDef{
+		name:    "book",
+		columns: []string{`"id"`, `"title"`, `"pages"`, `"author_id"`, `"editor_id"`, `"label_id"`},
+		insert: []insertColumn{
+			{name: `"title"`},
+			{name: `"pages"`},
+			{name: `"author_id"`},
+			{name: `"editor_id"`},
+			{name: `"label_id"`},
+		},
 	},
 	scan:   scanBook,
 	values: bookValues,

@@ -6,10 +6,12 @@ import "github.com/jackc/pgx/v5"
 
 // courseTable is table "course": its columns and row functions.
 var courseTable = newTable(&table[Course]{
-	name:    "course",
-	columns: []string{`"id"`, `"title"`},
-	insert: []insertColumn{
-		{name: `"title"`},
+	tableDef: tableDef{
+		name:    "course",
+		columns: []string{`"id"`, `"title"`},
+		insert: []insertColumn{
+			{name: `"title"`},
+		},
 	},
 	scan:   scanCourse,
 	values: courseValues,

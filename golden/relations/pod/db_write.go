@@ -17,30 +17,27 @@ type Column[M any] interface {
 	of(*M)
 }
 
-func (o valueOps[M, V]) sqlColumn() *column { return o.c }
-func (valueOps[M, V]) of(*M)                {}
-func (o JSONColumn[M]) sqlColumn() *column  { return o.c }
-func (JSONColumn[M]) of(*M)                 {}
-
 // Assignment is one "column = value" of UpdateWhere, made by a column's
 // Set (or SetNull on a nullable column).
-type Assignment[M any] struct {
+type Assignment[M any] struct{ a assignment }
+
+// assignment is an Assignment without its table.
+type assignment struct {
 	col *column
 	arg any
 }
 
-// Set is column = v, for UpdateWhere; v is converted as Equals converts it.
-func (o valueOps[M, V]) Set(v V) Assignment[M] { return Assignment[M]{col: o.c, arg: o.conv(v)} }
-
-// SetNull is column = NULL, for UpdateWhere.
-func (o nullOps[M]) SetNull() Assignment[M] { return Assignment[M]{col: o.c} }
+func assign[M any](c *column, arg any) Assignment[M] { return Assignment[M]{assignment{c, arg}} }
 
 // Conflict says what InsertMany does with a row whose key (the columns of
 // a unique index) is stored already: UpdateExisting overwrites the stored
 // row with it, KeepExisting leaves the stored row as it is; either way
 // the Go row is then filled from the stored one (its ID, its defaults and,
 // with KeepExisting, every field).
-type Conflict[M any] struct {
+type Conflict[M any] struct{ c conflict }
+
+// conflict is a Conflict without its table.
+type conflict struct {
 	keys []*column
 	keep bool
 }
@@ -48,14 +45,14 @@ type Conflict[M any] struct {
 // UpdateExisting is ON CONFLICT (key...) DO UPDATE: a row whose key is
 // stored already replaces that row's other columns (not its id).
 func UpdateExisting[M any](key Column[M], more ...Column[M]) Conflict[M] {
-	return Conflict[M]{keys: conflictKeys(key, more)}
+	return Conflict[M]{conflict{keys: conflictKeys(key, more)}}
 }
 
 // KeepExisting is ON CONFLICT (key...): a row whose key is stored already
 // is not written, and gets the stored row's values instead, so that every
 // row of InsertMany comes back with the ID of the row that holds its key.
 func KeepExisting[M any](key Column[M], more ...Column[M]) Conflict[M] {
-	return Conflict[M]{keys: conflictKeys(key, more), keep: true}
+	return Conflict[M]{conflict{keys: conflictKeys(key, more), keep: true}}
 }
 
 func conflictKeys[M any](key Column[M], more []Column[M]) []*column {
@@ -77,7 +74,7 @@ const maxRowsPerInsert = 512
 // chunkRows is how many rows of n go into the next statement: a power of
 // two, so that a table has a handful of statement shapes (prepared once
 // per connection) whatever the lengths InsertMany is called with.
-func (t *table[M]) chunkRows(n int) int {
+func chunkRows(t *tableDef, n int) int {
 	limit := maxRowsPerInsert
 	for limit > 1 && limit*len(t.insert) > maxParams {
 		limit /= 2
@@ -93,14 +90,14 @@ func (t *table[M]) chunkRows(n int) int {
 // rows, sent together in one round trip and one implicit transaction (all
 // rows or none). RETURNING gives the rows back in the order of VALUES,
 // which is the order PostgreSQL inserts them in; each row gets its id.
-func insertMany[M any](db *DB, t *table[M], vs []*M, conflict []Conflict[M]) error {
-	if len(conflict) > 1 {
+func insertMany[M any](db *DB, t *table[M], vs []*M, conflicts []Conflict[M]) error {
+	if len(conflicts) > 1 {
 		return errorf("insert into %q: more than one Conflict", t.name)
 	}
-	var c *Conflict[M]
-	if len(conflict) == 1 {
-		c = &conflict[0]
-		if err := t.checkKeys(c.keys); err != nil {
+	var c *conflict
+	if len(conflicts) == 1 {
+		c = &conflicts[0].c
+		if err := checkKeys(&t.tableDef, c.keys); err != nil {
 			return err
 		}
 	}
@@ -122,7 +119,7 @@ func insertMany[M any](db *DB, t *table[M], vs []*M, conflict []Conflict[M]) err
 	var sizes []int
 	args := make([]any, 0, len(vs)*len(t.insert))
 	for done := 0; done < len(vs); {
-		n := t.chunkRows(len(vs) - done)
+		n := chunkRows(&t.tableDef, len(vs)-done)
 		start := len(args)
 		for i, v := range vs[done : done+n] {
 			var err error
@@ -130,7 +127,7 @@ func insertMany[M any](db *DB, t *table[M], vs []*M, conflict []Conflict[M]) err
 				return errorf("insert into %q: row %d: %w", t.name, done+i, err)
 			}
 		}
-		batch.Queue(t.insertManySQL(n, c), args[start:len(args):len(args)]...)
+		batch.Queue(insertManySQL(&t.tableDef, n, c), args[start:len(args):len(args)]...)
 		sizes = append(sizes, n)
 		done += n
 	}
@@ -217,7 +214,7 @@ func insertEach[M any](db *DB, t *table[M], vs []*M) error {
 
 // insertManySQL is the INSERT of n rows, with c's ON CONFLICT clause;
 // built once per shape and kept by the table.
-func (t *table[M]) insertManySQL(n int, c *Conflict[M]) string {
+func insertManySQL(t *tableDef, n int, c *conflict) string {
 	key := strconv.Itoa(n)
 	if c != nil {
 		key += "|" + strconv.FormatBool(c.keep)
@@ -228,11 +225,11 @@ func (t *table[M]) insertManySQL(n int, c *Conflict[M]) string {
 	if sql, ok := t.many.get(key); ok {
 		return sql
 	}
-	b := t.appendInsert(nil, n)
+	b := appendInsert(t, nil, n)
 	if c == nil {
-		b = append(b, t.returningSQL()...)
+		b = append(b, returningSQL(t)...)
 	} else {
-		b = t.appendConflict(b, c)
+		b = appendConflict(t, b, c)
 		b = append(b, t.allSQL...)
 	}
 	return t.many.put(key, string(b))
@@ -241,7 +238,7 @@ func (t *table[M]) insertManySQL(n int, c *Conflict[M]) string {
 // appendConflict writes ON CONFLICT (keys) DO UPDATE SET ...: the other
 // columns from EXCLUDED, or with keep only the keys (to themselves, a
 // write that changes nothing, so that RETURNING has the stored row).
-func (t *table[M]) appendConflict(b []byte, c *Conflict[M]) []byte {
+func appendConflict(t *tableDef, b []byte, c *conflict) []byte {
 	b = append(b, " ON CONFLICT ("...)
 	for i, k := range c.keys {
 		if i > 0 {
@@ -286,7 +283,7 @@ func isKey(keys []*column, quoted string) bool {
 
 // checkKeys refuses conflict keys of another table (a Column[M] made by
 // hand could be one) and the id of a bigserial table (never inserted).
-func (t *table[M]) checkKeys(keys []*column) error {
+func checkKeys(t *tableDef, keys []*column) error {
 	for _, k := range keys {
 		if k == nil || k.table != t.name {
 			return errorf("insert into %q: a conflict key of another table", t.name)
@@ -317,13 +314,26 @@ func updateColumns[M any](db *DB, t *table[M], v *M, cols []Column[M]) error {
 	if err != nil {
 		return errorf("update %q: %w", t.name, err)
 	}
+	named := make([]*column, len(cols))
+	for i, c := range cols {
+		named[i] = c.sqlColumn()
+	}
+	return updateNamed(db, &t.tableDef, named, all, t.id(v))
+}
+
+// updateNamed is UPDATE t SET col = value, ... WHERE id = $n for the
+// named columns, taking each value from all, a row's insert values.
+func updateNamed(db *DB, t *tableDef, cols []*column, all []any, id any) error {
 	b := append(make([]byte, 0, 128), "UPDATE "...)
 	b = append(append(b, t.quoted...), " SET "...)
 	args := make([]any, 0, len(cols)+1)
 	for i, c := range cols {
-		k := t.insertIndex(c.sqlColumn())
+		k := insertIndex(t, c)
 		if k < 0 || k >= len(all) {
-			return errorf("update %q: cannot update column %s", t.name, c.sqlColumn().quoted)
+			if c == nil {
+				return errorf("update %q: a zero Column", t.name)
+			}
+			return errorf("update %q: cannot update column %s", t.name, c.quoted)
 		}
 		if i > 0 {
 			b = append(b, ", "...)
@@ -335,7 +345,6 @@ func updateColumns[M any](db *DB, t *table[M], v *M, cols []Column[M]) error {
 		return nil
 	}
 	b = append(append(append(b, " WHERE "...), t.columns[0]...), " = "...)
-	id := t.id(v)
 	b, args = bind(b, args, id)
 	n, err := db.Exec(db.pool.cache.intern(b), args...)
 	if err == nil && n == 0 {
@@ -346,7 +355,7 @@ func updateColumns[M any](db *DB, t *table[M], v *M, cols []Column[M]) error {
 
 // insertIndex is the position of c among the insert columns, -1 when it
 // is not one of them (another table's, or a bigserial id).
-func (t *table[M]) insertIndex(c *column) int {
+func insertIndex(t *tableDef, c *column) int {
 	if c == nil || c.table != t.name {
 		return -1
 	}
@@ -360,7 +369,15 @@ func (t *table[M]) insertIndex(c *column) int {
 
 // updateWhere sets columns on the rows where matches (nil: every row).
 func updateWhere[M any](db *DB, t *table[M], where *Expr[M], set []Assignment[M]) (int64, error) {
-	sql, args, err := build(db, t, query[M]{prefix: t.setSQL, set: set, where: where})
+	sets := make([]assignment, len(set))
+	for i := range set {
+		sets[i] = set[i].a
+	}
+	return updateMatching(db, &t.tableDef, where.node(), sets)
+}
+
+func updateMatching(db *DB, t *tableDef, where *exprNode, set []assignment) (int64, error) {
+	sql, args, err := build(db, t, &query{prefix: t.setSQL, set: set, where: where})
 	if err != nil {
 		return 0, err
 	}
@@ -370,51 +387,55 @@ func updateWhere[M any](db *DB, t *table[M], where *Expr[M], set []Assignment[M]
 // deleteReturning deletes the rows where matches (nil: every row) and
 // returns them as they were.
 func deleteReturning[M any](db *DB, t *table[M], where *Expr[M]) ([]*M, error) {
-	sql, args, err := build(db, t, query[M]{prefix: t.wipeSQL, where: where, suffix: t.allSQL})
+	sql, args, err := build(db, &t.tableDef, &query{prefix: t.wipeSQL, where: where.node(), suffix: t.allSQL})
 	if err != nil {
 		return nil, err
 	}
 	return queryRows(db, t, sql, args, nil)
 }
 
-// appendKeyset writes After's condition: the rows past the row's values
-// in the query's order, (a > $1) OR (a = $1 AND b > $2) ..., with < for a
-// descending column.
-func appendKeyset[M any](t *table[M], b []byte, args []any, o options) ([]byte, []any, error) {
+// keysetArgs are After's values: the row's value of each ORDER BY column.
+func keysetArgs[M any](t *table[M], o *options) ([]any, error) {
 	row, ok := o.after.(*M)
 	if !ok || row == nil {
-		return b, args, errorf("After: a row of another table, or nil, in a query on %q", t.name)
+		return nil, errorf("After: a row of another table, or nil, in a query on %q", t.name)
 	}
 	if len(o.order) == 0 {
-		return b, args, errorf("After without OrderBy in a query on %q", t.name)
+		return nil, errorf("After without OrderBy in a query on %q", t.name)
 	}
 	sc := getScratch()
 	defer putScratch(sc)
 	vals, err := t.values(row, nil, sc)
 	if err != nil {
-		return b, args, errorf("After: %w", err)
+		return nil, errorf("After: %w", err)
 	}
-	params := make([]int, len(o.order))
+	after := make([]any, len(o.order))
 	for i, term := range o.order {
 		if term.col.nullable {
-			return b, args, errorf("After: column %s is nullable; order by columns that are not", term.col.quoted)
+			return nil, errorf("After: column %s is nullable; order by columns that are not", term.col.quoted)
 		}
-		v, err := t.columnValue(row, vals, term.col)
-		if err != nil {
-			return b, args, err
+		if after[i], err = t.columnValue(row, vals, term.col); err != nil {
+			return nil, err
 		}
-		args = append(args, v)
-		params[i] = len(args)
 	}
+	return after, nil
+}
+
+// appendKeyset writes After's condition: the rows past the row's values
+// in the query's order, (a > $1) OR (a = $1 AND b > $2) ..., with < for a
+// descending column.
+func appendKeyset(b []byte, args []any, order []OrderTerm, after []any) ([]byte, []any) {
+	first := len(args) + 1 // the parameter of after[0]
+	args = append(args, after...)
 	b = append(b, '(')
-	for i, term := range o.order {
+	for i, term := range order {
 		if i > 0 {
 			b = append(b, " OR "...)
 		}
 		b = append(b, '(')
 		for j := 0; j < i; j++ {
-			b = append(append(b, o.order[j].col.quoted...), " = "...)
-			b = append(appendParam(b, params[j]), " AND "...)
+			b = append(append(b, order[j].col.quoted...), " = "...)
+			b = append(appendParam(b, first+j), " AND "...)
 		}
 		b = append(b, term.col.quoted...)
 		if term.desc {
@@ -422,9 +443,9 @@ func appendKeyset[M any](t *table[M], b []byte, args []any, o options) ([]byte, 
 		} else {
 			b = append(b, " > "...)
 		}
-		b = append(appendParam(b, params[i]), ')')
+		b = append(appendParam(b, first+i), ')')
 	}
-	return append(b, ')'), args, nil
+	return append(b, ')'), args
 }
 
 // columnValue is the parameter of row's column c: its id, or its value
@@ -433,7 +454,7 @@ func (t *table[M]) columnValue(row *M, vals []any, c *column) (any, error) {
 	if c.quoted == t.columns[0] {
 		return t.id(row), nil
 	}
-	if k := t.insertIndex(c); k >= 0 && k < len(vals) {
+	if k := insertIndex(&t.tableDef, c); k >= 0 && k < len(vals) {
 		return vals[k], nil
 	}
 	return nil, errorf("After: no column %s in table %q", c.quoted, t.name)

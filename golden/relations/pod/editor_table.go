@@ -6,10 +6,12 @@ import "github.com/jackc/pgx/v5"
 
 // editorTable is table "editor": its columns and row functions.
 var editorTable = newTable(&table[Editor]{
-	name:    "editor",
-	columns: []string{`"id"`, `"name"`},
-	insert: []insertColumn{
-		{name: `"name"`},
+	tableDef: tableDef{
+		name:    "editor",
+		columns: []string{`"id"`, `"name"`},
+		insert: []insertColumn{
+			{name: `"name"`},
+		},
 	},
 	scan:   scanEditor,
 	values: editorValues,

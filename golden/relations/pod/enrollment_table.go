@@ -6,12 +6,14 @@ import "github.com/jackc/pgx/v5"
 
 // enrollmentTable is table "enrollment": its columns and row functions.
 var enrollmentTable = newTable(&table[Enrollment]{
-	name:    "enrollment",
-	columns: []string{`"id"`, `"student_id"`, `"course_id"`, `"grade"`},
-	insert: []insertColumn{
-		{name: `"student_id"`},
-		{name: `"course_id"`},
-		{name: `"grade"`},
+	tableDef: tableDef{
+		name:    "enrollment",
+		columns: []string{`"id"`, `"student_id"`, `"course_id"`, `"grade"`},
+		insert: []insertColumn{
+			{name: `"student_id"`},
+			{name: `"course_id"`},
+			{name: `"grade"`},
+		},
 	},
 	scan:   scanEnrollment,
 	values: enrollmentValues,

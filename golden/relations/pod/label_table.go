@@ -6,21 +6,23 @@ import "github.com/jackc/pgx/v5"
 
 // labelTable is table "label": its columns and row functions.
 var labelTable = newTable(&table[Label]{
-	name:    "label",
-	columns: []string{`"id"`, `"name"`, `"since"`, `"logo"`, `"rank"`},
-	insert: []insertColumn{
-		{name: `"name"`},
-		{name: `"since"`},
-		{name: `"logo"`},
-		{name: `"rank"`},
-		{name: `"id"`, cast: "uuid", def: `gen_random_uuid()`},
+	tableDef: tableDef{
+		name:    "label",
+		columns: []string{`"id"`, `"name"`, `"since"`, `"logo"`, `"rank"`},
+		insert: []insertColumn{
+			{name: `"name"`},
+			{name: `"since"`},
+			{name: `"logo"`},
+			{name: `"rank"`},
+			{name: `"id"`, cast: "uuid", def: `gen_random_uuid()`},
+		},
+		insertID: true,
 	},
 	scan:   scanLabel,
 	values: labelValues,
 	returning: func(v *Label, dest []any) []any {
 		return append(dest, uuidScan[UUID]{&v.ID})
 	},
-	insertID: true,
 	id: func(v *Label) any {
 		return uuidID[UUID]{v.ID}
 	},

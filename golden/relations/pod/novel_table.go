@@ -6,12 +6,14 @@ import "github.com/jackc/pgx/v5"
 
 // novelTable is table "novel": its columns and row functions.
 var novelTable = newTable(&table[Novel]{
-	name:    "novel",
-	columns: []string{`"id"`, `"title"`, `"year"`, `"writer_id"`},
-	insert: []insertColumn{
-		{name: `"title"`},
-		{name: `"year"`},
-		{name: `"writer_id"`},
+	tableDef: tableDef{
+		name:    "novel",
+		columns: []string{`"id"`, `"title"`, `"year"`, `"writer_id"`},
+		insert: []insertColumn{
+			{name: `"title"`},
+			{name: `"year"`},
+			{name: `"writer_id"`},
+		},
 	},
 	scan:   scanNovel,
 	values: novelValues,

@@ -6,11 +6,13 @@ import "github.com/jackc/pgx/v5"
 
 // personTable is table "person": its columns and row functions.
 var personTable = newTable(&table[Person]{
-	name:    "person",
-	columns: []string{`"id"`, `"name"`, `"manager_id"`},
-	insert: []insertColumn{
-		{name: `"name"`},
-		{name: `"manager_id"`},
+	tableDef: tableDef{
+		name:    "person",
+		columns: []string{`"id"`, `"name"`, `"manager_id"`},
+		insert: []insertColumn{
+			{name: `"name"`},
+			{name: `"manager_id"`},
+		},
 	},
 	scan:   scanPerson,
 	values: personValues,

@@ -6,11 +6,13 @@ import "github.com/jackc/pgx/v5"
 
 // profileTable is table "profile": its columns and row functions.
 var profileTable = newTable(&table[Profile]{
-	name:    "profile",
-	columns: []string{`"id"`, `"bio"`, `"author_id"`},
-	insert: []insertColumn{
-		{name: `"bio"`},
-		{name: `"author_id"`},
+	tableDef: tableDef{
+		name:    "profile",
+		columns: []string{`"id"`, `"bio"`, `"author_id"`},
+		insert: []insertColumn{
+			{name: `"bio"`},
+			{name: `"author_id"`},
+		},
 	},
 	scan:   scanProfile,
 	values: profileValues,

@@ -6,13 +6,15 @@ import "github.com/jackc/pgx/v5"
 
 // reviewTable is table "review": its columns and row functions.
 var reviewTable = newTable(&table[Review]{
-	name:    "review",
-	columns: []string{`"id"`, `"book_id"`, `"reviewer_id"`, `"approver_id"`, `"score"`},
-	insert: []insertColumn{
-		{name: `"book_id"`},
-		{name: `"reviewer_id"`},
-		{name: `"approver_id"`},
-		{name: `"score"`},
+	tableDef: tableDef{
+		name:    "review",
+		columns: []string{`"id"`, `"book_id"`, `"reviewer_id"`, `"approver_id"`, `"score"`},
+		insert: []insertColumn{
+			{name: `"book_id"`},
+			{name: `"reviewer_id"`},
+			{name: `"approver_id"`},
+			{name: `"score"`},
+		},
 	},
 	scan:   scanReview,
 	values: reviewValues,

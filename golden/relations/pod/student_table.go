@@ -6,10 +6,12 @@ import "github.com/jackc/pgx/v5"
 
 // studentTable is table "student": its columns and row functions.
 var studentTable = newTable(&table[Student]{
-	name:    "student",
-	columns: []string{`"id"`, `"name"`},
-	insert: []insertColumn{
-		{name: `"name"`},
+	tableDef: tableDef{
+		name:    "student",
+		columns: []string{`"id"`, `"name"`},
+		insert: []insertColumn{
+			{name: `"name"`},
+		},
 	},
 	scan:   scanStudent,
 	values: studentValues,

@@ -6,11 +6,13 @@ import "github.com/jackc/pgx/v5"
 
 // tagTable is table "tag": its columns and row functions.
 var tagTable = newTable(&table[Tag]{
-	name:    "tag",
-	columns: []string{`"id"`, `"name"`, `"novel_id"`},
-	insert: []insertColumn{
-		{name: `"name"`},
-		{name: `"novel_id"`},
+	tableDef: tableDef{
+		name:    "tag",
+		columns: []string{`"id"`, `"name"`, `"novel_id"`},
+		insert: []insertColumn{
+			{name: `"name"`},
+			{name: `"novel_id"`},
+		},
 	},
 	scan:   scanTag,
 	values: tagValues,

@@ -6,10 +6,12 @@ import "github.com/jackc/pgx/v5"
 
 // writerTable is table "writer": its columns and row functions.
 var writerTable = newTable(&table[Writer]{
-	name:    "writer",
-	columns: []string{`"id"`, `"name"`},
-	insert: []insertColumn{
-		{name: `"name"`},
+	tableDef: tableDef{
+		name:    "writer",
+		columns: []string{`"id"`, `"name"`},
+		insert: []insertColumn{
+			{name: `"name"`},
+		},
 	},
 	scan:   scanWriter,
 	values: writerValues,

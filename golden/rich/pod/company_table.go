@@ -6,18 +6,20 @@ import "github.com/jackc/pgx/v5"
 
 // companyTable is table "company": its columns and row functions.
 var companyTable = newTable(&table[Company]{
-	name:    "company",
-	columns: []string{`"id"`, `"name"`, `"founded_date"`, `"employees"`, `"num_employees"`, `"headquarters"`, `"offices"`, `"tags"`, `"status"`, `"password"`},
-	insert: []insertColumn{
-		{name: `"name"`},
-		{name: `"founded_date"`},
-		{name: `"employees"`},
-		{name: `"num_employees"`},
-		{name: `"headquarters"`},
-		{name: `"offices"`},
-		{name: `"tags"`},
-		{name: `"status"`},
-		{name: `"password"`},
+	tableDef: tableDef{
+		name:    "company",
+		columns: []string{`"id"`, `"name"`, `"founded_date"`, `"employees"`, `"num_employees"`, `"headquarters"`, `"offices"`, `"tags"`, `"status"`, `"password"`},
+		insert: []insertColumn{
+			{name: `"name"`},
+			{name: `"founded_date"`},
+			{name: `"employees"`},
+			{name: `"num_employees"`},
+			{name: `"headquarters"`},
+			{name: `"offices"`},
+			{name: `"tags"`},
+			{name: `"status"`},
+			{name: `"password"`},
+		},
 	},
 	scan:   scanCompany,
 	values: companyValues,

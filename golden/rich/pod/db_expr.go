@@ -10,14 +10,30 @@ package pod
 //
 //	var w *pod.Expr[pod.Company]
 //	w = w.And(pod.CompanyT.Name.Like("A%"))
-type Expr[M any] struct {
+type Expr[M any] struct{ n exprNode }
+
+// exprNode is an Expr without its table: the tree the SQL is written
+// from. The model type lives only on Expr, in the types users see, so that
+// writing SQL is compiled once and not once per table.
+type exprNode struct {
 	op    exprOp
 	col   *column
 	arg   any       // the value of a comparison
 	args  []any     // the values of InSet, NotInSet, Between
-	left  *Expr[M]  // And, Or, Not
-	right *Expr[M]  // And, Or
+	left  *exprNode // And, Or, Not
+	right *exprNode // And, Or
 	sub   *subquery // a relation filter: Any, None, Every, or the count of Count
+}
+
+// wrap gives n its table.
+func wrap[M any](n exprNode) *Expr[M] { return &Expr[M]{n} }
+
+// node is e's tree, nil for no condition.
+func (e *Expr[M]) node() *exprNode {
+	if e == nil {
+		return nil
+	}
+	return &e.n
 }
 
 type exprOp uint8
@@ -61,7 +77,7 @@ func combine[M any](op exprOp, a, b *Expr[M]) *Expr[M] {
 	case b == nil:
 		return a
 	}
-	return &Expr[M]{op: op, left: a, right: b}
+	return wrap[M](exprNode{op: op, left: &a.n, right: &b.n})
 }
 
 // Not is NOT e. NOT of no condition is no condition.
@@ -69,7 +85,7 @@ func Not[M any](e *Expr[M]) *Expr[M] {
 	if e == nil {
 		return nil
 	}
-	return &Expr[M]{op: opNot, left: e}
+	return wrap[M](exprNode{op: opNot, left: &e.n})
 }
 
 // column is what an expression knows about a column.
@@ -82,7 +98,7 @@ type column struct {
 // appendSQL writes e as SQL to b, binding its values as $n parameters after
 // those already in args. Parentheses follow the tree, so And/Or nesting
 // means exactly what the Go code says.
-func (e *Expr[M]) appendSQL(b []byte, args []any) ([]byte, []any) {
+func (e *exprNode) appendSQL(b []byte, args []any) ([]byte, []any) {
 	return e.appendIn(b, args, "", 0)
 }
 
@@ -90,7 +106,7 @@ func (e *Expr[M]) appendSQL(b []byte, args []any) ([]byte, []any) {
 // self ("" at the top level: the table's own name) and relation filters
 // nest depth deep. Columns are written unqualified: in SQL they resolve to
 // the innermost table that has them, which is e's.
-func (e *Expr[M]) appendIn(b []byte, args []any, self string, depth int) ([]byte, []any) {
+func (e *exprNode) appendIn(b []byte, args []any, self string, depth int) ([]byte, []any) {
 	switch e.op {
 	case opAnd, opOr:
 		b = append(b, '(')
@@ -135,7 +151,7 @@ func (e *Expr[M]) appendIn(b []byte, args []any, self string, depth int) ([]byte
 // empty NotInSet everything. As with NotEquals, a NULL is not in any set,
 // so NotInSet on a nullable column also matches its NULL rows (plain SQL
 // NOT IN would drop them).
-func (e *Expr[M]) appendSet(b []byte, args []any) ([]byte, []any) {
+func (e *exprNode) appendSet(b []byte, args []any) ([]byte, []any) {
 	if len(e.args) == 0 {
 		if e.op == opIn {
 			return append(b, "FALSE"...), args
@@ -283,37 +299,44 @@ type options struct {
 func readOptions[M any](opts []Option[M], table string) (options, error) {
 	var o options
 	for i := range opts {
-		q := &opts[i]
-		switch q.kind {
-		case optLimit:
-			o.limit, o.hasLimit = q.n, true
-		case optOffset:
-			o.offset, o.hasOffset = q.n, true
-		case optAfter:
-			o.after = q.after
-		case optLock:
-			o.lock = q.lock
-		case optWait:
-			o.wait = q.lock
-		case optInclude:
-			o.includes = append(o.includes, q.inc)
-		case optOrder:
-			for _, t := range q.order {
-				if t.col == nil || t.col.table != table {
-					return o, errorOrder(t, table)
-				}
-			}
-			if o.order == nil {
-				o.order = q.order
-			} else {
-				o.order = append(o.order[:len(o.order):len(o.order)], q.order...)
-			}
+		if err := o.read((*QueryOption)(&opts[i]), table); err != nil {
+			return o, err
 		}
 	}
 	if o.wait != "" && o.lock == "" {
 		return o, errorf("%s without a lock (ForUpdate, ForShare, ...)", o.wait[1:])
 	}
 	return o, nil
+}
+
+// read adds one option of a query on table.
+func (o *options) read(q *QueryOption, table string) error {
+	switch q.kind {
+	case optLimit:
+		o.limit, o.hasLimit = q.n, true
+	case optOffset:
+		o.offset, o.hasOffset = q.n, true
+	case optAfter:
+		o.after = q.after
+	case optLock:
+		o.lock = q.lock
+	case optWait:
+		o.wait = q.lock
+	case optInclude:
+		o.includes = append(o.includes, q.inc)
+	case optOrder:
+		for _, t := range q.order {
+			if t.col == nil || t.col.table != table {
+				return errorOrder(t, table)
+			}
+		}
+		if o.order == nil {
+			o.order = q.order
+		} else {
+			o.order = append(o.order[:len(o.order):len(o.order)], q.order...)
+		}
+	}
+	return nil
 }
 
 // appendSQL writes ORDER BY, LIMIT, OFFSET and the lock; limit and

@@ -94,7 +94,7 @@ func (r ListRelation[P, C]) Count(where *Expr[C]) CountExpr[P] {
 }
 
 func (r ListRelation[P, C]) filter(op exprOp, where *Expr[C]) *Expr[P] {
-	return &Expr[P]{op: op, sub: r.subquery(where)}
+	return wrap[P](exprNode{op: op, sub: r.subquery(where)})
 }
 
 func (r ListRelation[P, C]) subquery(where *Expr[C]) *subquery { return newSubquery(r.rel, where) }
@@ -102,15 +102,12 @@ func (r ListRelation[P, C]) subquery(where *Expr[C]) *subquery { return newSubqu
 // Is matches the rows whose related row is there and matches where (nil:
 // is there at all): pod.BookT.Author.Is(pod.AuthorT.Name.Equals("Ada")).
 func (r ObjectRelation[P, C]) Is(where *Expr[C]) *Expr[P] {
-	return &Expr[P]{op: opAny, sub: newSubquery(r.rel, where)}
+	return wrap[P](exprNode{op: opAny, sub: newSubquery(r.rel, where)})
 }
 
 func newSubquery[C any](rel *relation[C], where *Expr[C]) *subquery {
-	s := &subquery{child: rel.child.quoted, childCol: rel.childCol, parentCol: rel.parentCol, parent: rel.parent}
-	if where != nil {
-		s.where = where
-	}
-	return s
+	return &subquery{child: rel.child.quoted, childCol: rel.childCol, parentCol: rel.parentCol,
+		parent: rel.parent, where: where.node()}
 }
 
 // CountExpr is the count of a relation's rows, made by Count.
@@ -135,18 +132,14 @@ func (c CountExpr[P]) LessThan(n int64) *Expr[P] { return c.cmp(opLt, n) }
 func (c CountExpr[P]) LessOrEqual(n int64) *Expr[P] { return c.cmp(opLe, n) }
 
 func (c CountExpr[P]) cmp(op exprOp, n int64) *Expr[P] {
-	return &Expr[P]{op: op, sub: c.sub, arg: n}
-}
-
-// whereSQL is an *Expr of any table, as a subquery holds it.
-type whereSQL interface {
-	appendIn(b []byte, args []any, self string, depth int) ([]byte, []any)
+	return wrap[P](exprNode{op: op, sub: c.sub, arg: n})
 }
 
 // subquery is a relation filter: the related rows of the row named self.
 type subquery struct {
 	child, childCol, parentCol, parent string
-	where                              whereSQL // nil: every related row
+	where                              *exprNode // nil: every related row
+	notTrue                            bool      // the rows where (where) IS NOT TRUE: false or NULL
 }
 
 // appendFrom writes FROM child AS eN WHERE eN.childCol = self.parentCol
@@ -158,9 +151,16 @@ func (s *subquery) appendFrom(b []byte, args []any, self string, depth int) ([]b
 	alias := "e" + strconv.Itoa(depth+1)
 	b = append(append(append(b, " FROM "...), s.child...), " AS "...)
 	b = appendMatch(append(b, alias...), alias, s.childCol, self, s.parentCol)
-	if s.where != nil {
-		b = append(b, " AND "...)
-		b, args = s.where.appendIn(b, args, alias, depth+1)
+	if s.where == nil {
+		return b, args
+	}
+	b = append(b, " AND "...)
+	if s.notTrue {
+		b = append(b, '(')
+	}
+	b, args = s.where.appendIn(b, args, alias, depth+1)
+	if s.notTrue {
+		b = append(b, ") IS NOT TRUE"...)
 	}
 	return b, args
 }
@@ -173,7 +173,7 @@ func (s *subquery) appendFilter(b []byte, args []any, op exprOp, self string, de
 			return append(b, "TRUE"...), args
 		}
 		every := *s
-		every.where = notTrue{s.where}
+		every.notTrue = true
 		s = &every
 	}
 	if op != opAny {
@@ -187,14 +187,6 @@ func (s *subquery) appendFilter(b []byte, args []any, op exprOp, self string, de
 func (s *subquery) appendCount(b []byte, args []any, self string, depth int) ([]byte, []any) {
 	b, args = s.appendFrom(append(b, "(SELECT count(*)"...), args, self, depth)
 	return append(b, ')'), args
-}
-
-// notTrue is (w) IS NOT TRUE: false or NULL.
-type notTrue struct{ w whereSQL }
-
-func (n notTrue) appendIn(b []byte, args []any, self string, depth int) ([]byte, []any) {
-	b, args = n.w.appendIn(append(b, '('), args, self, depth)
-	return append(b, ") IS NOT TRUE"...), args
 }
 
 // includer is one include of a query: a column of its SELECT, and the
@@ -290,7 +282,7 @@ func (in *listInclude[P, C]) appendColumn(b []byte, args []any, parent string, d
 	b = append(append(append(append(b, " FROM "...), rel.child.quoted...), " AS "...), alias...)
 	b = appendJoin(b, rel, alias, parent)
 	if in.where != nil {
-		b, args = in.where.appendIn(append(b, " AND "...), args, alias, depth+1)
+		b, args = in.where.n.appendIn(append(b, " AND "...), args, alias, depth+1)
 	}
 	b, args = o.appendSQL(b, args)
 	return append(b, ')'), args, nil

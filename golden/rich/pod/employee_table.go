@@ -6,17 +6,19 @@ import "github.com/jackc/pgx/v5"
 
 // employeeTable is table "employee": its columns and row functions.
 var employeeTable = newTable(&table[Employee]{
-	name:    "employee",
-	columns: []string{`"id"`, `"name"`, `"email"`, `"age"`, `"salary"`, `"role"`, `"start_date"`, `"manager"`, `"skills"`},
-	insert: []insertColumn{
-		{name: `"name"`},
-		{name: `"email"`},
-		{name: `"age"`},
-		{name: `"salary"`},
-		{name: `"role"`},
-		{name: `"start_date"`},
-		{name: `"manager"`},
-		{name: `"skills"`},
+	tableDef: tableDef{
+		name:    "employee",
+		columns: []string{`"id"`, `"name"`, `"email"`, `"age"`, `"salary"`, `"role"`, `"start_date"`, `"manager"`, `"skills"`},
+		insert: []insertColumn{
+			{name: `"name"`},
+			{name: `"email"`},
+			{name: `"age"`},
+			{name: `"salary"`},
+			{name: `"role"`},
+			{name: `"start_date"`},
+			{name: `"manager"`},
+			{name: `"skills"`},
+		},
 	},
 	scan:   scanEmployee,
 	values: employeeValues,

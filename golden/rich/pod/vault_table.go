@@ -6,12 +6,14 @@ import "github.com/jackc/pgx/v5"
 
 // vaultTable is table "vault": its columns and row functions.
 var vaultTable = newTable(&table[Vault]{
-	name:    "vault",
-	columns: []string{`"id"`, `"owner"`, `"secret"`, `"spares"`},
-	insert: []insertColumn{
-		{name: `"owner"`},
-		{name: `"secret"`},
-		{name: `"spares"`},
+	tableDef: tableDef{
+		name:    "vault",
+		columns: []string{`"id"`, `"owner"`, `"secret"`, `"spares"`},
+		insert: []insertColumn{
+			{name: `"owner"`},
+			{name: `"secret"`},
+			{name: `"spares"`},
+		},
 	},
 	scan:   scanVault,
 	values: vaultValues,

@@ -39,8 +39,9 @@ func BenchmarkDB(b *testing.B) {
 	}
 	id := seed[0].ID
 	find50 := EmployeeT.Age.GreaterOrEqual(0)
-	find50SQL, _, _ := build(db, employeeTable, query[Employee]{prefix: employeeTable.selectSQL, where: find50,
-		opts: []Option[Employee]{OrderBy(EmployeeT.ID.Asc()), Limit(50)}})
+	find50Query, _ := readQuery(employeeTable, find50, []Option[Employee]{OrderBy(EmployeeT.ID.Asc()), Limit(50)})
+	find50Query.prefix = employeeTable.selectSQL
+	find50SQL, _, _ := build(db, &employeeTable.tableDef, &find50Query)
 	run := func(name string, gen, hand func(b *testing.B)) {
 		b.Run(name+"/generated", gen)
 		b.Run(name+"/handwritten", hand)

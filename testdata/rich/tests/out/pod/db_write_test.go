@@ -69,7 +69,7 @@ func TestInsertManyGivesEachRowItsID(t *testing.T) {
 // its statements hold fewer rows; every row still round-trips.
 func TestInsertManyWideRows(t *testing.T) {
 	db := testDB(t)
-	if n := allTypesTable.chunkRows(10000); n*len(allTypesTable.insert) > maxParams || n < 64 {
+	if n := chunkRows(&allTypesTable.tableDef, 10000); n*len(allTypesTable.insert) > maxParams || n < 64 {
 		t.Fatalf("chunk of %d rows of %d columns", n, len(allTypesTable.insert))
 	}
 	var rows []*AllTypes
