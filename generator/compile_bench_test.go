@@ -20,6 +20,11 @@ import (
 // list of the next class; enums; endpoints of four methods. edited adds a
 // field to class C7, the "edit one class" of the rebuild figure.
 func issue14App(classes, enums, endpoints int, edited bool) (protocol, eps []schema.File) {
+	return syntheticApp(classes, enums, endpoints, edited, true)
+}
+
+// syntheticApp is issue14App, with or without its tables.
+func syntheticApp(classes, enums, endpoints int, edited, tables bool) (protocol, eps []schema.File) {
 	for e := 0; e < enums; e++ {
 		protocol = append(protocol, schema.File{Path: fmt.Sprintf("protocol/e%d.yaml", e),
 			Data: []byte(fmt.Sprintf("enum: E%d\nvalues:\n  - low\n  - medium\n  - high\n", e))})
@@ -29,7 +34,7 @@ func issue14App(classes, enums, endpoints int, edited bool) (protocol, eps []sch
 	for i := 0; i < classes; i++ {
 		var b strings.Builder
 		fmt.Fprintf(&b, "class: C%d\n", i)
-		table := i%4 == 0
+		table := tables && i%4 == 0
 		if table {
 			fmt.Fprintf(&b, "table: c%d\n", i)
 		}
@@ -84,6 +89,47 @@ func (x *X%[1]dEndpoint) Level(s *pod.Session, l pod.E%[3]d) (map[string]pod.E%[
 	return protocol, eps
 }
 
+// TestTablelessAppCompiles: an app without a table class gets no typed
+// query layer, and what its other parts use of the layer's files (a
+// cached class's BigInt is copied with cloneBigInt) lives elsewhere.
+func TestTablelessAppCompiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command")
+	}
+	protocol, endpoints := syntheticApp(14, 3, 2, false, false)
+	p, err := schema.LoadFiles(protocol, endpoints)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := Generate(p, emit.Options{Base: "example.com/bench/out", Endpoints: "example.com/bench/endpoints", App: "bench"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := files["pod/db_columns.go"]; ok {
+		t.Error("a table-less app got the typed query layer")
+	}
+	mod := t.TempDir()
+	writeBenchModule(t, mod)
+	for _, f := range endpoints {
+		files["../"+f.Path] = f.Data
+	}
+	for path, data := range files {
+		dst := filepath.Join(mod, "out", filepath.FromSlash(path))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dst, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command("go", "vet", "./out/...")
+	cmd.Dir = mod
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go vet: %v\n%s", err, out)
+	}
+}
+
 // TestIssue14AppLoads keeps the compile benchmark's input valid.
 func TestIssue14AppLoads(t *testing.T) {
 	protocol, endpoints := issue14App(40, 5, 8, true)
@@ -135,7 +181,7 @@ func BenchmarkCompile500(b *testing.B) {
 
 // writeBenchModule writes go.mod and go.sum of module example.com/bench,
 // with podgen's versions of what generated code imports.
-func writeBenchModule(b *testing.B, mod string) {
+func writeBenchModule(b testing.TB, mod string) {
 	ours, err := os.ReadFile("../go.mod")
 	if err != nil {
 		b.Fatal(err)
