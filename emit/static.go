@@ -85,7 +85,7 @@ func podStatic(p *schema.Protocol, _ Options) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	files := append(models, own...)
+	files := append(kindFiles(p, models, "pod"), own...)
 	noTables := len(p.Tables()) == 0
 	kept := files[:0]
 	for _, f := range files {
@@ -110,11 +110,71 @@ var tableFiles = map[string]bool{
 
 func isTableFile(p string) bool { return tableFiles[path.Base(p)] }
 
-func clientStatic(*schema.Protocol, Options) ([]File, error) {
+func clientStatic(p *schema.Protocol, _ Options) ([]File, error) {
 	models, err := staticFiles("models", "client", "client")
 	if err != nil {
 		return nil, err
 	}
 	own, err := staticFiles("client", "client", "client")
-	return append(models, own...), err
+	return append(kindFiles(p, models, "client"), own...), err
+}
+
+// kindFiles drops the JSON runtime's files of kinds the app's types never
+// use: BigInt's and Uri's codecs, and in the client the UUID type (pod's
+// own code, the session log, uses it).
+func kindFiles(p *schema.Protocol, models []File, pkg string) []File {
+	used := usedKinds(p)
+	kept := models[:0]
+	for _, f := range models {
+		switch path.Base(f.Path) {
+		case "json_bigint.go":
+			if !used[schema.BigInt] {
+				continue
+			}
+		case "json_url.go":
+			if !used[schema.Uri] {
+				continue
+			}
+		case "uuid.go", "uuid_new.go":
+			if pkg == "client" && !used[schema.UUID] {
+				continue
+			}
+		}
+		kept = append(kept, f)
+	}
+	return kept
+}
+
+// usedKinds are the kinds of every field, parameter, result and future
+// call argument of p, nested ones included.
+func usedKinds(p *schema.Protocol) [schema.NumKinds]bool {
+	var used [schema.NumKinds]bool
+	var mark func(t *schema.Type)
+	mark = func(t *schema.Type) {
+		for ; t != nil; t = t.Elem {
+			used[t.Kind] = true
+			if t.Key != nil {
+				mark(t.Key)
+			}
+		}
+	}
+	for _, cs := range [][]*schema.Class{p.Classes, p.Exceptions} {
+		for _, c := range cs {
+			for _, f := range c.Fields {
+				mark(f.Type)
+			}
+		}
+	}
+	for _, e := range p.Endpoints {
+		for _, m := range e.Methods {
+			for _, prm := range m.Params {
+				mark(prm.Type)
+			}
+			mark(m.Result)
+		}
+	}
+	for _, fc := range p.FutureCalls {
+		mark(fc.Arg)
+	}
+	return used
 }
