@@ -38,7 +38,30 @@ func podFutureCalls(p *schema.Protocol, o Options) ([]File, error) {
 	for _, c := range p.FutureCalls {
 		futureCallArgEncoder(f, c, o)
 	}
+	if len(p.FutureCalls) == 0 {
+		noScheduler(f)
+	}
 	return []File{{Path: "pod/futurecalls.go", Jen: f}}, nil
+}
+
+// noScheduler stands in for static/pod/futurecall_run.go in an app without
+// future calls: the server never makes a scheduler then (it has no
+// runners), so the 600 lines of one would be dead code. The stand-in has
+// what the server and podtest name, and a nil scheduler is what they hold.
+func noScheduler(f *jen.File) {
+	f.Comment("FutureCallScheduler would run the app's future calls from this server; the app has none,")
+	f.Comment("so none is ever made: NewFutureCallScheduler returns nil, and a nil one is disabled.")
+	f.Type().Id("FutureCallScheduler").Struct()
+	recv := jen.Id("f").Op("*").Id("FutureCallScheduler")
+	f.Comment("NewFutureCallScheduler returns nil: there are no calls to run.")
+	f.Func().Id("NewFutureCallScheduler").Params(jen.Op("*").Id("Runtime"), jen.Map(jen.String()).Id("FutureCallRunner")).
+		Op("*").Id("FutureCallScheduler").Block(jen.Return(jen.Nil()))
+	f.Comment("Run returns at once.")
+	f.Func().Params(recv.Clone()).Id("Run").Params(jen.Qual("context", "Context"), jen.Qual("time", "Duration")).Block()
+	f.Comment("RunDue has nothing to run.")
+	f.Func().Params(recv.Clone()).Id("RunDue").Params(jen.Qual("context", "Context")).Error().Block(jen.Return(jen.Nil()))
+	f.Comment(`Status is "disabled", as for the serverless role.`)
+	f.Func().Params(recv.Clone()).Id("Status").Params().String().Block(jen.Return(jen.Lit("disabled")))
 }
 
 func futureCallEncoder(c *schema.FutureCall) string { return c.ArgEncoderName() }

@@ -92,6 +92,7 @@ func podStatic(p *schema.Protocol, _ Options) ([]File, error) {
 		switch {
 		case p.Config.Auth == nil && isAuthFile(f.Path): // the auth module's
 		case noTables && isTableFile(f.Path): // the typed query layer
+		case len(p.FutureCalls) == 0 && path.Base(f.Path) == "futurecall_run.go": // the scheduler (podFutureCalls stands in)
 		default:
 			kept = append(kept, f)
 		}

@@ -103,3 +103,29 @@ func (s *Session) enterTx(tx *DB) func() {
 	s.tx = tx
 	return func() { s.tx = prev }
 }
+
+// FutureCallsConfig is the futureCalls: section (SPEC §7).
+type FutureCallsConfig struct {
+	Concurrency  int           // calls one server runs at a time (default 16)
+	PollInterval time.Duration // how often to look for due calls without a notification (default 1s)
+	Lease        time.Duration // how long a claim holds without being extended (default 30s)
+	MaxAttempts  int           // runs of a failing call before it is marked failed (default 5)
+}
+
+// defaultFutureCalls are the defaults of FutureCallsConfig.
+var defaultFutureCalls = FutureCallsConfig{Concurrency: 16, PollInterval: time.Second,
+	Lease: 30 * time.Second, MaxAttempts: 5}
+
+// FutureCallRunner decodes a stored argument and invokes the call; the
+// server generates one per future call type of the app.
+type FutureCallRunner func(s *Session, arg []byte) error
+
+// futureCallsKeys are the keys of the futureCalls: config section.
+func futureCallsKeys(c *FutureCallsConfig) configKeys {
+	return configKeys{
+		"concurrency":  positiveKey(&c.Concurrency),
+		"pollInterval": durationKey(&c.PollInterval),
+		"lease":        durationKey(&c.Lease),
+		"maxAttempts":  positiveKey(&c.MaxAttempts),
+	}
+}

@@ -2,8 +2,35 @@
 
 package pod
 
+import (
+	"context"
+	"time"
+)
+
 // futureCallSet are the future calls of FutureCalls: s.FutureCalls.SendReminder, ...
 type futureCallSet struct{}
 
 // bind points every call kind at fc.
 func (set *futureCallSet) bind(fc *FutureCalls) {}
+
+// FutureCallScheduler would run the app's future calls from this server; the app has none,
+// so none is ever made: NewFutureCallScheduler returns nil, and a nil one is disabled.
+type FutureCallScheduler struct{}
+
+// NewFutureCallScheduler returns nil: there are no calls to run.
+func NewFutureCallScheduler(*Runtime, map[string]FutureCallRunner) *FutureCallScheduler {
+	return nil
+}
+
+// Run returns at once.
+func (f *FutureCallScheduler) Run(context.Context, time.Duration) {}
+
+// RunDue has nothing to run.
+func (f *FutureCallScheduler) RunDue(context.Context) error {
+	return nil
+}
+
+// Status is "disabled", as for the serverless role.
+func (f *FutureCallScheduler) Status() string {
+	return "disabled"
+}
