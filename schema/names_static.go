@@ -649,6 +649,7 @@ var staticUnexported = map[string]bool{
 	"recordReader":             true,
 	"recordRows":               true,
 	"recordedMigrations":       true,
+	"redisClient":              true,
 	"refusal":                  true,
 	"relation":                 true,
 	"releaseSessionRecord":     true,
