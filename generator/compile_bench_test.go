@@ -97,30 +97,10 @@ func TestTablelessAppCompiles(t *testing.T) {
 		t.Skip("runs the go command")
 	}
 	protocol, endpoints := syntheticApp(14, 3, 2, false, false)
-	p, err := schema.LoadFiles(protocol, endpoints)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := Generate(p, emit.Options{Base: "example.com/bench/out", Endpoints: "example.com/bench/endpoints", App: "bench"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := files["pod/db_columns.go"]; ok {
-		t.Error("a table-less app got the typed query layer")
-	}
 	mod := t.TempDir()
 	writeBenchModule(t, mod)
-	for _, f := range endpoints {
-		files["../"+f.Path] = f.Data
-	}
-	for path, data := range files {
-		dst := filepath.Join(mod, "out", filepath.FromSlash(path))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(dst, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if _, ok := writeApp(t, mod, protocol, endpoints)["pod/db_columns.go"]; ok {
+		t.Error("a table-less app got the typed query layer")
 	}
 	cmd := exec.Command("go", "vet", "./out/...")
 	cmd.Dir = mod
@@ -208,29 +188,42 @@ func writeBenchModule(b testing.TB, mod string) {
 // generateInto writes the app's endpoints and generated code into mod.
 func generateInto(b *testing.B, mod string, edited bool) {
 	protocol, endpoints := issue14App(500, 20, 100, edited)
+	writeApp(b, mod, protocol, endpoints)
+}
+
+// writeApp generates the app of protocol and endpoints and writes its
+// endpoints and generated code into mod, leaving a file that did not
+// change untouched (the go command then sees the same file). It returns
+// the generated files by path.
+func writeApp(tb testing.TB, mod string, protocol, endpoints []schema.File) map[string][]byte {
 	p, err := schema.LoadFiles(protocol, endpoints)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	files, err := Generate(p, emit.Options{Base: "example.com/bench/out", Endpoints: "example.com/bench/endpoints", App: "bench"})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
+	}
+	all := map[string][]byte{}
+	for path, data := range files {
+		all[path] = data
 	}
 	for _, f := range endpoints {
-		files["../"+f.Path] = f.Data
+		all["../"+f.Path] = f.Data
 	}
-	for path, data := range files {
+	for path, data := range all {
 		dst := filepath.Join(mod, "out", filepath.FromSlash(path))
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 		if old, err := os.ReadFile(dst); err == nil && string(old) == string(data) {
-			continue // unchanged: the go command sees the same file
+			continue
 		}
 		if err := os.WriteFile(dst, data, 0o644); err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
+	return files
 }
 
 // lines counts the lines of the Go files under dir.

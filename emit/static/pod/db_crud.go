@@ -424,10 +424,10 @@ func deleteMatching(db *DB, t *tableDef, where *exprNode) (int64, error) {
 }
 
 func countRows[M any](db *DB, t *table[M], where *Expr[M]) (int64, error) {
-	return countWhere(db, &t.tableDef, where.node())
+	return countMatching(db, &t.tableDef, where.node())
 }
 
-func countWhere(db *DB, t *tableDef, where *exprNode) (int64, error) {
+func countMatching(db *DB, t *tableDef, where *exprNode) (int64, error) {
 	sql, args, err := build(db, t, &query{prefix: t.countSQL, where: where})
 	if err != nil {
 		return 0, err
