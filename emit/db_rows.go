@@ -178,7 +178,6 @@ func (t *dbTable) scanFunc(f *jen.File) {
 	}
 	body = append(body,
 		jen.Id("sc").Dot("dest").Op("=").Append(append([]jen.Code{jen.Id("sc").Dot("dest").Index(jen.Empty(), jen.Lit(0))}, dest...)...),
-		jen.Id("sc").Dot("dest").Op("=").Append(jen.Id("sc").Dot("dest"), jen.Id("sc").Dot("extra").Op("...")), // include columns: read raw
 		jen.If(jen.Err().Op(":=").Id("r").Dot("Scan").Call(jen.Id("sc").Dot("dest").Op("...")), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Err())),
 	)
@@ -191,7 +190,7 @@ func (t *dbTable) scanFunc(f *jen.File) {
 	}
 	body = append(body, jen.Return(jen.Nil()))
 	f.Comment(t.c.RowScanName() + " reads the current row, in the column order of selectSQL (also a record of")
-	f.Comment("an include); sc.extra skips the include columns after them.")
+	f.Comment("an include).")
 	f.Func().Id(t.c.RowScanName()).Params(jen.Id("r").Qual(pgxPkg, "Rows"), jen.Id("v").Op("*").Add(t.model()),
 		jen.Id("sc").Op("*").Id("scratch")).Error().Block(body...)
 	for _, fl := range js {

@@ -105,7 +105,7 @@ func podStatic(p *schema.Protocol, _ Options) ([]File, error) {
 // table class gets s.DB with Query, Exec and Transaction only.
 var tableFiles = map[string]bool{
 	"db_columns.go": true, "db_crud.go": true, "db_expr.go": true, "db_ids.go": true,
-	"db_include.go": true, "db_records.go": true, "db_values.go": true,
+	"db_include.go": true, "db_levels.go": true, "db_values.go": true,
 	"db_values_std.go": true, "db_write.go": true,
 }
 

@@ -127,10 +127,9 @@ var NoteT = NoteColumns{
 }
 
 // scanNote reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanNote(r pgx.Rows, v *Note, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Text, &v.OwnerID)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -127,11 +127,10 @@ var UserInfoT = UserInfoColumns{
 }
 
 // scanUserInfo reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanUserInfo(r pgx.Rows, v *UserInfo, sc *scratch) error {
 	j := sc.jsonBufs(1)
 	sc.dest = append(sc.dest[:0], &v.ID, &v.UserIdentifier, &v.UserName, &v.FullName, &v.Email, &v.Created, &v.ImageURL, jsonScan{&j[0]}, &v.Blocked)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

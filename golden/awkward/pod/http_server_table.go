@@ -112,10 +112,9 @@ var HTTPServerT = HTTPServerColumns{
 }
 
 // scanHTTPServer reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanHTTPServer(r pgx.Rows, v *HTTPServer, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.URL, &v.HostName, &v.TLSEnabled)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -121,10 +121,9 @@ var InitialismsT = InitialismsColumns{
 }
 
 // scanInitialisms reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanInitialisms(r pgx.Rows, v *Initialisms, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.UserURL, &v.HTTPID, &v.APIKey, &v.JSONData, uuidScan[UUID]{&v.UUIDValue}, &v.IPAddress)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -187,11 +187,10 @@ var KeywordsT = KeywordsColumns{
 }
 
 // scanKeywords reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanKeywords(r pgx.Rows, v *Keywords, sc *scratch) error {
 	j := sc.jsonBufs(4)
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Type, &v.Func, &v.Range, jsonScan{&j[0]}, jsonScan{&j[1]}, &v.Go, &v.Default, &v.Select, &v.Interface, durationScan{&v.Package}, &v.Import, uuidScan[UUID]{&v.Var}, enumScan[Keyword]{&v.Const}, nullEnumScan[Keyword]{&v.Return}, &v.String, &v.Len, &v.Nil, &v.Error, &v.Err, &v.S, &v.Ctx, &v.B, &v.D, &v.V, jsonScan{&j[2]}, jsonScan{&j[3]}, nullUUIDScan[UUID]{&v.Key})
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

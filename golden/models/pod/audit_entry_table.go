@@ -109,10 +109,9 @@ var AuditEntryT = AuditEntryColumns{
 }
 
 // scanAuditEntry reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanAuditEntry(r pgx.Rows, v *AuditEntry, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Action, enumScan[Secrecy]{&v.Level})
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -169,11 +169,10 @@ func returningSQL(t *tableDef) string {
 // scratch holds what a query reuses from row to row: the Scan targets, the
 // bytes of JSON columns, the JSON encoded for inserts, a decoder. Pooled.
 type scratch struct {
-	dest  []any
-	extra []any // nil targets that skip a query's include columns, after dest
-	json  [][]byte
-	buf   []byte
-	dec   any // the generated *JSONDecoder, made on first use
+	dest []any
+	json [][]byte
+	buf  []byte
+	dec  any // the generated *JSONDecoder, made on first use
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -190,7 +189,7 @@ func putScratch(sc *scratch) {
 			sc.json[i] = nil
 		}
 	}
-	sc.dest, sc.buf, sc.extra = sc.dest[:0], sc.buf[:0], sc.extra[:0]
+	sc.dest, sc.buf = sc.dest[:0], sc.buf[:0]
 	scratchPool.Put(sc)
 }
 
@@ -205,14 +204,14 @@ func (sc *scratch) jsonBufs(n int) [][]byte {
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
 
 // query is the shape of one built statement: prefix (or, with find, the
-// SELECT of the table's columns and its includes), then the SET of
+// SELECT of the table's columns), then the SET of
 // UpdateWhere, WHERE (the condition and the keyset of After), the options
 // and suffix. It holds no model type: readQuery takes what it needs from
 // the typed condition and options, and the SQL is written by code
 // compiled once for all tables.
 type query struct {
 	prefix string
-	find   bool // SELECT columns, includes FROM table
+	find   bool // SELECT columns FROM table (and the levels of includes)
 	set    []assignment
 	where  *exprNode
 	opts   options
@@ -256,19 +255,15 @@ func appendQuery(db *DB, t *tableDef, b []byte, q *query) ([]byte, []any, error)
 	if len(o.includes) > 0 && !q.find {
 		return b, nil, errorf("an include in a query that reads no rows")
 	}
+	if len(o.includes) > 0 {
+		b = append(b, "WITH pod_l0 AS MATERIALIZED ("...) // appendIncludes ends it
+	}
 	b = append(b, q.prefix...)
 	// args is not taken from q: what goes into an include's interface
 	// call escapes, and escape analysis does not tell q's fields apart.
 	var args []any
-	var err error
 	if q.find {
-		b = append(b, t.selectSQL[:len(t.selectSQL)-len(t.fromSQL)]...)
-		for _, in := range o.includes {
-			if b, args, err = in.appendColumn(append(b, ", "...), args, "", 0); err != nil {
-				return b, nil, err
-			}
-		}
-		b = append(b, t.fromSQL...)
+		b = append(b, t.selectSQL...)
 	}
 	for i, a := range q.set {
 		if a.col == nil || a.col.table != t.name {
@@ -292,7 +287,11 @@ func appendQuery(db *DB, t *tableDef, b []byte, q *query) ([]byte, []any, error)
 		b, args = appendKeyset(b, args, o.order, q.after)
 	}
 	b, args = o.appendSQL(b, args)
-	return append(b, q.suffix...), args, nil
+	b = append(b, q.suffix...)
+	if len(o.includes) > 0 {
+		return appendIncludes(b, args, t, o.includes)
+	}
+	return b, args, nil
 }
 
 func insertRow[M any](db *DB, t *table[M], v *M) error {
@@ -320,7 +319,7 @@ func insertRow[M any](db *DB, t *table[M], v *M) error {
 // findByID finds the row with id (an int64, or a uuidID).
 func findByID[M any](db *DB, t *table[M], id any, opts []Option[M]) (*M, error) {
 	if len(opts) == 0 {
-		vs, err := queryRows(db, t, t.byIDSQL, []any{id}, nil)
+		vs, err := queryRows(db, t, t.byIDSQL, []any{id})
 		if err != nil || len(vs) == 0 {
 			return nil, err
 		}
@@ -339,32 +338,50 @@ func findRows[M any](db *DB, t *table[M], where *Expr[M], opts []Option[M]) ([]*
 	if err != nil {
 		return nil, err
 	}
-	return queryRows(db, t, sql, args, q.opts.includes)
+	if len(q.opts.includes) > 0 {
+		return queryIncluded(db, t, sql, args, q.opts.includes)
+	}
+	return queryRows(db, t, sql, args)
 }
 
-// queryRows runs sql, whose result has t's columns and then one column
-// per include, and returns its rows.
-func queryRows[M any](db *DB, t *table[M], sql string, args []any, incs []includer) ([]*M, error) {
+// queryRows runs sql, whose result has t's columns, and returns its rows.
+func queryRows[M any](db *DB, t *table[M], sql string, args []any) ([]*M, error) {
 	var out []*M
 	sc := getScratch()
 	defer putScratch(sc)
-	for range incs {
-		sc.extra = append(sc.extra, nil) // Scan skips them: they are read raw
-	}
 	err := db.query(sql, args, func(r pgx.Rows) error {
 		v := new(M)
 		out = append(out, v)
-		if err := t.scan(r, v, sc); err != nil {
+		return t.scan(r, v, sc)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// queryIncluded runs sql, a query of t with includes (appendIncludes),
+// and returns its rows with the related ones.
+func queryIncluded[M any](db *DB, t *table[M], sql string, args []any, incs []includer) ([]*M, error) {
+	var out []*M
+	sc := getScratch()
+	defer putScratch(sc)
+	err := db.query(sql, args, func(r pgx.Rows) error {
+		if err := checkBinary(r); err != nil {
 			return err
 		}
-		if len(incs) == 0 {
-			return nil
+		lr := levelReader{cols: r.RawValues(), rows: recordRows{tm: r.TypeMap()}, sc: sc}
+		a, err := lr.next(&t.tableDef)
+		if err != nil || a.n == 0 {
+			return err
 		}
-		raw := r.RawValues()[len(t.columns):]
-		for i, in := range incs {
-			if err := in.decode(v, raw[i], r.TypeMap()); err != nil {
-				return errorf("table %q: include %q: %w", t.name, in.name(), err)
-			}
+		rows := make([]M, a.n)
+		out = make([]*M, a.n)
+		for i := range rows {
+			out[i] = &rows[i]
+		}
+		if err := readLevel(&lr, t, &a, out, incs); err != nil {
+			return errorf("table %q: include %w", t.name, err)
 		}
 		return nil
 	})

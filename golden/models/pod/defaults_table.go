@@ -174,10 +174,9 @@ var DefaultsT = DefaultsColumns{
 }
 
 // scanDefaults reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanDefaults(r pgx.Rows, v *Defaults, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Count, &v.Ratio, &v.Enabled, &v.Greeting, &v.Quoted, enumScan[DefaultStatus]{&v.Status}, durationScan{&v.Timeout}, &v.Since, &v.Created, uuidScan[UUID]{&v.Token}, uuidScan[UUID]{&v.FixedToken}, &v.DbCount, &v.DbNote, nullTimeScan{&v.DbCreated}, nullUUIDScan[UUID]{&v.DbToken}, nullUUIDScan[UUID]{&v.DbOrderedToken}, nullEnumScan[DefaultStatus]{&v.DbStatus}, nullDurationScan{&v.DbTimeout}, nullEnumIndexScan[Level]{&v.DbLevel}, enumIndexScan[Level]{&v.Level}, &v.Maybe, &v.Plain)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

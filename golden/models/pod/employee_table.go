@@ -115,10 +115,9 @@ var EmployeeT = EmployeeColumns{
 }
 
 // scanEmployee reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanEmployee(r pgx.Rows, v *Employee, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name, &v.Email, &v.Title, &v.Salary)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

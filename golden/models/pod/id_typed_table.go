@@ -113,10 +113,9 @@ var IdTypedT = IdTypedColumns{
 }
 
 // scanIdTyped reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanIdTyped(r pgx.Rows, v *IdTyped, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], uuidScan[UUID]{&v.ID}, &v.Name)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

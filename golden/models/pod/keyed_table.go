@@ -163,11 +163,10 @@ var KeyedT = KeyedColumns{
 }
 
 // scanKeyed reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanKeyed(r pgx.Rows, v *Keyed, sc *scratch) error {
 	j := sc.jsonBufs(13)
 	sc.dest = append(sc.dest[:0], &v.ID, jsonScan{&j[0]}, jsonScan{&j[1]}, jsonScan{&j[2]}, jsonScan{&j[3]}, jsonScan{&j[4]}, jsonScan{&j[5]}, jsonScan{&j[6]}, jsonScan{&j[7]}, jsonScan{&j[8]}, jsonScan{&j[9]}, jsonScan{&j[10]}, jsonScan{&j[11]}, jsonScan{&j[12]}, enumIndexScan[Level]{&v.Level}, nullEnumIndexScan[Level]{&v.LevelOpt}, enumScan[Mood]{&v.Mood}, nullEnumScan[Mood]{&v.MoodOpt}, enumIndexScan[Rank]{&v.Rank})
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

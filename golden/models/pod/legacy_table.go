@@ -109,10 +109,9 @@ var LegacyT = LegacyColumns{
 }
 
 // scanLegacy reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanLegacy(r pgx.Rows, v *Legacy, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Code, &v.Note)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

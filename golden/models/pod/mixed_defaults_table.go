@@ -112,10 +112,9 @@ var MixedDefaultsT = MixedDefaultsColumns{
 }
 
 // scanMixedDefaults reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanMixedDefaults(r pgx.Rows, v *MixedDefaults, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Both, &v.Split, &v.Old)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -106,10 +106,9 @@ var PlainT = PlainColumns{
 }
 
 // scanPlain reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanPlain(r pgx.Rows, v *Plain, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -112,10 +112,9 @@ var RenamedT = RenamedColumns{
 }
 
 // scanRenamed reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanRenamed(r pgx.Rows, v *Renamed, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.UserName, &v.MixedCase, &v.PlainField)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -112,11 +112,10 @@ var ScratchT = ScratchColumns{
 }
 
 // scanScratch reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanScratch(r pgx.Rows, v *Scratch, sc *scratch) error {
 	j := sc.jsonBufs(1)
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Label, &v.Secret, jsonScan{&j[0]})
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

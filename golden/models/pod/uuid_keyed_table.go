@@ -111,10 +111,9 @@ var UuidKeyedT = UuidKeyedColumns{
 }
 
 // scanUuidKeyed reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanUuidKeyed(r pgx.Rows, v *UuidKeyed, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], uuidScan[UUID]{&v.ID}, &v.Name, &v.Score)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -113,10 +113,9 @@ var UuidV7KeyedT = UuidV7KeyedColumns{
 }
 
 // scanUuidV7Keyed reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanUuidV7Keyed(r pgx.Rows, v *UuidV7Keyed, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], uuidScan[UUID]{&v.ID}, &v.Name)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -109,11 +109,10 @@ var WithEmptyT = WithEmptyColumns{
 }
 
 // scanWithEmpty reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanWithEmpty(r pgx.Rows, v *WithEmpty, sc *scratch) error {
 	j := sc.jsonBufs(2)
 	sc.dest = append(sc.dest[:0], &v.ID, jsonScan{&j[0]}, jsonScan{&j[1]})
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -150,10 +150,9 @@ var AuthorT = AuthorColumns{
 }
 
 // scanAuthor reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanAuthor(r pgx.Rows, v *Author, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

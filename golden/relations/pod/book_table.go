@@ -198,10 +198,9 @@ var BookT = BookColumns{
 }
 
 // scanBook reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanBook(r pgx.Rows, v *Book, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Title, &v.Pages, &v.AuthorID, &v.EditorID, nullUUIDScan[UUID]{&v.LabelID})
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -132,10 +132,9 @@ var CourseT = CourseColumns{
 }
 
 // scanCourse reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanCourse(r pgx.Rows, v *Course, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Title)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -391,7 +391,7 @@ func deleteReturning[M any](db *DB, t *table[M], where *Expr[M]) ([]*M, error) {
 	if err != nil {
 		return nil, err
 	}
-	return queryRows(db, t, sql, args, nil)
+	return queryRows(db, t, sql, args)
 }
 
 // keysetArgs are After's values: the row's value of each ORDER BY column.

@@ -155,10 +155,9 @@ var EditorT = EditorColumns{
 }
 
 // scanEditor reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanEditor(r pgx.Rows, v *Editor, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

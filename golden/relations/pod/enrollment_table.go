@@ -148,10 +148,9 @@ var EnrollmentT = EnrollmentColumns{
 }
 
 // scanEnrollment reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanEnrollment(r pgx.Rows, v *Enrollment, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.StudentID, &v.CourseID, &v.Grade)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

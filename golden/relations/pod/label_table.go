@@ -117,10 +117,9 @@ var LabelT = LabelColumns{
 }
 
 // scanLabel reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanLabel(r pgx.Rows, v *Label, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], uuidScan[UUID]{&v.ID}, &v.Name, nullTimeScan{&v.Since}, &v.Logo, bigIntScan{&v.Rank})
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

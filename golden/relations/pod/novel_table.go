@@ -156,10 +156,9 @@ var NovelT = NovelColumns{
 }
 
 // scanNovel reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanNovel(r pgx.Rows, v *Novel, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Title, &v.Year, &v.WriterID)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

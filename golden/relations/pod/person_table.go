@@ -189,10 +189,9 @@ var PersonT = PersonColumns{
 }
 
 // scanPerson reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanPerson(r pgx.Rows, v *Person, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name, &v.ManagerID)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -115,10 +115,9 @@ var ReviewT = ReviewColumns{
 }
 
 // scanReview reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanReview(r pgx.Rows, v *Review, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.BookID, &v.ReviewerID, &v.ApproverID, &v.Score)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -127,10 +127,9 @@ var TagT = TagColumns{
 }
 
 // scanTag reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanTag(r pgx.Rows, v *Tag, sc *scratch) error {
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name, &v.NovelID)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

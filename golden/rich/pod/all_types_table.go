@@ -214,11 +214,10 @@ var AllTypesT = AllTypesColumns{
 }
 
 // scanAllTypes reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanAllTypes(r pgx.Rows, v *AllTypes, sc *scratch) error {
 	j := sc.jsonBufs(12)
 	sc.dest = append(sc.dest[:0], &v.ID, &v.BoolVal, &v.BoolOpt, &v.IntVal, &v.IntOpt, &v.DoubleVal, &v.DoubleOpt, &v.StringVal, &v.StringOpt, &v.DateTimeVal, nullTimeScan{&v.DateTimeOpt}, durationScan{&v.DurationVal}, nullDurationScan{&v.DurationOpt}, &v.BytesVal, &v.BytesOpt, uuidScan[UUID]{&v.UUIDVal}, nullUUIDScan[UUID]{&v.UUIDOpt}, urlScan{&v.URIVal}, nullURLScan{&v.URIOpt}, bigIntScan{&v.BigVal}, bigIntScan{&v.BigOpt}, enumScan[Status]{&v.EnumVal}, nullEnumScan[Role]{&v.EnumOpt}, jsonScan{&j[0]}, jsonScan{&j[1]}, jsonScan{&j[2]}, jsonScan{&j[3]}, jsonScan{&j[4]}, jsonScan{&j[5]}, jsonScan{&j[6]}, jsonScan{&j[7]}, jsonScan{&j[8]}, jsonScan{&j[9]}, jsonScan{&j[10]}, jsonScan{&j[11]}, &v.Secret, &v.Token)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -130,11 +130,10 @@ var CompanyT = CompanyColumns{
 }
 
 // scanCompany reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanCompany(r pgx.Rows, v *Company, sc *scratch) error {
 	j := sc.jsonBufs(4)
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name, nullTimeScan{&v.FoundedDate}, jsonScan{&j[0]}, &v.NumEmployees, jsonScan{&j[1]}, jsonScan{&j[2]}, jsonScan{&j[3]}, enumScan[Status]{&v.Status}, &v.Password)
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -127,11 +127,10 @@ var EmployeeT = EmployeeColumns{
 }
 
 // scanEmployee reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanEmployee(r pgx.Rows, v *Employee, sc *scratch) error {
 	j := sc.jsonBufs(2)
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Name, &v.Email, &v.Age, &v.Salary, enumScan[Role]{&v.Role}, &v.StartDate, jsonScan{&j[0]}, jsonScan{&j[1]})
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

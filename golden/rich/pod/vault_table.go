@@ -112,11 +112,10 @@ var VaultT = VaultColumns{
 }
 
 // scanVault reads the current row, in the column order of selectSQL (also a record of
-// an include); sc.extra skips the include columns after them.
+// an include).
 func scanVault(r pgx.Rows, v *Vault, sc *scratch) error {
 	j := sc.jsonBufs(2)
 	sc.dest = append(sc.dest[:0], &v.ID, &v.Owner, jsonScan{&j[0]}, jsonScan{&j[1]})
-	sc.dest = append(sc.dest, sc.extra...)
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
 	}

@@ -305,3 +305,90 @@ func TestAttachDetach(t *testing.T) {
 		t.Fatalf("AttachEditor(nil): %v", err)
 	}
 }
+
+// TestIncludeLevels: the cases of the levels of one statement (the rows
+// of each level are read at once and matched to their parents by key).
+func TestIncludeLevels(t *testing.T) {
+	env := podtest.New(t)
+	db := env.DB
+	l := seed(t, db)
+	count := statements(env)
+
+	// Books of one author share the included author: the level holds it once.
+	bs, err := db.Book.Find(pod.BookT.AuthorID.Equals(l.ada.ID), pod.OrderBy(pod.BookT.Title.Asc()), pod.BookT.Author.Include())
+	if err != nil || len(bs) != 3 || bs[0].Author == nil || bs[0].Author != bs[1].Author || bs[0].Author.Name != "Ada" {
+		t.Fatalf("books of Ada with their author = %+v, %v", bs, err)
+	}
+
+	// No rows at all: nil, and the levels below read nothing.
+	none, err := db.Author.Find(pod.AuthorT.Name.Equals("nobody"), pod.AuthorT.Books.Include(nil, pod.BookT.Author.Include()))
+	if err != nil || none != nil {
+		t.Fatalf("no authors = %+v, %v", none, err)
+	}
+	// Rows whose lists are all empty, with nested includes below them.
+	cy, err := db.Author.Find(pod.AuthorT.ID.Equals(l.cy.ID), pod.AuthorT.Books.Include(nil, pod.BookT.Editor.Include()))
+	if err != nil || len(cy) != 1 || cy[0].Books == nil || len(cy[0].Books) != 0 {
+		t.Fatalf("an author without books = %+v, %v", cy, err)
+	}
+
+	// Offset alone, and Limit and Offset counted per parent, each list
+	// its own part of one array: appending to one leaves the next alone.
+	as, err := db.Author.Find(nil, pod.OrderBy(pod.AuthorT.Name.Asc()),
+		pod.AuthorT.Books.Include(nil, pod.OrderBy(pod.BookT.Pages.Asc()), pod.Offset(1)))
+	if err != nil || len(as) != 3 {
+		t.Fatalf("offset include = %+v, %v", as, err)
+	}
+	if got := [][]string{titles(as[0].Books), titles(as[1].Books), titles(as[2].Books)}; !reflect.DeepEqual(got,
+		[][]string{{"Big", "Odd"}, {}, {}}) {
+		t.Fatalf("books after the first, per author = %v", got)
+	}
+	as, _ = db.Author.Find(nil, pod.OrderBy(pod.AuthorT.Name.Asc()), pod.AuthorT.Books.Include(nil, pod.OrderBy(pod.BookT.Pages.Desc()), pod.Limit(1)))
+	if got := [][]string{titles(as[0].Books), titles(as[1].Books)}; !reflect.DeepEqual(got, [][]string{{"Odd"}, {"Epic"}}) {
+		t.Fatalf("longest book per author = %v", got)
+	}
+	as[0].Books = append(as[0].Books, pod.Book{Title: "appended"})
+	if as[1].Books[0].Title != "Epic" {
+		t.Fatalf("an append to one author's books changed the next's: %v", titles(as[1].Books))
+	}
+	if _, err := db.Author.Find(nil, pod.AuthorT.Books.Include(nil, pod.Limit(-1))); err == nil {
+		t.Fatal("a negative Limit of an include was taken")
+	}
+	if n := count(); n != 5 { // the negative Limit ran none
+		t.Fatalf("five queries ran %d statements", n)
+	}
+
+	// A row lock with includes, in a transaction: the lock is on the
+	// query's own rows.
+	err = db.Transaction(func(tx *pod.DB) error {
+		a, err := tx.Author.FindFirst(pod.AuthorT.ID.Equals(l.ada.ID), pod.ForUpdate(), pod.AuthorT.Books.Include(nil))
+		if err != nil || a == nil || len(a.Books) != 3 {
+			t.Errorf("locked author with books = %+v, %v", a, err)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Includes under a relation filter and a where of the list, nested
+	// three deep, against the same rows read one by one.
+	got, err := db.Author.Find(pod.AuthorT.Books.Any(pod.BookT.Pages.GreaterThan(100)), pod.OrderBy(pod.AuthorT.ID.Asc()),
+		pod.AuthorT.Books.Include(pod.BookT.Pages.GreaterThan(100), pod.OrderBy(pod.BookT.ID.Asc()),
+			pod.BookT.Author.Include(pod.AuthorT.Books.Include(nil, pod.OrderBy(pod.BookT.ID.Asc())))))
+	if err != nil || len(got) != 2 {
+		t.Fatalf("nested = %+v, %v", got, err)
+	}
+	for _, a := range got {
+		for _, b := range a.Books {
+			want, _ := db.Book.Find(pod.BookT.AuthorID.Equals(a.ID), pod.OrderBy(pod.BookT.ID.Asc()))
+			if b.Pages <= 100 || b.Author == nil || b.Author.ID != a.ID || len(b.Author.Books) != len(want) {
+				t.Fatalf("%s's book %s: %+v", a.Name, b.Title, b.Author)
+			}
+			for i := range want {
+				if b.Author.Books[i].ID != want[i].ID {
+					t.Fatalf("%s's books in the wrong order", a.Name)
+				}
+			}
+		}
+	}
+}
