@@ -246,14 +246,11 @@ func (in *objectInclude[P, C]) load(lr *levelReader, parents any, keys [][]byte)
 	if err := readLevel(lr, rel.child, &a, dst, in.incs); err != nil {
 		return err
 	}
-	byKey := make(map[string]*C, len(dst))
-	for i, k := range own {
-		byKey[string(k)] = dst[i]
-	}
+	byKey := newKeyIndex(own)
 	for i, p := range parents.([]*P) {
 		var c *C
-		if keys[i] != nil {
-			c = byKey[string(keys[i])]
+		if j, ok := byKey.find(keys[i]); ok && keys[i] != nil {
+			c = dst[j]
 		}
 		*in.r.field(p) = c
 	}

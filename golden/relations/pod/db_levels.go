@@ -157,21 +157,62 @@ func readLevel[C any](lr *levelReader, t *table[C], a *levelArrays, dst []*C, ne
 // owners gives each of the related rows whose keys are own the index of
 // its parent: the one of parents whose key equals it.
 func owners(parents, own [][]byte, table string) ([]int32, error) {
-	parent := make(map[string]int32, len(parents))
-	for i, k := range parents {
-		if k != nil {
-			parent[string(k)] = int32(i)
-		}
-	}
+	parent := newKeyIndex(parents)
 	owner := make([]int32, len(own))
 	for i, k := range own {
-		p, ok := parent[string(k)]
+		p, ok := parent.find(k)
 		if !ok {
 			return nil, errorf("a %q row of an include matches no row it is included in", table)
 		}
 		owner[i] = p
 	}
 	return owner, nil
+}
+
+// keyIndex finds a row by the bytes of its key. Keys of 8 bytes (bigint
+// ids, nearly all keys) are looked up as integers, which makes no string
+// per key and hashes faster: measured on the includes benchmark, the
+// matching of 16,000 rows took a quarter of their decoding with strings.
+type keyIndex struct {
+	ints map[uint64]int32
+	strs map[string]int32
+}
+
+// newKeyIndex indexes keys (nil, NULL, matches nothing).
+func newKeyIndex(keys [][]byte) keyIndex {
+	eight := true
+	for _, k := range keys {
+		eight = eight && (k == nil || len(k) == 8)
+	}
+	var x keyIndex
+	if eight {
+		x.ints = make(map[uint64]int32, len(keys))
+	} else {
+		x.strs = make(map[string]int32, len(keys))
+	}
+	for i, k := range keys {
+		switch {
+		case k == nil:
+		case eight:
+			x.ints[binary.BigEndian.Uint64(k)] = int32(i)
+		default:
+			x.strs[string(k)] = int32(i)
+		}
+	}
+	return x
+}
+
+// find is the index of the row whose key is k.
+func (x *keyIndex) find(k []byte) (int32, bool) {
+	if x.ints == nil {
+		i, ok := x.strs[string(k)]
+		return i, ok
+	}
+	if len(k) != 8 {
+		return 0, false
+	}
+	i, ok := x.ints[binary.BigEndian.Uint64(k)]
+	return i, ok
 }
 
 // checkBinary makes sure that every column of the result came in the
