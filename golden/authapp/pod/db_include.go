@@ -243,7 +243,7 @@ func (in *objectInclude[P, C]) load(lr *levelReader, parents any, keys [][]byte)
 	for i := range rows {
 		dst[i] = &rows[i]
 	}
-	if err := readLevel(lr, rel.child, &a, dst, in.incs); err != nil {
+	if err := readLevel(lr, &rel.child.tableDef, &a, scanInto(rel.child, dst), dst, in.incs); err != nil {
 		return err
 	}
 	byKey := newKeyIndex(own)
@@ -315,7 +315,7 @@ func (in *listInclude[P, C]) load(lr *levelReader, parents any, keys [][]byte) e
 		dst[i] = &rows[next[p]]
 		next[p]++
 	}
-	if err := readLevel(lr, rel.child, &a, dst, in.incs); err != nil {
+	if err := readLevel(lr, &rel.child.tableDef, &a, scanInto(rel.child, dst), dst, in.incs); err != nil {
 		return err
 	}
 	for p, v := range ps {

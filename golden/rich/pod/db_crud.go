@@ -364,31 +364,41 @@ func queryRows[M any](db *DB, t *table[M], sql string, args []any) ([]*M, error)
 // and returns its rows with the related ones.
 func queryIncluded[M any](db *DB, t *table[M], sql string, args []any, incs []includer) ([]*M, error) {
 	var out []*M
-	sc := getScratch()
-	defer putScratch(sc)
-	err := db.query(sql, args, func(r pgx.Rows) error {
-		if err := checkBinary(r); err != nil {
-			return err
-		}
-		lr := levelReader{cols: r.RawValues(), rows: recordRows{tm: r.TypeMap()}, sc: sc}
-		a, err := lr.next(&t.tableDef)
-		if err != nil || a.n == 0 {
-			return err
-		}
-		rows := make([]M, a.n)
-		out = make([]*M, a.n)
+	err := queryLevels(db, &t.tableDef, sql, args, incs, func(n int) (levelScan, any) {
+		rows := make([]M, n)
+		out = make([]*M, n)
 		for i := range rows {
 			out[i] = &rows[i]
 		}
-		if err := readLevel(&lr, t, &a, out, incs); err != nil {
-			return errorf("table %q: include %w", t.name, err)
-		}
-		return nil
+		return scanInto(t, out), out
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// queryLevels runs a query of t with includes and reads its levels; rows
+// makes the place of the query's own n rows. The part of queryIncluded
+// that is compiled once, not for every table.
+func queryLevels(db *DB, t *tableDef, sql string, args []any, incs []includer, rows func(n int) (levelScan, any)) error {
+	sc := getScratch()
+	defer putScratch(sc)
+	return db.query(sql, args, func(r pgx.Rows) error {
+		if err := checkBinary(r); err != nil {
+			return err
+		}
+		lr := levelReader{cols: r.RawValues(), rows: recordRows{tm: r.TypeMap()}, sc: sc}
+		a, err := lr.next(t)
+		if err != nil || a.n == 0 {
+			return err
+		}
+		scan, dst := rows(a.n)
+		if err := readLevel(&lr, t, &a, scan, dst, incs); err != nil {
+			return errorf("table %q: include %w", t.name, err)
+		}
+		return nil
+	})
 }
 
 func findFirst[M any](db *DB, t *table[M], where *Expr[M], opts []Option[M]) (*M, error) {

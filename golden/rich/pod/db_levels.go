@@ -118,12 +118,13 @@ func (a *levelArrays) keys(k int) ([][]byte, error) {
 	return out, nil
 }
 
-// readLevel reads the rows of level a, rows of table t, into dst, then the
-// levels of nested.
-func readLevel[C any](lr *levelReader, t *table[C], a *levelArrays, dst []*C, nested []includer) error {
+// readLevel reads the rows of level a, rows of table t, with scan, then
+// the levels of nested, whose parents are rows (the []*C that scan fills).
+// It is not generic, so that it is compiled once and not for every table.
+func readLevel(lr *levelReader, t *tableDef, a *levelArrays, scan levelScan, rows any, nested []includer) error {
 	keys := make([][][]byte, len(nested)) // the parentCol of each row, per nested include
 	for j, in := range nested {
-		k, err := columnIndex(&t.tableDef, in.parentCol())
+		k, err := columnIndex(t, in.parentCol())
 		if err != nil {
 			return err
 		}
@@ -142,16 +143,24 @@ func readLevel[C any](lr *levelReader, t *table[C], a *levelArrays, dst []*C, ne
 			}
 			r.fields = append(r.fields, recordField{oid: a.cols[j].oid, data: e})
 		}
-		if err := t.scan(r, dst[i], lr.sc); err != nil {
+		if err := scan(r, i, lr.sc); err != nil {
 			return fmt.Errorf("row %d: %w", i, err)
 		}
 	}
 	for j, in := range nested {
-		if err := in.load(lr, dst, keys[j]); err != nil {
+		if err := in.load(lr, rows, keys[j]); err != nil {
 			return fmt.Errorf("%s: %w", in.name(), err)
 		}
 	}
 	return nil
+}
+
+// levelScan reads a row of a level into row i of its rows.
+type levelScan func(r *recordRows, i int, sc *scratch) error
+
+// scanInto reads rows of t into dst with t's scan function.
+func scanInto[C any](t *table[C], dst []*C) levelScan {
+	return func(r *recordRows, i int, sc *scratch) error { return t.scan(r, dst[i], sc) }
 }
 
 // owners gives each of the related rows whose keys are own the index of
