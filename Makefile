@@ -38,6 +38,8 @@ bench:
 	@echo "== local caches, 90% Get / 10% Put over 100,000 keys (goal: LocalCache ahead of both) =="
 	$(GO) test -run '^$$' -bench 'Mix' -benchmem -count 3 ./emit/static/pod
 	@echo "== apps; rich's BenchmarkLogging*: session+query logging on vs off, real Postgres writer (goal: ratio >= 0.9) =="
+	@echo "   relations' BenchmarkIncludes: perlist/include and n+1/include at 1, 20, 200 writers (goal: > 1 each; per-row subqueries, stop 26: perlist/include 1.06, 0.80, 0.52)"
+	@echo "   rich's BenchmarkInsertMany1000: batch/insertmany (goal >= 3; COPY itself is 1.9-2.0x the batch here) and insertmany/copyfrom (goal <= 1.5)"
 	$(GO) test -run 'TestGoldenApps' -count=1 -v . -bench-apps
 	@echo "== JSON codecs vs goccy/go-json, sonic, segmentio, encoding/json on Flat and Company(5) (goal: podgen >= 1.2x the fastest peer) =="
 	cd bench/json && $(GO) test -count=1 -run . -bench . -benchmem .
