@@ -632,6 +632,7 @@ var staticUnexported = map[string]bool{
 	"parsePasswordsFile":       true,
 	"parseRFC3339":             true,
 	"parseURL":                 true,
+	"partition":                true,
 	"pepperedPassword":         true,
 	"pgEpochMicros":            true,
 	"portKey":                  true,

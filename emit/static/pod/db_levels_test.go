@@ -3,6 +3,7 @@ package pod
 import (
 	"bytes"
 	"encoding/binary"
+	"slices"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgtype"
@@ -113,5 +114,16 @@ func TestOwners(t *testing.T) {
 	}
 	if _, err := owners([][]byte{id(1)}, [][]byte{id(3)}, "book"); err == nil {
 		t.Fatal("a row without its parent was placed")
+	}
+}
+
+func TestPartition(t *testing.T) {
+	// Rows of parents 1, 0, 1, 2 (of four parents, the last without rows).
+	start, pos := partition([]int32{1, 0, 1, 2}, 4)
+	if want := []int32{0, 1, 3, 4, 4}; !slices.Equal(start, want) {
+		t.Fatalf("start = %v, want %v", start, want)
+	}
+	if want := []int32{1, 0, 2, 3}; !slices.Equal(pos, want) {
+		t.Fatalf("pos = %v, want %v", pos, want)
 	}
 }

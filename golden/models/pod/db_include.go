@@ -302,18 +302,10 @@ func (in *listInclude[P, C]) load(lr *levelReader, parents any, keys [][]byte) e
 	if err != nil {
 		return err
 	}
-	start := make([]int32, len(ps)+1) // parent p's rows are rows[start[p]:start[p+1]]
-	for _, p := range owner {
-		start[p+1]++
-	}
-	for p := 1; p < len(start); p++ {
-		start[p] += start[p-1]
-	}
+	start, pos := partition(owner, len(ps))
 	rows, dst := make([]C, a.n), make([]*C, a.n)
-	next := append([]int32(nil), start[:len(ps)]...)
-	for i, p := range owner {
-		dst[i] = &rows[next[p]]
-		next[p]++
+	for i, at := range pos {
+		dst[i] = &rows[at]
 	}
 	if err := readLevel(lr, &rel.child.tableDef, &a, scanInto(rel.child, dst), dst, in.incs); err != nil {
 		return err
@@ -322,6 +314,26 @@ func (in *listInclude[P, C]) load(lr *levelReader, parents any, keys [][]byte) e
 		*in.r.field(v) = rows[start[p]:start[p+1]:start[p+1]]
 	}
 	return nil
+}
+
+// partition places the related rows so that each parent's are together,
+// in their order: row i goes to pos[i], and parent p's rows are at
+// start[p]:start[p+1]. owner[i] is row i's parent, of parents.
+func partition(owner []int32, parents int) (start, pos []int32) {
+	start = make([]int32, parents+1)
+	for _, p := range owner {
+		start[p+1]++
+	}
+	for p := 1; p < len(start); p++ {
+		start[p] += start[p-1]
+	}
+	next := append([]int32(nil), start[:parents]...)
+	pos = make([]int32, len(owner))
+	for i, p := range owner {
+		pos[i] = next[p]
+		next[p]++
+	}
+	return start, pos
 }
 
 // ownKeys are the childCol fields of level a's rows.
