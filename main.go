@@ -96,7 +96,7 @@ func buildCommand() *cli.Command {
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "out", Usage: "output `folder`, inside a Go module"},
 			&cli.BoolFlag{Name: "check", Usage: "write nothing; exit 1 if the output would change"},
 			&cli.StringFlag{Name: "migrations", Usage: "migrations `folder` embedded into the server (default: migrations next to the protocol folder, if it exists)"},
-			&cli.BoolFlag{Name: "watch", Usage: "build, then build again whenever the protocol, endpoints or migrations change"},
+			&cli.BoolFlag{Name: "watch", Usage: "build, then build again whenever the protocol, endpoints, migrations or podgen.yaml change"},
 			&cli.BoolFlag{Name: "run", Usage: "with --watch: (re)start the server after each good build; its flags go after --"},
 		},
 		Action: func(c *cli.Context) error {
@@ -138,8 +138,12 @@ func watchBuild(ctx context.Context, stdout, stderr io.Writer, protocol, endpoin
 	if migrations == "" {
 		migrations = generator.DefaultMigrationsDir(protocol)
 	}
+	paths := []string{protocol, endpoints, migrations}
+	if config := generator.ProjectConfigPath(out); config != "" {
+		paths = append(paths, config) // turning a module on or off rebuilds too
+	}
 	cfg := watch.Config{
-		Paths:    []string{protocol, endpoints, migrations},
+		Paths:    paths,
 		Debounce: 150 * time.Millisecond,
 		Build:    func() error { return build(stdout, protocol, endpoints, out, opt) },
 		Log:      stderr,
@@ -150,7 +154,7 @@ func watchBuild(ctx context.Context, stdout, stderr io.Writer, protocol, endpoin
 		defer srv.Close()
 		cfg.Built = srv.Restart
 	}
-	fmt.Fprintf(stderr, "watching %s, %s and %s (Ctrl-C stops)\n", protocol, endpoints, migrations)
+	fmt.Fprintf(stderr, "watching %s (Ctrl-C stops)\n", strings.Join(paths, ", "))
 	return watch.Run(ctx, cfg)
 }
 

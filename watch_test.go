@@ -77,6 +77,18 @@ func TestBuildWatch(t *testing.T) {
 
 	write(t, greeting, string(src)+"  mood: int?\n")
 	eventually(t, "the fixed build", contains(model, `Mood\s+\*int64`))
+
+	// podgen.yaml at the module root is an input too: a bad one fails the
+	// build at its position, and removing it builds again.
+	config := filepath.Join(mod, "podgen.yaml")
+	builds := func() int { return strings.Count(stderr.String(), "built in") }
+	n := builds()
+	write(t, config, "modules:\n  nosuch: true\n")
+	eventually(t, "the podgen.yaml error", func() bool { return strings.Contains(stderr.String(), "podgen.yaml:2:") })
+	if err := os.Remove(config); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the build without podgen.yaml", func() bool { return builds() > n })
 	cancel()
 	select {
 	case err := <-done:

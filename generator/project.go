@@ -18,11 +18,22 @@ const maxConfigFileSize = 64 << 10
 // outDir (found like the go.mod). Without one, or outside any module
 // (Discover reports that), the app enables no modules.
 func ProjectConfig(outDir string) (schema.Config, error) {
-	_, root, _, err := moduleOf(outDir)
-	if err != nil {
+	path := ProjectConfigPath(outDir)
+	if path == "" {
 		return schema.Config{}, nil
 	}
-	return ReadProjectConfig(filepath.Join(root, schema.ConfigFile))
+	return ReadProjectConfig(path)
+}
+
+// ProjectConfigPath is where the podgen.yaml of the module that holds
+// outDir is, whether or not it exists ("" outside any module): what
+// podgen build --watch watches besides the inputs.
+func ProjectConfigPath(outDir string) string {
+	_, root, _, err := moduleOf(outDir)
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(root, schema.ConfigFile)
 }
 
 // ReadProjectConfig reads the podgen.yaml at path; a missing file is the
