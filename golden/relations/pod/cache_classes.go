@@ -107,6 +107,7 @@ func (v *Course) cacheCopy() any {
 // deepCopy sets *dst to a copy of v that shares no memory with it.
 func (v *Course) deepCopy(dst *Course) {
 	*dst = *v
+	dst.Topics = slices.Clone(v.Topics)
 	dst.Enrollments = slices.Clone(v.Enrollments)
 	for i := range dst.Enrollments {
 		dst.Enrollments[i].deepCopy(&dst.Enrollments[i])

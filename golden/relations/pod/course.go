@@ -6,8 +6,10 @@ import "strconv"
 
 // Course is the protocol class Course (course.yaml).
 type Course struct {
-	ID          int64
-	Title       string
+	ID    int64
+	Title string
+	// A json column, read through an include like any other.
+	Topics      []string
 	Enrollments []Enrollment
 }
 
@@ -18,6 +20,19 @@ func (v *Course) AppendJSON(b []byte) ([]byte, error) {
 	b = strconv.AppendInt(b, v.ID, 10)
 	b = append(b, `,"title":`...)
 	b = AppendJSONString(b, v.Title)
+	b = append(b, `,"topics":`...)
+	if v.Topics == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range v.Topics {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = AppendJSONString(b, v.Topics[i])
+		}
+		b = append(b, ']')
+	}
 	b = append(b, `,"enrollments":`...)
 	if v.Enrollments == nil {
 		b = append(b, "null"...)
@@ -70,6 +85,30 @@ func (v *Course) DecodeJSON(d *JSONDecoder) error {
 				return JSONFieldError(err, "field", "title")
 			}
 			seen[0] = true
+			expect = `,"topics":`
+		case "topics":
+			if d.Null() {
+				v.Topics = nil
+			} else {
+				if err := d.BeginArray(); err != nil {
+					return JSONFieldError(err, "field", "topics")
+				}
+				list := JSONList(d, v.Topics)
+				for i := 0; ; i++ {
+					ok, err := d.More()
+					if err != nil {
+						return JSONFieldError(err, "field", "topics")
+					}
+					if !ok {
+						break
+					}
+					list.Elems = ExtendJSONSlice(d, list.Elems)
+					if err := d.String(&list.Elems[i]); err != nil {
+						return JSONFieldError(JSONIndexError(err, i), "field", "topics")
+					}
+				}
+				v.Topics = FinishJSONList(d, v.Topics, list)
+			}
 			expect = `,"enrollments":`
 		case "enrollments":
 			if d.Null() {

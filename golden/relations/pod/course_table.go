@@ -8,9 +8,10 @@ import "github.com/jackc/pgx/v5"
 var courseTable = newTable(&table[Course]{
 	tableDef: tableDef{
 		name:    "course",
-		columns: []string{`"id"`, `"title"`},
+		columns: []string{`"id"`, `"title"`, `"topics"`},
 		insert: []insertColumn{
 			{name: `"title"`},
+			{name: `"topics"`},
 		},
 	},
 	scan:   scanCourse,
@@ -116,16 +117,18 @@ func (t CourseTable) AttachEnrollments(v *Course, rs ...*Enrollment) error {
 
 // CourseColumns are the columns of table "course", for queries on it (pod.CourseT).
 type CourseColumns struct {
-	ID    IntColumn[Course]
-	Title StringColumn[Course]
+	ID     IntColumn[Course]
+	Title  StringColumn[Course]
+	Topics NullJSONColumn[Course]
 	// The relation "enrollments": includes and filters.
 	Enrollments ListRelation[Course, Enrollment]
 }
 
 // CourseT is the table descriptor of Course: its columns make the conditions and orders of s.DB.Course queries.
 var CourseT = CourseColumns{
-	ID:    intColumn[Course](newCol("course", "id", false)),
-	Title: stringColumn[Course](newCol("course", "title", false)),
+	ID:     intColumn[Course](newCol("course", "id", false)),
+	Title:  stringColumn[Course](newCol("course", "title", false)),
+	Topics: nullJSONColumn[Course](newCol("course", "topics", true)),
 	Enrollments: listRelation[Course, Enrollment](enrollmentTable, `"course_id"`, `"id"`, `"course"`, "enrollments", (*Enrollment).DecodeJSON, func(v *Course) *[]Enrollment {
 		return &v.Enrollments
 	}),
@@ -134,14 +137,71 @@ var CourseT = CourseColumns{
 // scanCourse reads the current row, in the column order of selectSQL (also a record of
 // an include).
 func scanCourse(r pgx.Rows, v *Course, sc *scratch) error {
-	sc.dest = append(sc.dest[:0], &v.ID, &v.Title)
+	j := sc.jsonBufs(1)
+	sc.dest = append(sc.dest[:0], &v.ID, &v.Title, jsonScan{&j[0]})
 	if err := r.Scan(sc.dest...); err != nil {
 		return err
+	}
+	if err := decodeCourseTopics(sc.decoder(jsonOrNull(j[0])), v); err != nil {
+		return columnError("course", "topics", err)
 	}
 	return nil
 }
 
+// decodeCourseTopics decodes the json column "topics" into v.Topics.
+func decodeCourseTopics(d *JSONDecoder, v *Course) error {
+	if d.Null() {
+		v.Topics = nil
+	} else {
+		if err := d.BeginArray(); err != nil {
+			return err
+		}
+		list := JSONList(d, v.Topics)
+		for i := 0; ; i++ {
+			ok, err := d.More()
+			if err != nil {
+				return err
+			}
+			if !ok {
+				break
+			}
+			list.Elems = ExtendJSONSlice(d, list.Elems)
+			if err := d.String(&list.Elems[i]); err != nil {
+				return JSONIndexError(err, i)
+			}
+		}
+		v.Topics = FinishJSONList(d, v.Topics, list)
+	}
+	return d.End()
+}
+
 // courseValues appends the stored fields of v but ID, in the column order of insertSQL.
 func courseValues(v *Course, args []any, sc *scratch) ([]any, error) {
-	return append(args, v.Title), nil
+	b := sc.buf
+	var err error
+	var j0 []byte
+	if v.Topics != nil {
+		if j0, b, err = encodeColumn(b, v, encodeCourseTopics); err != nil {
+			return nil, columnError("course", "topics", err)
+		}
+	}
+	sc.buf = b
+	return append(args, v.Title, j0), nil
+}
+
+// encodeCourseTopics appends v.Topics as JSON for its json column.
+func encodeCourseTopics(b []byte, v *Course) ([]byte, error) {
+	if v.Topics == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range v.Topics {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = AppendJSONString(b, v.Topics[i])
+		}
+		b = append(b, ']')
+	}
+	return b, nil
 }

@@ -49,7 +49,8 @@ CREATE TABLE "book" (
 
 CREATE TABLE "course" (
 	"id" bigserial PRIMARY KEY,
-	"title" text NOT NULL
+	"title" text NOT NULL,
+	"topics" json
 );
 
 CREATE TABLE "editor" (

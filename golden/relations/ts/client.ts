@@ -593,6 +593,8 @@ export interface Book {
 export interface Course {
   id?: number;
   title: string;
+  /** A json column, read through an include like any other. */
+  topics?: string[] | null;
   enrollments?: Enrollment[] | null;
 }
 

@@ -224,7 +224,7 @@ func TestSelfAndManyToMany(t *testing.T) {
 
 	s := &pod.Student{Name: "Sam"}
 	must(db.Student.Insert(s))
-	c1, c2 := &pod.Course{Title: "Go"}, &pod.Course{Title: "SQL"}
+	c1, c2 := &pod.Course{Title: "Go", Topics: []string{"types", "generics"}}, &pod.Course{Title: "SQL"}
 	must(db.Course.InsertMany([]*pod.Course{c1, c2}))
 	must(db.Enrollment.InsertMany([]*pod.Enrollment{{StudentID: s.ID, CourseID: c2.ID}, {StudentID: s.ID, CourseID: c1.ID}}))
 	got, err := db.Student.FindByID(s.ID, pod.StudentT.Enrollments.Include(nil, pod.OrderBy(pod.EnrollmentT.CourseID.Asc()),
@@ -241,6 +241,9 @@ func TestSelfAndManyToMany(t *testing.T) {
 	}
 	if !reflect.DeepEqual(courses, []string{"Go", "SQL"}) {
 		t.Fatalf("courses = %v", courses)
+	}
+	if got := got.Enrollments[0].Course.Topics; !reflect.DeepEqual(got, []string{"types", "generics"}) {
+		t.Fatalf("an included row's json column = %v", got)
 	}
 	taking, _ := db.Course.Find(pod.CourseT.Enrollments.Any(pod.EnrollmentT.Student.Is(pod.StudentT.Name.Equals("Sam"))))
 	if len(taking) != 2 {
