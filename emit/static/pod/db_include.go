@@ -228,26 +228,14 @@ func (in *objectInclude[P, C]) appendLevel(w *levelWriter, parent string, depth 
 // when there is none). Parents with the same key share the row: the level
 // holds each related row once.
 func (in *objectInclude[P, C]) load(lr *levelReader, parents any, keys [][]byte) error {
-	rel := in.r.rel
-	a, err := lr.next(&rel.child.tableDef)
+	_, dst, own, err := readRelated(lr, in.r.rel, in.incs, nil)
 	if err != nil {
-		return err
-	}
-	own, err := ownKeys(&rel.child.tableDef, rel.childCol, &a)
-	if err != nil {
-		return err
-	}
-	rows, dst := make([]C, a.n), make([]*C, a.n)
-	for i := range rows {
-		dst[i] = &rows[i]
-	}
-	if err := readLevel(lr, &rel.child.tableDef, &a, scanInto(rel.child, dst), dst, in.incs); err != nil {
 		return err
 	}
 	byKey := newKeyIndex(own)
 	for i, p := range parents.([]*P) {
 		var c *C
-		if j, ok := byKey.find(keys[i]); ok && keys[i] != nil {
+		if j, ok := byKey.find(keys[i]); ok {
 			c = dst[j]
 		}
 		*in.r.field(p) = c
@@ -287,31 +275,59 @@ func (in *listInclude[P, C]) appendLevel(w *levelWriter, parent string, depth in
 // field is its part of it, capped so that an append to one does not
 // overwrite the next.
 func (in *listInclude[P, C]) load(lr *levelReader, parents any, keys [][]byte) error {
-	rel, ps := in.r.rel, parents.([]*P)
-	a, err := lr.next(&rel.child.tableDef)
+	ps := parents.([]*P)
+	var start []int32
+	rows, _, _, err := readRelated(lr, in.r.rel, in.incs, func(own [][]byte) ([]int32, error) {
+		owner, err := owners(keys, own, in.r.rel.child.name)
+		if err != nil {
+			return nil, err
+		}
+		var pos []int32
+		start, pos = partition(owner, len(ps))
+		return pos, nil
+	})
 	if err != nil {
-		return err
-	}
-	own, err := ownKeys(&rel.child.tableDef, rel.childCol, &a)
-	if err != nil {
-		return err
-	}
-	owner, err := owners(keys, own, rel.child.name)
-	if err != nil {
-		return err
-	}
-	start, pos := partition(owner, len(ps))
-	rows, dst := make([]C, a.n), make([]*C, a.n)
-	for i, at := range pos {
-		dst[i] = &rows[at]
-	}
-	if err := readLevel(lr, &rel.child.tableDef, &a, scanInto(rel.child, dst), dst, in.incs); err != nil {
 		return err
 	}
 	for p, v := range ps {
 		*in.r.field(v) = rows[start[p]:start[p+1]:start[p+1]]
 	}
 	return nil
+}
+
+// readRelated reads the next level, rows of rel's child, and its nested
+// levels. place, given the rows' childCol fields, says where each row goes
+// among rows (nil: in their order); dst[i] is where row i went, own[i] its
+// childCol field.
+func readRelated[C any](lr *levelReader, rel *relation[C], nested []includer,
+	place func(own [][]byte) ([]int32, error)) (rows []C, dst []*C, own [][]byte, err error) {
+	t := &rel.child.tableDef
+	a, err := lr.next(t)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	k, err := columnIndex(t, rel.childCol)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if own, err = a.keys(k); err != nil {
+		return nil, nil, nil, err
+	}
+	var pos []int32
+	if place != nil {
+		if pos, err = place(own); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	rows, dst = make([]C, a.n), make([]*C, a.n)
+	for i := range dst {
+		at := i
+		if pos != nil {
+			at = int(pos[i])
+		}
+		dst[i] = &rows[at]
+	}
+	return rows, dst, own, readLevel(lr, t, &a, scanInto(rel.child, dst), dst, nested)
 }
 
 // partition places the related rows so that each parent's are together,
@@ -332,15 +348,6 @@ func partition(owner []int32, parents int) (start, pos []int32) {
 		next[p]++
 	}
 	return start, pos
-}
-
-// ownKeys are the childCol fields of level a's rows.
-func ownKeys(t *tableDef, childCol string, a *levelArrays) ([][]byte, error) {
-	k, err := columnIndex(t, childCol)
-	if err != nil {
-		return nil, err
-	}
-	return a.keys(k)
 }
 
 // includesOf are the includes among opts, in their order (the order of
@@ -457,20 +464,21 @@ type level struct {
 // array_agg reads in the subquery's order).
 func (w *levelWriter) level(l *level, parent string, depth int) error {
 	n := strconv.Itoa(w.n)
+	name := "pod_l" + n
 	w.n++
 	alias := "i" + strconv.Itoa(depth+1)
 	if len(l.nested) == 0 {
 		var rows []byte
 		rows, w.args = appendLevelRows(append(make([]byte, 0, 256), "(SELECT "...), w.args, l, parent, alias, depth)
-		w.from = appendArrays(append(w.from, ", "...), l.child.columns, append(append(rows, ") AS pod_l"...), n...), n)
+		w.from = appendArrays(append(w.from, ", "...), l.child.columns, append(append(rows, ") AS "...), name...), n)
 		return nil
 	}
-	w.with = append(append(append(w.with, ", pod_l"...), n...), " AS MATERIALIZED (SELECT "...)
+	w.with = append(append(append(w.with, ", "...), name...), " AS MATERIALIZED (SELECT "...)
 	w.with, w.args = appendLevelRows(w.with, w.args, l, parent, alias, depth)
 	w.with = append(w.with, ')')
-	w.from = appendArrays(append(w.from, ", "...), l.child.columns, []byte("pod_l"+n), n)
+	w.from = appendArrays(append(w.from, ", "...), l.child.columns, []byte(name), n)
 	for _, in := range l.nested {
-		if err := in.appendLevel(w, "pod_l"+n, depth+1); err != nil {
+		if err := in.appendLevel(w, name, depth+1); err != nil {
 			return err
 		}
 	}

@@ -74,9 +74,11 @@ func FuzzReadArray(f *testing.F) {
 	})
 }
 
+// bigintKey is n as the binary form of a bigint column.
+func bigintKey(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
+
 func TestKeyIndex(t *testing.T) {
-	id := func(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
-	ints := newKeyIndex([][]byte{id(7), nil, id(9)})
+	ints := newKeyIndex([][]byte{bigintKey(7), nil, bigintKey(9)})
 	if ints.ints == nil {
 		t.Fatal("bigint keys are not indexed as integers")
 	}
@@ -84,7 +86,7 @@ func TestKeyIndex(t *testing.T) {
 		key  []byte
 		want int32
 		ok   bool
-	}{{id(7), 0, true}, {id(9), 2, true}, {id(8), 0, false}, {nil, 0, false}, {[]byte("short"), 0, false}} {
+	}{{bigintKey(7), 0, true}, {bigintKey(9), 2, true}, {bigintKey(8), 0, false}, {nil, 0, false}, {[]byte("short"), 0, false}} {
 		if got, ok := ints.find(c.key); ok != c.ok || ok && got != c.want {
 			t.Fatalf("find(%x) = %d, %v; want %d, %v", c.key, got, ok, c.want, c.ok)
 		}
@@ -107,12 +109,11 @@ func TestKeyIndex(t *testing.T) {
 }
 
 func TestOwners(t *testing.T) {
-	id := func(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
-	got, err := owners([][]byte{id(1), id(2)}, [][]byte{id(2), id(1), id(2)}, "book")
+	got, err := owners([][]byte{bigintKey(1), bigintKey(2)}, [][]byte{bigintKey(2), bigintKey(1), bigintKey(2)}, "book")
 	if err != nil || len(got) != 3 || got[0] != 1 || got[1] != 0 || got[2] != 1 {
 		t.Fatalf("owners = %v, %v", got, err)
 	}
-	if _, err := owners([][]byte{id(1)}, [][]byte{id(3)}, "book"); err == nil {
+	if _, err := owners([][]byte{bigintKey(1)}, [][]byte{bigintKey(3)}, "book"); err == nil {
 		t.Fatal("a row without its parent was placed")
 	}
 }

@@ -211,8 +211,11 @@ func newKeyIndex(keys [][]byte) keyIndex {
 	return x
 }
 
-// find is the index of the row whose key is k.
+// find is the index of the row whose key is k (none for nil, NULL).
 func (x *keyIndex) find(k []byte) (int32, bool) {
+	if k == nil {
+		return 0, false
+	}
 	if x.ints == nil {
 		i, ok := x.strs[string(k)]
 		return i, ok
